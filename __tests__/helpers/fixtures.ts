@@ -1,0 +1,60 @@
+/**
+ * Fixture pairs: `__testfixtures__/<transform>/<case>.input.<ext>` and `<case>.output.<ext>`,
+ * with an optional `<case>.options.json`:
+ *   { "filePath": "src/x.test.ts", "options": { ...rule options }, "runtimeImport": "...",
+ *     "findings": [{ "rule": "...", "status": "refused", "reason": "...", "line": 3 }] }
+ * An unchanged case has an output identical to its input.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURES } from './paths';
+
+export interface ExpectedFinding {
+  rule: string;
+  status: string;
+  reason?: string;
+  line?: number;
+}
+
+export interface FixtureCase {
+  transform: string;
+  name: string;
+  ext: string;
+  inputPath: string;
+  outputPath: string;
+  input: string;
+  output: string;
+  filePath: string;
+  options: Record<string, unknown>;
+  runtimeImport?: string;
+  findings?: ExpectedFinding[];
+}
+
+export function fixtureCases(transform: string): FixtureCase[] {
+  const dir = path.join(FIXTURES, transform);
+  if (!fs.existsSync(dir)) return [];
+  const cases: FixtureCase[] = [];
+  for (const entry of fs.readdirSync(dir).sort()) {
+    const match = /^(.*)\.input\.([a-z]+)$/.exec(entry);
+    if (!match) continue;
+    const [, name, ext] = match;
+    const inputPath = path.join(dir, entry);
+    const outputPath = path.join(dir, `${name}.output.${ext}`);
+    const optionsPath = path.join(dir, `${name}.options.json`);
+    const extra = fs.existsSync(optionsPath) ? (JSON.parse(fs.readFileSync(optionsPath, 'utf8')) as Partial<FixtureCase>) : {};
+    cases.push({
+      transform,
+      name,
+      ext,
+      inputPath,
+      outputPath,
+      input: fs.readFileSync(inputPath, 'utf8'),
+      output: fs.existsSync(outputPath) ? fs.readFileSync(outputPath, 'utf8') : '<missing output file>',
+      filePath: extra.filePath ?? `src/${name}.${ext}`,
+      options: extra.options ?? {},
+      runtimeImport: extra.runtimeImport,
+      findings: extra.findings,
+    });
+  }
+  return cases;
+}

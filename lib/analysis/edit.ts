@@ -1,0 +1,59 @@
+/**
+ * In-place edits of the recast AST, located through the parent links of an AstIndex.
+ * Fixes compute every edit from the analysed tree first and apply them after, so links stay valid
+ * for the nodes they name; new nodes are never looked up again.
+ */
+import type * as t from '@babel/types';
+import type { AstIndex, Node } from './ast';
+
+function container(index: AstIndex, node: Node): { list: Node[]; at: number } | { parent: Record<string, unknown>; key: string } {
+  const link = index.link(node);
+  if (!link) throw new Error(`cannot edit a node with no parent: ${node.type}`);
+  const holder = (link.parent as unknown as Record<string, unknown>)[link.key];
+  if (link.inList) {
+    const list = holder as Node[];
+    const at = list.indexOf(node);
+    if (at < 0) throw new Error(`node ${node.type} is no longer in its parent`);
+    return { list, at };
+  }
+  return { parent: link.parent as unknown as Record<string, unknown>, key: link.key };
+}
+
+/** Puts `replacement` where `node` is (a single slot or one element of a list). */
+export function replaceNode(index: AstIndex, node: Node, ...replacement: Node[]): void {
+  const where = container(index, node);
+  if ('list' in where) {
+    where.list.splice(where.at, 1, ...replacement);
+    return;
+  }
+  if (replacement.length !== 1) throw new Error('a single slot takes exactly one node');
+  where.parent[where.key] = replacement[0];
+}
+
+export function insertBefore(index: AstIndex, node: Node, ...nodes: Node[]): void {
+  const where = container(index, node);
+  if (!('list' in where)) throw new Error('insertBefore needs a node in a list');
+  where.list.splice(where.at, 0, ...nodes);
+}
+
+export function insertAfter(index: AstIndex, node: Node, ...nodes: Node[]): void {
+  const where = container(index, node);
+  if (!('list' in where)) throw new Error('insertAfter needs a node in a list');
+  where.list.splice(where.at + 1, 0, ...nodes);
+}
+
+export function removeNode(index: AstIndex, node: Node): void {
+  const where = container(index, node);
+  if (!('list' in where)) throw new Error('removeNode needs a node in a list');
+  where.list.splice(where.at, 1);
+}
+
+/** Moves the comments attached to `from` onto `to` (recast keeps them in `comments`). */
+export function moveComments(from: Node, to: Node): void {
+  const source = from as unknown as { comments?: t.Comment[] | null; leadingComments?: t.Comment[] | null };
+  const target = to as unknown as { comments?: t.Comment[] | null };
+  if (source.comments?.length) {
+    target.comments = [...(target.comments ?? []), ...source.comments];
+    source.comments = null;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * Runs leakfix rules on one file's text. Pure (no I/O), so the worker pool, the jscodeshift
+ * adapter, the tests and `audit` all call the same function.
+ *
+ * Two parses, one model:
+ *  1. every rule whose prefilter matches runs `detect` on a fast, token-free @babel/parser AST;
+ *  2. only if some site is fixable (and the mode is `transform`) is the file parsed again with
+ *     recast, where each rule re-runs the same `detect` and applies its fixes; the printed
+ *     output must parse again or it is discarded.
+ * Findings always come from step 1, on the original text, so `audit` and `transform` agree.
+ */
+import { createHash } from 'node:crypto';
+import * as recast from 'recast';
+import type * as t from '@babel/types';
+import type { Finding, FindingStatus, Site } from './findings';
+import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
+import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type LeakRule } from './rule';
+import { isFunction, nodeLoc, type AstIndex, type Node } from './analysis/ast';
+import { detectLayout, type Layout } from './layout';
+
+export type Mode = 'transform' | 'audit';
+
+export interface EngineSettings {
+  rules: readonly LeakRule[];
+  mode: Mode;
+  /** Forces one parser for every file (`--parser`). */
+  parser?: ParserName;
+  /** Per-rule option values, keyed by rule name. */
+  ruleOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Module specifier of the runtime that fixes import from. */
+  runtimeImport: string;
+}
+
+export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
+
+export interface FileOutcome {
+  status: FileStatus;
+  /** For `skipped` and `error`: a reason code (`ignore-file`, `parse-error`, `internal-error`). */
+  reason?: string;
+  /** For `error`: a one-line message. */
+  message?: string;
+  /** For internal errors: the transform that failed. */
+  transform?: string;
+  /** The new file text, when `changed`. */
+  output?: string;
+  findings: Finding[];
+  /** The parser used, when the file was parsed. */
+  parser?: ParserName;
+  /** False when no rule's prefilter matched, so the file was never parsed. */
+  parsed: boolean;
+}
+
+export const DEFAULT_RUNTIME_IMPORT = '@leakfix/runtime';
+
+/** BOM and shebang are cut off before parsing and put back verbatim afterwards. */
+function splitPrefix(source: string): { prefix: string; body: string; lineOffset: number } {
+  let prefix = '';
+  let body = source;
+  if (body.startsWith('\uFEFF')) {
+    prefix = '\uFEFF';
+    body = body.slice(1);
+  }
+  if (body.startsWith('#!')) {
+    const eol = body.search(/\r?\n/);
+    const cut = eol < 0 ? body.length : eol + (body[eol] === '\r' ? 2 : 1);
+    prefix += body.slice(0, cut);
+    body = body.slice(cut);
+    return { prefix, body, lineOffset: 1 };
+  }
+  return { prefix, body, lineOffset: 0 };
+}
+
+function activeRules(settings: EngineSettings, filePath: string, body: string): LeakRule[] {
+  const testFile = isTestFile(filePath);
+  return settings.rules.filter((rule) => {
+    if (rule.meta.skipsTestFiles && testFile && settings.ruleOptions?.[rule.meta.name]?.includeTests !== true) return false;
+    rule.meta.prefilter.lastIndex = 0;
+    return rule.meta.prefilter.test(body);
+  });
+}
+
+function optionsFor(settings: EngineSettings, rule: LeakRule): RuleOptions {
+  return new RuleOptions(optionSpecs(rule.meta), settings.ruleOptions?.[rule.meta.name] ?? {});
+}
+
+function oneLine(message: string): string {
+  return message.split('\n')[0].trim();
+}
+
+function describeParseError(error: unknown, lineOffset: number): string {
+  const e = error as { message?: string; loc?: { line: number; column: number } };
+  const message = oneLine(String(e.message ?? error)).replace(/\s*\(\d+:\d+\)$/, '');
+  return e.loc ? `${message} (${e.loc.line + lineOffset}:${e.loc.column + 1})` : message;
+}
+
+/** The name of the function or class member a site sits in, for fingerprints and reports. */
+export function enclosingName(index: AstIndex, node: Node): string {
+  const names: string[] = [];
+  for (const ancestor of index.ancestors(node)) {
+    if (isFunction(ancestor) || ancestor.type === 'ClassDeclaration' || ancestor.type === 'ClassExpression') {
+      const named = ancestor as { id?: t.Identifier | null; key?: t.Node };
+      let name = named.id?.name;
+      if (!name && named.key?.type === 'Identifier') name = named.key.name;
+      if (!name) {
+        const parent = index.parent(ancestor);
+        if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') name = parent.id.name;
+        else if (parent?.type === 'ObjectProperty' && parent.key.type === 'Identifier') name = parent.key.name;
+        else if (parent?.type === 'CallExpression' && parent.callee.type === 'Identifier') name = `${parent.callee.name}()`;
+      }
+      names.push(name ?? '<anonymous>');
+    }
+  }
+  return names.reverse().join('/') || '<module>';
+}
+
+function toFindings(sites: readonly Site[], rule: LeakRule, shared: SharedAnalysis, body: string, lineOffset: number): Finding[] {
+  const seen = new Map<string, number>();
+  return sites.map((site) => {
+    const loc = nodeLoc(site.node) ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    const suppressed = shared.comments.isSuppressed(loc.start.line);
+    const status: FindingStatus = suppressed ? 'ignored' : site.status;
+    const start = site.node.start ?? 0;
+    const end = site.node.end ?? start;
+    const shape = body.slice(start, Math.min(end, start + 400)).replace(/\s+/g, ' ');
+    const base = `${rule.meta.name}|${site.rule}|${enclosingName(shared.index, site.node)}|${shape}`;
+    const occurrence = seen.get(base) ?? 0;
+    seen.set(base, occurrence + 1);
+    const fingerprint = createHash('sha1').update(`${base}|${occurrence}`).digest('hex').slice(0, 16);
+    const finding: Finding = {
+      transform: rule.meta.name,
+      rule: site.rule,
+      grade: site.grade,
+      status,
+      message: site.message,
+      start: { line: loc.start.line + lineOffset, column: loc.start.column },
+      end: { line: loc.end.line + lineOffset, column: loc.end.column },
+      fingerprint,
+    };
+    if (site.reason !== undefined) finding.reason = site.reason;
+    if (suppressed) finding.reason = 'leakfix-ignore';
+    return finding;
+  });
+}
+
+function printWithLayout(ast: unknown, layout: Layout): string {
+  return recast.print(ast as recast.types.ASTNode, {
+    quote: layout.quote,
+    lineTerminator: layout.lineTerminator,
+    tabWidth: layout.tabWidth,
+    useTabs: layout.useTabs,
+    wrapColumn: 100,
+    reuseWhitespace: true,
+  }).code;
+}
+
+/**
+ * When recast reprints a Program that has directives (`'use strict';`), it reuses the directive's
+ * text, semicolon included, and then adds another `;`. Put back the original text.
+ */
+function undoubleDirectiveSemicolons(output: string, directives: readonly string[], source: string): string {
+  let out = output;
+  for (const directive of directives) {
+    const text = directive.endsWith(';') ? directive : `${directive};`;
+    if (!source.includes(`${text};`)) out = out.replace(`${text};`, text);
+  }
+  return out;
+}
+
+/**
+ * Applies one rule's fixes on a recast parse of `source`. Returns the new text, or undefined when
+ * the rule found nothing to fix there (after suppression).
+ */
+function applyRule(rule: LeakRule, source: string, filePath: string, parser: ParserName, settings: EngineSettings): string | undefined {
+  const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
+  const shared = new SharedAnalysis(file);
+  const layout = detectLayout(source, file);
+  const ctx = new RuleContext({
+    file,
+    source,
+    filePath,
+    parser,
+    options: optionsFor(settings, rule),
+    runtimeImport: settings.runtimeImport,
+    mode: 'fix',
+    shared,
+    layout,
+  });
+  if (shared.comments.ignoreFile) return undefined;
+  const fixes = rule
+    .detect(ctx)
+    .filter((site) => site.status === 'fixable' && site.fix && !shared.comments.isSuppressed(nodeLoc(site.node)?.start.line ?? -1));
+  if (fixes.length === 0) return undefined;
+  const directives = file.program.directives.map((d) => source.slice(d.start ?? 0, d.end ?? 0));
+  for (const site of fixes) site.fix!();
+  return undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source);
+}
+
+export function processSource(filePath: string, source: string, settings: EngineSettings): FileOutcome {
+  const { prefix, body, lineOffset } = splitPrefix(source);
+  const rules = activeRules(settings, filePath, body);
+  if (rules.length === 0) return { status: 'unchanged', findings: [], parsed: false };
+
+  const parser = parserForFile(filePath, body, settings.parser);
+  let file: t.File;
+  try {
+    file = parseForDetection(body, parser);
+  } catch (error) {
+    return { status: 'error', reason: 'parse-error', message: describeParseError(error, lineOffset), findings: [], parser, parsed: true };
+  }
+
+  const shared = new SharedAnalysis(file);
+  if (shared.comments.ignoreFile) return { status: 'skipped', reason: 'ignore-file', findings: [], parser, parsed: true };
+
+  const findings: Finding[] = [];
+  const fixableRules = new Set<LeakRule>();
+  for (const rule of rules) {
+    const ctx = new RuleContext({
+      file,
+      source: body,
+      filePath,
+      parser,
+      options: optionsFor(settings, rule),
+      runtimeImport: settings.runtimeImport,
+      mode: 'detect',
+      shared,
+    });
+    let sites: Site[];
+    try {
+      sites = rule.detect(ctx);
+    } catch (error) {
+      return internalError(rule, error, parser);
+    }
+    const ruleFindings = toFindings(sites, rule, shared, body, lineOffset);
+    if (ruleFindings.some((f) => f.status === 'fixable')) fixableRules.add(rule);
+    findings.push(...ruleFindings);
+  }
+
+  if (settings.mode === 'audit' || fixableRules.size === 0) {
+    return { status: 'unchanged', findings, parser, parsed: true };
+  }
+
+  // Rules run in their fixed order, each on the previous one's output. A rule with nothing fixable
+  // in the original still runs once an earlier rule changed the text, so one pass reaches the
+  // fixpoint a second run would find.
+  let current = body;
+  const changedBy = new Set<string>();
+  for (const rule of rules) {
+    if (!fixableRules.has(rule) && changedBy.size === 0) continue;
+    let output: string | undefined;
+    try {
+      output = applyRule(rule, current, filePath, parser, settings);
+    } catch (error) {
+      return internalError(rule, error, parser);
+    }
+    if (output === undefined || output === current) continue;
+    try {
+      parseForDetection(output, parser);
+    } catch (error) {
+      return {
+        status: 'error',
+        reason: 'internal-error',
+        transform: rule.meta.name,
+        message: `${rule.meta.name} produced output that does not parse: ${describeParseError(error, lineOffset)}`,
+        findings,
+        parser,
+        parsed: true,
+      };
+    }
+    changedBy.add(rule.meta.name);
+    current = output;
+  }
+
+  for (const finding of findings) {
+    if (finding.status === 'fixable' && changedBy.has(finding.transform)) finding.status = 'fixed';
+  }
+  if (current === body) return { status: 'unchanged', findings, parser, parsed: true };
+  return { status: 'changed', output: prefix + current, findings, parser, parsed: true };
+}
+
+function internalError(rule: LeakRule, error: unknown, parser: ParserName): FileOutcome {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    status: 'error',
+    reason: 'internal-error',
+    transform: rule.meta.name,
+    message: `${rule.meta.name} failed: ${oneLine(message)}`,
+    findings: [],
+    parser,
+    parsed: true,
+  };
+}

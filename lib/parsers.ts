@@ -1,0 +1,84 @@
+/**
+ * One table of parser settings for both parses leakfix does:
+ *  - the fast detection parse (plain @babel/parser, no tokens), run on every candidate file;
+ *  - the recast parse (same options plus tokens), run only on files that will change.
+ * Because both come from here, detectors see the same AST shape in `audit` and `transform`.
+ */
+import { parse as babelParse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import type { File } from '@babel/types';
+
+export type ParserName = 'babel' | 'ts' | 'tsx' | 'flow';
+export const PARSER_NAMES: readonly ParserName[] = ['babel', 'ts', 'tsx', 'flow'];
+
+const COMMON_PLUGINS: ParserPlugin[] = [
+  'asyncGenerators',
+  'decoratorAutoAccessors',
+  'bigInt',
+  'classPrivateMethods',
+  'classPrivateProperties',
+  'classProperties',
+  'classStaticBlock',
+  'doExpressions',
+  'dynamicImport',
+  'exportDefaultFrom',
+  'exportNamespaceFrom',
+  'functionBind',
+  'functionSent',
+  'importAttributes',
+  'importMeta',
+  'nullishCoalescingOperator',
+  'numericSeparator',
+  'objectRestSpread',
+  'optionalCatchBinding',
+  'optionalChaining',
+  'topLevelAwait',
+  'explicitResourceManagement',
+  'throwExpressions',
+];
+
+const PLUGINS: Record<ParserName, ParserPlugin[]> = {
+  babel: ['jsx', 'decorators-legacy', ...COMMON_PLUGINS],
+  ts: ['typescript', 'decorators-legacy', ...COMMON_PLUGINS],
+  tsx: ['jsx', 'typescript', 'decorators-legacy', ...COMMON_PLUGINS],
+  flow: ['jsx', ['flow', { all: true }], 'flowComments', 'decorators-legacy', ...COMMON_PLUGINS],
+};
+
+export function babelOptions(parser: ParserName, tokens: boolean): ParserOptions {
+  return {
+    sourceType: 'unambiguous',
+    allowImportExportEverywhere: true,
+    allowReturnOutsideFunction: true,
+    allowAwaitOutsideFunction: true,
+    allowNewTargetOutsideFunction: true,
+    allowSuperOutsideMethod: true,
+    allowUndeclaredExports: true,
+    errorRecovery: false,
+    startLine: 1,
+    tokens,
+    plugins: PLUGINS[parser],
+  };
+}
+
+const FLOW_PRAGMA = /^\s*(?:\/\/|\/\*|\*)\s*@flow\b/m;
+
+/** Picks the parser for a file: by extension, with `@flow` files on the flow grammar. */
+export function parserForFile(filePath: string, source: string, override?: ParserName): ParserName {
+  if (override) return override;
+  const lower = filePath.toLowerCase();
+  if (lower.endsWith('.tsx')) return 'tsx';
+  if (/\.[mc]?ts$/.test(lower)) return 'ts';
+  // Only the file's header counts: a pragma must come before code.
+  if (FLOW_PRAGMA.test(source.slice(0, 2048))) return 'flow';
+  return 'babel';
+}
+
+/** The fast parse used for detection. Throws a SyntaxError with `loc` on bad input. */
+export function parseForDetection(source: string, parser: ParserName): File {
+  return babelParse(source, babelOptions(parser, false)) as unknown as File;
+}
+
+/** A parser object in the shape recast and jscodeshift accept (`{ parse(source) }`). */
+export function recastParser(parser: ParserName): { parse(source: string): unknown } {
+  const options = babelOptions(parser, true);
+  return { parse: (source: string) => babelParse(source, options) };
+}

@@ -1,0 +1,186 @@
+/**
+ * The contract every leakfix transform implements, in the spirit of ESLint rules: a `meta` that
+ * describes the rule (name, prefilter, options, pattern ids, refusal reasons) and a `detect` that
+ * returns Sites. Rewriting is the `fix` closure on each fixable Site, so the code that decides a
+ * site is safe and the code that rewrites it are never apart.
+ */
+import type * as t from '@babel/types';
+import type { Site } from './findings';
+import type { ParserName } from './parsers';
+import { AstIndex } from './analysis/ast';
+import { ScopeAnalysis } from './analysis/scope';
+import { CommentIndex } from './analysis/comments';
+import { Template } from './analysis/template';
+import { RuntimeImports } from './analysis/imports';
+import type { Layout } from './layout';
+
+export type OptionType = 'boolean' | 'string' | 'number' | 'string[]';
+export type OptionValue = boolean | string | number | string[];
+
+export interface OptionSpec {
+  type: OptionType;
+  default: OptionValue;
+  description: string;
+}
+
+export interface RuleMeta {
+  /** The transform's name, also its file name under `transforms/`. */
+  name: string;
+  /** One line, shown by `leakfix list`. */
+  description: string;
+  /** Files whose text does not match are never parsed for this rule. Keep it cheap and complete. */
+  prefilter: RegExp;
+  /** Test files (`*.test.*`, `*.spec.*`, `__tests__/`) are skipped unless `includeTests` is set. */
+  skipsTestFiles: boolean;
+  options: Record<string, OptionSpec>;
+  /** Pattern id → what the pattern is (audit, SARIF rule help). */
+  patterns: Record<string, string>;
+  /** Refusal reason code → why leakfix leaves such a site alone. */
+  reasons: Record<string, string>;
+}
+
+export interface LeakRule {
+  meta: RuleMeta;
+  detect(ctx: RuleContext): Site[];
+}
+
+/** Option values resolved against a rule's spec; every read is typed and checked. */
+export class RuleOptions {
+  constructor(
+    private readonly specs: Record<string, OptionSpec>,
+    private readonly values: Readonly<Record<string, unknown>> = {},
+  ) {}
+
+  private get(name: string, type: OptionType): OptionValue {
+    const spec = this.specs[name];
+    if (!spec || spec.type !== type) throw new Error(`option ${name} is not declared as ${type}`);
+    const value = this.values[name];
+    return value === undefined ? spec.default : (value as OptionValue);
+  }
+
+  bool(name: string): boolean {
+    return this.get(name, 'boolean') as boolean;
+  }
+  string(name: string): string {
+    return this.get(name, 'string') as string;
+  }
+  number(name: string): number {
+    return this.get(name, 'number') as number;
+  }
+  strings(name: string): string[] {
+    return this.get(name, 'string[]') as string[];
+  }
+}
+
+const INCLUDE_TESTS: OptionSpec = {
+  type: 'boolean',
+  default: false,
+  description: 'Also transform test files (*.test.*, *.spec.*, __tests__/), which are skipped by default.',
+};
+
+/** A rule's declared options plus the ones every rule of its kind has. */
+export function optionSpecs(meta: RuleMeta): Record<string, OptionSpec> {
+  return meta.skipsTestFiles ? { includeTests: INCLUDE_TESTS, ...meta.options } : meta.options;
+}
+
+/** Checks user-supplied option values against a rule's spec; returns error messages naming the key. */
+export function validateRuleOptions(meta: RuleMeta, values: Record<string, unknown>, where: string): string[] {
+  const errors: string[] = [];
+  const specs = optionSpecs(meta);
+  for (const [key, value] of Object.entries(values)) {
+    const spec = specs[key];
+    if (!spec) {
+      errors.push(`${where}.${key}: unknown option of ${meta.name} (valid: ${Object.keys(specs).join(', ') || 'none'})`);
+      continue;
+    }
+    const ok =
+      spec.type === 'string[]'
+        ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+        : typeof value === spec.type;
+    if (!ok) errors.push(`${where}.${key}: expected ${spec.type}, got ${JSON.stringify(value)}`);
+  }
+  return errors;
+}
+
+export interface ContextInit {
+  file: t.File;
+  source: string;
+  filePath: string;
+  parser: ParserName;
+  options: RuleOptions;
+  runtimeImport: string;
+  /** `fix` when the AST is recast's and fixes will run; `detect` for the fast, read-only parse. */
+  mode: 'detect' | 'fix';
+  shared?: SharedAnalysis;
+  /** The file's style, in fix mode: code built by templates follows it. */
+  layout?: Layout;
+}
+
+/** Analyses that do not depend on the rule, built once per parsed file and shared by all rules. */
+export class SharedAnalysis {
+  private scopeAnalysis: ScopeAnalysis | undefined;
+  private commentIndex: CommentIndex | undefined;
+  readonly index: AstIndex;
+
+  constructor(readonly file: t.File) {
+    this.index = new AstIndex(file);
+  }
+
+  get scope(): ScopeAnalysis {
+    this.scopeAnalysis ??= new ScopeAnalysis(this.file);
+    return this.scopeAnalysis;
+  }
+
+  get comments(): CommentIndex {
+    this.commentIndex ??= new CommentIndex(this.file, this.index.nodes);
+    return this.commentIndex;
+  }
+}
+
+const TEST_FILE = /(^|[\\/])__tests__[\\/]|\.(test|spec)\.[cm]?[jt]sx?$/;
+
+export function isTestFile(filePath: string): boolean {
+  return TEST_FILE.test(filePath);
+}
+
+export class RuleContext {
+  readonly file: t.File;
+  readonly source: string;
+  readonly filePath: string;
+  readonly parser: ParserName;
+  readonly options: RuleOptions;
+  readonly mode: 'detect' | 'fix';
+  readonly template: Template;
+  readonly runtime: RuntimeImports;
+  private readonly shared: SharedAnalysis;
+
+  constructor(init: ContextInit) {
+    this.file = init.file;
+    this.source = init.source;
+    this.filePath = init.filePath;
+    this.parser = init.parser;
+    this.options = init.options;
+    this.mode = init.mode;
+    this.shared = init.shared ?? new SharedAnalysis(init.file);
+    this.template = new Template(init.parser, init.layout);
+    this.runtime = new RuntimeImports(this, init.runtimeImport);
+  }
+
+  get index(): AstIndex {
+    return this.shared.index;
+  }
+  get scope(): ScopeAnalysis {
+    return this.shared.scope;
+  }
+  get comments(): CommentIndex {
+    return this.shared.comments;
+  }
+  get isTestFile(): boolean {
+    return isTestFile(this.filePath);
+  }
+
+  /** True when `name` at `node` is the global (no local binding shadows it). */
+  isGlobal(name: string, node: t.Node): boolean {
+    return this.scope.isGlobal(name, node, (n) => this.index.parent(n));
+  }
+}

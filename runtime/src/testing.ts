@@ -1,0 +1,2 @@
+// Placeholder until the runtime lands (issue 3).
+export {};
