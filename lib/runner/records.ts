@@ -1,0 +1,24 @@
+/**
+ * What a run reports per file. The worker pool produces these, the CLI formats them, `audit`
+ * grades them, and `run()` returns them: one shape for every consumer.
+ */
+import type { Finding } from '../findings';
+import type { FileStatus } from '../engine';
+import type { ParserName } from '../parsers';
+
+export interface FileRecord {
+  /** Relative to the run's cwd, with forward slashes. */
+  path: string;
+  status: FileStatus;
+  /** For `skipped` and `error`: a reason code (`too-large`, `binary`, `generated`, `parse-error`, ...). */
+  reason?: string;
+  /** For `error` (and some skips): one line saying what happened. */
+  message?: string;
+  /** For internal errors: the transform that failed. */
+  transform?: string;
+  parser?: ParserName;
+  findings: Finding[];
+  /** Unified diff (git-apply compatible) when `changed`. */
+  diff?: string;
+  durationMs: number;
+}
