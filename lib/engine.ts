@@ -17,6 +17,7 @@ import { parseForDetection, parserForFile, recastParser, type ParserName } from 
 import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type LeakRule } from './rule';
 import { isFunction, nodeLoc, type AstIndex, type Node } from './analysis/ast';
 import { detectLayout, type Layout } from './layout';
+import { addRuntimeImports } from './analysis/imports';
 
 export type Mode = 'transform' | 'audit';
 
@@ -192,7 +193,10 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => source.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
-  return undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source);
+  const printed = undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source);
+  // A fix that broke the syntax must be reported as such, not as a failure of the import edit.
+  parseForDetection(printed, parser);
+  return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout);
 }
 
 export function processSource(filePath: string, source: string, settings: EngineSettings): FileOutcome {
@@ -249,13 +253,9 @@ export function processSource(filePath: string, source: string, settings: Engine
     let output: string | undefined;
     try {
       output = applyRule(rule, current, filePath, parser, settings);
+      if (output !== undefined) parseForDetection(output, parser);
     } catch (error) {
-      return internalError(rule, error, parser);
-    }
-    if (output === undefined || output === current) continue;
-    try {
-      parseForDetection(output, parser);
-    } catch (error) {
+      if (!isSyntaxError(error)) return internalError(rule, error, parser);
       return {
         status: 'error',
         reason: 'internal-error',
@@ -266,6 +266,7 @@ export function processSource(filePath: string, source: string, settings: Engine
         parsed: true,
       };
     }
+    if (output === undefined || output === current) continue;
     changedBy.add(rule.meta.name);
     current = output;
   }
@@ -275,6 +276,11 @@ export function processSource(filePath: string, source: string, settings: Engine
   }
   if (current === body) return { status: 'unchanged', findings, parser, parsed: true };
   return { status: 'changed', output: prefix + current, findings, parser, parsed: true };
+}
+
+/** Babel's parse errors carry a position; errors thrown by rule code do not. */
+function isSyntaxError(error: unknown): boolean {
+  return error instanceof SyntaxError && typeof (error as { loc?: unknown }).loc === 'object';
 }
 
 function internalError(rule: LeakRule, error: unknown, parser: ParserName): FileOutcome {

@@ -19,8 +19,25 @@ function container(index: AstIndex, node: Node): { list: Node[]; at: number } | 
   return { parent: link.parent as unknown as Record<string, unknown>, key: link.key };
 }
 
-/** Puts `replacement` where `node` is (a single slot or one element of a list). */
+type RecastComment = t.Comment & { leading?: boolean; trailing?: boolean };
+type WithComments = { comments?: RecastComment[] | null };
+
+/**
+ * Puts `replacement` where `node` is (a single slot or one element of a list). Comments attached
+ * to `node` move along: leading ones to the first replacement, trailing ones to the last, so
+ * `// why this timer exists` survives a rewrite of the statement under it.
+ */
 export function replaceNode(index: AstIndex, node: Node, ...replacement: Node[]): void {
+  const comments = (node as unknown as WithComments).comments;
+  if (comments?.length && replacement.length > 0) {
+    const first = replacement[0] as unknown as WithComments;
+    const last = replacement[replacement.length - 1] as unknown as WithComments;
+    const leading = comments.filter((c) => !c.trailing);
+    const trailing = comments.filter((c) => c.trailing);
+    if (leading.length) first.comments = [...leading, ...(first.comments ?? [])];
+    if (trailing.length) last.comments = [...(last.comments ?? []), ...trailing];
+    (node as unknown as WithComments).comments = null;
+  }
   const where = container(index, node);
   if ('list' in where) {
     where.list.splice(where.at, 1, ...replacement);

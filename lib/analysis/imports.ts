@@ -1,9 +1,15 @@
 /**
  * Adding a runtime import the way the file already imports: ESM `import` or CJS `require`,
  * merged into an existing import of the runtime, aliased when the name is taken, added once.
+ *
+ * Fixes only ask for a name (`ctx.runtime.use('track')`); the import itself is added as a text
+ * edit after printing, so the diff is exactly one new line (or one new specifier), whatever the
+ * file's layout. Recast would otherwise reflow destructurings and add blank lines around it.
  */
 import type * as t from '@babel/types';
 import type { RuleContext } from '../rule';
+import { parseForDetection, type ParserName } from '../parsers';
+import type { Layout } from '../layout';
 import { unwrapExpression } from './ast';
 
 export type ModuleKind = 'esm' | 'cjs';
@@ -22,24 +28,6 @@ function isTopLevelRequire(statement: t.Statement): boolean {
   return statement.type === 'VariableDeclaration' && statement.declarations.some((d) => isRequireOf(d.init));
 }
 
-/** How a file loads modules: by its syntax, else by its extension. */
-export function moduleKind(program: t.Program, filePath: string): ModuleKind {
-  let sawRequire = false;
-  for (const statement of program.body) {
-    if (statement.type === 'ImportDeclaration' || statement.type.startsWith('Export')) return 'esm';
-    if (isTopLevelRequire(statement)) sawRequire = true;
-    if (
-      statement.type === 'ExpressionStatement' &&
-      statement.expression.type === 'AssignmentExpression' &&
-      /^(module\.exports|exports)\b/.test(memberText(statement.expression.left))
-    ) {
-      sawRequire = true;
-    }
-  }
-  if (sawRequire) return 'cjs';
-  return ESM_EXTENSIONS.test(filePath) ? 'esm' : 'cjs';
-}
-
 function memberText(node: t.Node): string {
   if (node.type === 'Identifier') return node.name;
   if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier') {
@@ -48,33 +36,67 @@ function memberText(node: t.Node): string {
   return '';
 }
 
-type Commented = { comments?: Array<t.Comment & { leading?: boolean }> | null };
-
-/**
- * Comments above the first statement that are separated from it by a blank line are a file
- * header: they stay at the top when an import is inserted before that statement.
- */
-function moveHeaderComments(from: t.Statement, to: t.Statement): void {
-  const source = from as unknown as Commented;
-  const comments = source.comments;
-  if (!comments?.length || !from.loc) return;
-  let attachedFrom = comments.length;
-  let nextLine = from.loc.start.line;
-  for (let i = comments.length - 1; i >= 0; i--) {
-    const comment = comments[i];
-    if (!comment.leading || !comment.loc) continue;
-    if (comment.loc.end.line < nextLine - 1) break;
-    attachedFrom = i;
-    nextLine = comment.loc.start.line;
+/** How a file loads modules: by its syntax, else by its extension. */
+export function moduleKind(program: t.Program, filePath: string): ModuleKind {
+  let sawCommonJs = false;
+  for (const statement of program.body) {
+    if (statement.type === 'ImportDeclaration' || statement.type.startsWith('Export')) return 'esm';
+    if (isTopLevelRequire(statement)) sawCommonJs = true;
+    if (
+      statement.type === 'ExpressionStatement' &&
+      statement.expression.type === 'AssignmentExpression' &&
+      /^(module\.exports|exports)\b/.test(memberText(statement.expression.left))
+    ) {
+      sawCommonJs = true;
+    }
   }
-  const header = comments.slice(0, attachedFrom).filter((c) => c.leading);
-  if (header.length === 0) return;
-  source.comments = comments.filter((c) => !header.includes(c));
-  (to as unknown as Commented).comments = header;
+  if (sawCommonJs) return 'cjs';
+  return ESM_EXTENSIONS.test(filePath) ? 'esm' : 'cjs';
+}
+
+function isRuntimeImport(statement: t.Statement, specifier: string): statement is t.ImportDeclaration {
+  return statement.type === 'ImportDeclaration' && statement.source.value === specifier && statement.importKind !== 'type';
+}
+
+function importedName(specifier: t.ImportSpecifier): string {
+  return specifier.imported.type === 'Identifier' ? specifier.imported.name : specifier.imported.value;
+}
+
+/** The callee text for runtime export `name` if the file already imports it. */
+function existingCallee(program: t.Program, specifier: string, name: string): string | undefined {
+  for (const statement of program.body) {
+    if (isRuntimeImport(statement, specifier)) {
+      for (const s of statement.specifiers) {
+        if (s.type === 'ImportNamespaceSpecifier') return `${s.local.name}.${name}`;
+        if (s.type === 'ImportSpecifier' && s.importKind !== 'type' && importedName(s) === name) return s.local.name;
+      }
+    }
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) {
+        if (!isRequireOf(declarator.init, specifier)) continue;
+        if (declarator.id.type === 'Identifier') return `${declarator.id.name}.${name}`;
+        if (declarator.id.type === 'ObjectPattern') {
+          for (const property of declarator.id.properties) {
+            if (property.type === 'ObjectProperty' && property.key.type === 'Identifier' && property.key.name === name && property.value.type === 'Identifier') {
+              return property.value.name;
+            }
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** One runtime export a fix needs, and the local name it will have. */
+export interface ImportRequest {
+  name: string;
+  local: string;
 }
 
 export class RuntimeImports {
-  private readonly resolved = new Map<string, string>();
+  private readonly callees = new Map<string, string>();
+  private readonly pending: ImportRequest[] = [];
 
   constructor(
     private readonly ctx: RuleContext,
@@ -83,96 +105,111 @@ export class RuntimeImports {
 
   /**
    * The expression to call runtime export `name` with in this file (`supervise`, `lf.supervise`,
-   * `leakfixSupervise`), adding or extending the runtime import on first use.
+   * or `leakfixSupervise` when the name is taken). The import is added after printing.
    */
   use(name: string): string {
-    const cached = this.resolved.get(name);
-    if (cached) return cached;
-    const callee = this.findExisting(name) ?? this.add(name);
-    this.resolved.set(name, callee);
+    const known = this.callees.get(name);
+    if (known) return known;
+    let callee = existingCallee(this.ctx.file.program, this.specifier, name);
+    if (!callee) {
+      const scope = this.ctx.scope;
+      callee = scope.usedNames.has(name) ? scope.uniqueName(`leakfix${name[0].toUpperCase()}${name.slice(1)}`) : scope.uniqueName(name);
+      this.pending.push({ name, local: callee });
+    }
+    this.callees.set(name, callee);
     return callee;
   }
 
-  private get program(): t.Program {
-    return this.ctx.file.program;
+  /** Imports that fixes asked for and the file does not have yet. */
+  get requests(): readonly ImportRequest[] {
+    return this.pending;
   }
+}
 
-  private localNameFor(name: string): string {
-    const taken = this.ctx.scope.usedNames.has(name);
-    return taken ? this.ctx.scope.uniqueName(`leakfix${name[0].toUpperCase()}${name.slice(1)}`) : this.ctx.scope.uniqueName(name);
+function specifierText(request: ImportRequest, kind: ModuleKind): string {
+  if (request.name === request.local) return request.name;
+  return kind === 'esm' ? `${request.name} as ${request.local}` : `${request.name}: ${request.local}`;
+}
+
+function usesSemicolons(source: string, program: t.Program): boolean {
+  const ends = program.body.slice(0, 20).map((s) => source.slice(0, s.end ?? 0).trimEnd().slice(-1));
+  const withSemicolon = ends.filter((c) => c === ';').length;
+  return ends.length === 0 || withSemicolon * 2 >= ends.length;
+}
+
+/** Where a new import statement goes, and whether it follows other imports. */
+function insertionPoint(source: string, program: t.Program, kind: ModuleKind): { at: number; afterImports: boolean } {
+  let last: t.Statement | undefined;
+  for (const statement of program.body) {
+    const isImport = kind === 'esm' ? statement.type === 'ImportDeclaration' : isTopLevelRequire(statement);
+    if (isImport) last = statement;
+    else if (kind === 'cjs') break; // requires are only joined in the leading block
   }
+  if (last) return { at: last.end ?? 0, afterImports: true };
+  const first = program.body[0];
+  if (!first) return { at: source.length, afterImports: false };
+  // Comments glued to the first statement (no blank line between) belong to it; the import goes above them.
+  let at = first.start ?? 0;
+  const comments = [...(first.leadingComments ?? [])].reverse();
+  for (const comment of comments) {
+    const gap = source.slice(comment.end ?? at, at);
+    if ((gap.match(/\n/g) ?? []).length > 1) break;
+    at = comment.start ?? at;
+  }
+  return { at, afterImports: false };
+}
 
-  private findExisting(name: string): string | undefined {
-    for (const statement of this.program.body) {
-      if (statement.type === 'ImportDeclaration' && statement.source.value === this.specifier && statement.importKind !== 'type') {
-        for (const specifier of statement.specifiers) {
-          if (specifier.type === 'ImportNamespaceSpecifier') return `${specifier.local.name}.${name}`;
-          if (specifier.type === 'ImportSpecifier' && specifier.importKind !== 'type') {
-            const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : specifier.imported.value;
-            if (imported === name) return specifier.local.name;
-          }
-        }
+/**
+ * Adds the requested runtime imports to printed output as text edits: new specifiers join an
+ * existing import or destructured require of the runtime; otherwise one new statement goes after
+ * the file's imports (or above the first statement, below any header comment).
+ */
+export function addRuntimeImports(
+  output: string,
+  requests: readonly ImportRequest[],
+  specifier: string,
+  parser: ParserName,
+  filePath: string,
+  layout: Layout,
+): string {
+  if (requests.length === 0) return output;
+  const program = parseForDetection(output, parser).program;
+  const kind = moduleKind(program, filePath);
+  const joined = requests.map((r) => specifierText(r, kind)).join(', ');
+
+  for (const statement of program.body) {
+    if (isRuntimeImport(statement, specifier) && !statement.specifiers.some((s) => s.type === 'ImportNamespaceSpecifier')) {
+      const named = statement.specifiers.filter((s): s is t.ImportSpecifier => s.type === 'ImportSpecifier');
+      if (named.length > 0) {
+        const end = named[named.length - 1].end ?? 0;
+        return `${output.slice(0, end)}, ${joined}${output.slice(end)}`;
       }
-      if (statement.type === 'VariableDeclaration') {
-        for (const declarator of statement.declarations) {
-          if (!isRequireOf(declarator.init, this.specifier)) continue;
-          if (declarator.id.type === 'Identifier') return `${declarator.id.name}.${name}`;
-          if (declarator.id.type === 'ObjectPattern') {
-            for (const property of declarator.id.properties) {
-              if (property.type === 'ObjectProperty' && property.key.type === 'Identifier' && property.key.name === name && property.value.type === 'Identifier') {
-                return property.value.name;
-              }
-            }
-          }
+      const defaultSpecifier = statement.specifiers[0];
+      if (defaultSpecifier) {
+        const end = defaultSpecifier.end ?? 0;
+        return `${output.slice(0, end)}, { ${joined} }${output.slice(end)}`;
+      }
+    }
+    if (kind === 'cjs' && statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations) {
+        if (!isRequireOf(declarator.init, specifier) || declarator.id.type !== 'ObjectPattern') continue;
+        const properties = declarator.id.properties;
+        const lastProperty = properties[properties.length - 1];
+        if (lastProperty && lastProperty.type !== 'RestElement') {
+          const end = lastProperty.end ?? 0;
+          return `${output.slice(0, end)}, ${joined}${output.slice(end)}`;
         }
       }
     }
-    return undefined;
   }
 
-  private add(name: string): string {
-    const local = this.localNameFor(name);
-    const template = this.ctx.template;
-    // Merge into an existing import of the runtime first.
-    for (const statement of this.program.body) {
-      if (statement.type === 'ImportDeclaration' && statement.source.value === this.specifier && statement.importKind !== 'type') {
-        const hasNamespace = statement.specifiers.some((s) => s.type === 'ImportNamespaceSpecifier');
-        if (hasNamespace) continue;
-        const specifier = (template.statement(`import { ${name === local ? name : `${name} as ${local}`} } from 'x';`) as t.ImportDeclaration).specifiers[0];
-        statement.specifiers.push(specifier);
-        return local;
-      }
-      if (statement.type === 'VariableDeclaration') {
-        for (const declarator of statement.declarations) {
-          if (isRequireOf(declarator.init, this.specifier) && declarator.id.type === 'ObjectPattern') {
-            const pattern = template.statement(`const { ${name === local ? name : `${name}: ${local}`} } = x;`) as t.VariableDeclaration;
-            const property = (pattern.declarations[0].id as t.ObjectPattern).properties[0];
-            declarator.id.properties.push(property);
-            return local;
-          }
-        }
-      }
-    }
-    const quoted = JSON.stringify(this.specifier);
-    const kind = moduleKind(this.program, this.ctx.filePath);
-    const declaration =
-      kind === 'esm'
-        ? template.statement(`import { ${name === local ? name : `${name} as ${local}`} } from ${quoted};`)
-        : template.statement(`const { ${name === local ? name : `${name}: ${local}`} } = require(${quoted});`);
-    this.insert(declaration, kind);
-    return local;
-  }
-
-  private insert(declaration: t.Statement, kind: ModuleKind): void {
-    const body = this.program.body;
-    let at = 0;
-    for (let i = 0; i < body.length; i++) {
-      const statement = body[i];
-      const isImport = kind === 'esm' ? statement.type === 'ImportDeclaration' : isTopLevelRequire(statement);
-      if (isImport) at = i + 1;
-      else if (kind === 'cjs') break; // requires are only merged into the leading block
-    }
-    if (at === 0 && body[0]) moveHeaderComments(body[0], declaration);
-    body.splice(at, 0, declaration);
-  }
+  const q = layout.quote === 'single' ? "'" : '"';
+  const semi = usesSemicolons(output, program) ? ';' : '';
+  const quoted = `${q}${specifier.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`)}${q}`;
+  const statement = kind === 'esm' ? `import { ${joined} } from ${quoted}${semi}` : `const { ${joined} } = require(${quoted})${semi}`;
+  const eol = layout.lineTerminator;
+  const { at, afterImports } = insertionPoint(output, program, kind);
+  if (afterImports) return `${output.slice(0, at)}${eol}${statement}${output.slice(at)}`;
+  const tail = output.slice(at);
+  return `${output.slice(0, at)}${statement}${eol}${tail.length > 0 ? eol : ''}${tail}`;
 }

@@ -1,0 +1,166 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { processSource, type EngineSettings } from '../lib/engine';
+import { parseForDetection, parserForFile } from '../lib/parsers';
+import { demoRule } from './helpers/demo-rule';
+
+function settings(overrides: Partial<EngineSettings> = {}): EngineSettings {
+  return { rules: [demoRule()], mode: 'transform', runtimeImport: '@leakfix/runtime', ...overrides };
+}
+
+describe('engine: file framing is kept byte for byte', () => {
+  it('keeps a shebang, CRLF line endings and double quotes', () => {
+    const input = '#!/usr/bin/env node\r\nimport x from "y";\r\n\r\nsetInterval(tick, 10); // keep me\r\nx();\r\n';
+    const out = processSource('bin/tool.ts', input, settings());
+    assert.equal(out.status, 'changed');
+    assert.equal(
+      out.output,
+      '#!/usr/bin/env node\r\nimport x from "y";\r\nimport { supervise } from "@leakfix/runtime";\r\n\r\nsupervise("demo", tick, { everyMs: 10 }); // keep me\r\nx();\r\n',
+    );
+    assert.equal(out.findings[0].start.line, 4, 'lines count the shebang line');
+  });
+
+  it('keeps a BOM and a use-strict directive, and adds a require in a CJS file', () => {
+    const input = "\uFEFF'use strict';\nconst a = require('a');\n\nfunction f() {\n\tsetInterval(a, 5);\n}\n";
+    const out = processSource('lib/x.js', input, settings());
+    assert.equal(out.output, "\uFEFF'use strict';\nconst a = require('a');\nconst { supervise } = require('@leakfix/runtime');\n\nfunction f() {\n\tsupervise('demo', a, { everyMs: 5 });\n}\n");
+  });
+
+  it('keeps a license header above an inserted import', () => {
+    const input = '// Copyright ACME\n// SPDX: MIT\n\n/** Ticks. */\nsetInterval(tick, 10);\n';
+    const out = processSource('src/a.mjs', input, settings());
+    assert.equal(out.output, "// Copyright ACME\n// SPDX: MIT\n\nimport { supervise } from '@leakfix/runtime';\n\n/** Ticks. */\nsupervise('demo', tick, { everyMs: 10 });\n");
+  });
+});
+
+describe('engine: runtime import', () => {
+  it('merges into an existing import of the runtime', () => {
+    const out = processSource('a.ts', "import { track } from '@leakfix/runtime';\nsetInterval(f, 1);\n", settings());
+    assert.equal(out.output, "import { track, supervise } from '@leakfix/runtime';\nsupervise('demo', f, { everyMs: 1 });\n");
+  });
+
+  it('aliases when the name is taken, and reuses the alias for a second site', () => {
+    const out = processSource('a.ts', 'const supervise = 1;\nsetInterval(f, 1);\nsetInterval(g, 2);\n', settings());
+    assert.equal(
+      out.output,
+      "import { supervise as leakfixSupervise } from '@leakfix/runtime';\n\nconst supervise = 1;\nleakfixSupervise('demo', f, { everyMs: 1 });\nleakfixSupervise('demo', g, { everyMs: 2 });\n",
+    );
+  });
+
+  it('uses a namespace import and a CJS destructuring that exist', () => {
+    const esm = processSource('a.ts', "import * as lf from '@leakfix/runtime';\nsetInterval(f, 1);\n", settings());
+    assert.match(esm.output ?? '', /lf\.supervise\('demo', f/);
+    const cjs = processSource('a.js', "const { track } = require('@leakfix/runtime');\nsetInterval(f, 1);\n", settings());
+    assert.equal(cjs.output, "const { track, supervise } = require('@leakfix/runtime');\nsupervise('demo', f, { everyMs: 1 });\n");
+  });
+
+  it('takes the specifier from settings', () => {
+    const out = processSource('a.ts', 'setInterval(f, 1);\n', settings({ runtimeImport: '~/lib/leakfix' }));
+    assert.match(out.output ?? '', /from '~\/lib\/leakfix'/);
+  });
+});
+
+describe('engine: analysis', () => {
+  it('does not confuse a shadowed setInterval with the global', () => {
+    const out = processSource('a.js', 'function run(setInterval) {\n  setInterval(f, 1);\n}\n', settings());
+    assert.equal(out.status, 'unchanged');
+    assert.equal(out.findings.length, 0);
+  });
+
+  it('never parses files the prefilter rules out', () => {
+    const out = processSource('a.js', 'this is not javascript at all', settings());
+    assert.deepEqual([out.status, out.parsed], ['unchanged', false]);
+  });
+
+  it('skips test files unless includeTests is set', () => {
+    const input = 'setInterval(f, 1);\n';
+    assert.equal(processSource('src/__tests__/a.js', input, settings()).parsed, false);
+    assert.equal(processSource('src/a.spec.ts', input, settings()).parsed, false);
+    const included = processSource('src/a.test.js', input, settings({ ruleOptions: { demo: { includeTests: true } } }));
+    assert.equal(included.status, 'changed');
+  });
+
+  it('reports refused and managed sites without changing the file in audit mode', () => {
+    const out = processSource('a.js', 'setInterval(f, 1);\nconst t = setInterval(g, 2);\n', settings({ mode: 'audit' }));
+    assert.equal(out.status, 'unchanged');
+    assert.equal(out.output, undefined);
+    assert.deepEqual(out.findings.map((f) => [f.rule, f.status, f.grade, f.reason]), [
+      ['dropped', 'fixable', 'red', undefined],
+      ['stored', 'refused', 'yellow', 'stored'],
+    ]);
+  });
+
+  it('marks applied sites fixed and keeps refused ones', () => {
+    const out = processSource('a.js', 'setInterval(f, 1);\nconst t = setInterval(g, 2);\n', settings());
+    assert.deepEqual(out.findings.map((f) => f.status), ['fixed', 'refused']);
+  });
+});
+
+describe('engine: suppression', () => {
+  it('honours // leakfix-ignore on the line before a site', () => {
+    const input = '// leakfix-ignore: owned by the scheduler\nsetInterval(f, 1);\nsetInterval(g, 2);\n';
+    const out = processSource('a.js', input, settings());
+    assert.equal(out.output, "const { supervise } = require('@leakfix/runtime');\n\n// leakfix-ignore: owned by the scheduler\nsetInterval(f, 1);\nsupervise('demo', g, { everyMs: 2 });\n");
+    assert.deepEqual(out.findings.map((f) => [f.status, f.reason]), [['ignored', 'leakfix-ignore'], ['fixed', undefined]]);
+  });
+
+  it('skips the whole file on // leakfix-ignore-file', () => {
+    const out = processSource('a.js', 'setInterval(f, 1);\n/* leakfix-ignore-file */\n', settings());
+    assert.deepEqual([out.status, out.reason], ['skipped', 'ignore-file']);
+  });
+});
+
+describe('engine: failures never produce output', () => {
+  it('reports a syntax error with its position', () => {
+    const out = processSource('a.ts', '\nsetInterval(f, 1\n', settings());
+    assert.equal(out.status, 'error');
+    assert.equal(out.reason, 'parse-error');
+    assert.match(out.message ?? '', /\(3:1\)$/);
+    assert.equal(out.output, undefined);
+  });
+
+  it('names the transform that threw, in detection or in a fix', () => {
+    for (const throwIn of ['detect', 'fix'] as const) {
+      const out = processSource('a.js', 'setInterval(f, 1);\n', settings({ rules: [demoRule({ throwIn })] }));
+      assert.deepEqual([out.status, out.reason, out.transform, out.output], ['error', 'internal-error', 'demo', undefined]);
+      assert.match(out.message ?? '', /exploded/);
+    }
+  });
+
+  it('refuses output that does not parse', () => {
+    const out = processSource('a.js', 'setInterval(f, 1);\n', settings({ rules: [demoRule({ breakOutput: true })] }));
+    assert.equal(out.status, 'error');
+    assert.equal(out.output, undefined);
+    assert.match(out.message ?? '', /demo produced output that does not parse/);
+  });
+});
+
+describe('engine: fingerprints', () => {
+  it('survive line shifts and tell apart repeated identical sites', () => {
+    const input = 'function a() {\n  setInterval(f, 1);\n}\nsetInterval(f, 1);\nsetInterval(f, 1);\n';
+    const before = processSource('a.js', input, settings({ mode: 'audit' })).findings.map((f) => f.fingerprint);
+    const after = processSource('a.js', `\n\n// moved\n${input}`, settings({ mode: 'audit' })).findings.map((f) => f.fingerprint);
+    assert.deepEqual(after, before);
+    assert.equal(new Set(before).size, 3);
+  });
+});
+
+describe('parsers', () => {
+  it('chooses the parser by extension and @flow pragma', () => {
+    assert.equal(parserForFile('a.tsx', ''), 'tsx');
+    assert.equal(parserForFile('a.mts', ''), 'ts');
+    assert.equal(parserForFile('a.cts', ''), 'ts');
+    assert.equal(parserForFile('a.jsx', ''), 'babel');
+    assert.equal(parserForFile('a.js', '/* @flow */\nconst a: number = 1;'), 'flow');
+    assert.equal(parserForFile('a.js', 'const flow = "@flow later";'), 'babel');
+    assert.equal(parserForFile('a.ts', '', 'babel'), 'babel');
+  });
+
+  it('reads the syntax real code uses with each parser', () => {
+    parseForDetection('const a = <div>{b}</div>;', 'babel');
+    parseForDetection('const a = <T,>(x: T) => x; enum E { A }', 'tsx');
+    parseForDetection('const a = <T>b; abstract class X { declare y: number }', 'ts');
+    parseForDetection('// @flow\ntype T = {| a: number |}; const x = (y: any);', 'flow');
+    parseForDetection('class A { static { this.x = 1; } #p = 1; accessor q = 2 }', 'babel');
+  });
+});
