@@ -94,9 +94,19 @@ export class AstIndex {
     return undefined;
   }
 
-  /** All nodes of one type, in source order. */
-  ofType<K extends Node['type']>(type: K): Array<Extract<Node, { type: K }>> {
-    return this.nodes.filter((n): n is Extract<Node, { type: K }> => n.type === type);
+  private byType: Map<string, Node[]> | undefined;
+
+  /** All nodes of one type, in source order (grouped once, on first use). */
+  ofType<K extends Node['type']>(type: K): ReadonlyArray<Extract<Node, { type: K }>> {
+    if (!this.byType) {
+      this.byType = new Map();
+      for (const node of this.nodes) {
+        const list = this.byType.get(node.type);
+        if (list) list.push(node);
+        else this.byType.set(node.type, [node]);
+      }
+    }
+    return (this.byType.get(type) ?? []) as Array<Extract<Node, { type: K }>>;
   }
 }
 
