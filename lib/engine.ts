@@ -75,8 +75,9 @@ function activeRules(settings: EngineSettings, filePath: string, body: string): 
   const testFile = isTestFile(filePath);
   return settings.rules.filter((rule) => {
     if (rule.meta.skipsTestFiles && testFile && settings.ruleOptions?.[rule.meta.name]?.includeTests !== true) return false;
-    rule.meta.prefilter.lastIndex = 0;
-    return rule.meta.prefilter.test(body);
+    const prefilter = rule.meta.prefilterFor?.(optionsFor(settings, rule)) ?? rule.meta.prefilter;
+    prefilter.lastIndex = 0;
+    return prefilter.test(body);
   });
 }
 

@@ -30,6 +30,11 @@ export interface RuleMeta {
   description: string;
   /** Files whose text does not match are never parsed for this rule. Keep it cheap and complete. */
   prefilter: RegExp;
+  /**
+   * Optional: the prefilter for a run with these option values, when options widen what the rule
+   * looks at (track-async's typed mode must see files that only call imported functions).
+   */
+  prefilterFor?(options: RuleOptions): RegExp;
   /** Test files (`*.test.*`, `*.spec.*`, `__tests__/`) are skipped unless `includeTests` is set. */
   skipsTestFiles: boolean;
   options: Record<string, OptionSpec>;
