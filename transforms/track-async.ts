@@ -1,22 +1,303 @@
 /**
- * track-async: placeholder until the transform lands (see its issue).
+ * track-async: fire-and-forget promises get tracked handles.
+ *
+ * Rewrites an expression statement whose value is certainly a promise, and that nothing handles,
+ * into a call to the runtime's `track`, which logs its rejection under a name, counts it while it
+ * runs, and lets shutdown drain it:
+ *
+ *   async function flush() { ... }          async function flush() { ... }
+ *   flush();                          →     track(flush(), 'flush');
+ *
+ * Certainly a promise (untyped mode): a call to an async function, arrow or method of this module
+ * (resolved through scopes; `this.m()` only inside the class declaring `async m`), `fetch`,
+ * members of `fs/promises` / `fs.promises` / `timers/promises`, an async IIFE, `new Promise(...)`,
+ * `Promise.all(...)` and friends, a `.then(f)` / `.finally(f)` chain. In typed mode (`typed`), the
+ * TypeScript checker also decides, as typescript-eslint's no-floating-promises does.
+ *
+ * Never touched: awaited, returned, yielded, assigned or passed promises; `void p`; `.catch(h)` or
+ * `.then(a, b)` at a chain's end; statements under an eslint-disable naming no-floating-promises;
+ * test-framework calls (`it`, `describe`, hooks). Reported, not rewritten: `xs.map(async ...)` and
+ * `xs.forEach(async ...)` statements, promises started in timer, listener or supervised-task
+ * callbacks, promises inside `a && p()` / `c ? p() : q()`, and `T | Promise<T>` values.
  */
-import type { Site } from '../lib/findings';
-import type { LeakRule, RuleContext } from '../lib/rule';
+import type * as t from '@babel/types';
+import { fixable, managed, refused, type Site } from '../lib/findings';
+import type { LeakRule, RuleContext, RuleOptions } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
+import { isFunction, unwrapExpression, type Node } from '../lib/analysis/ast';
+import {
+  DEFAULT_PROMISE_GLOBALS,
+  DEFAULT_PROMISE_MODULES,
+  PromiseFacts,
+  asyncIterationMethod,
+  callbackOwner,
+  endsWithRejectionHandler,
+  isTaskGroupTrack,
+  isTestFrameworkCall,
+  runtimeExportName,
+  thisClass,
+  type CallbackOwner,
+} from '../lib/analysis/promises';
+import { typedFile, type TypedFile, type TypedUnavailable } from '../lib/analysis/typed';
+
+const LINT_RULE = 'no-floating-promises';
+
+/** What the untyped prefilter looks for; typed mode and custom API lists widen it (see `prefilterFor`). */
+const UNTYPED_PREFILTER = /\basync\b|\bfetch\b|\bPromise\b|promises|\.\s*(?:then|finally|catch)\b|\btrack\b|\bvoid\b/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Kinds of expression the checker is asked about: values a statement can drop. */
+const TYPED_CANDIDATES = new Set([
+  'CallExpression',
+  'OptionalCallExpression',
+  'NewExpression',
+  'Identifier',
+  'MemberExpression',
+  'OptionalMemberExpression',
+  'TaggedTemplateExpression',
+]);
+
+type PromiseVerdict = { certain: true; name: string } | { certain: false; name: string; maybe: boolean };
+
+class TrackAsyncDetector {
+  private readonly sites: Site[] = [];
+  private readonly facts: PromiseFacts;
+  private readonly typed: TypedFile | TypedUnavailable | undefined;
+  private readonly tracker: string;
+
+  constructor(private readonly ctx: RuleContext) {
+    this.facts = new PromiseFacts(ctx.index, ctx.scope, (name, at) => ctx.isGlobal(name, at), {
+      globals: ctx.options.strings('promiseGlobals'),
+      modules: ctx.options.strings('promiseModules'),
+    });
+    this.typed = ctx.options.bool('typed') ? typedFile(ctx.filePath, ctx.source) : undefined;
+    this.tracker = ctx.options.string('tracker').replace(/\s+/g, '');
+  }
+
+  detect(): Site[] {
+    if (this.typed && !this.typed.available) {
+      this.sites.push(
+        refused('typed-mode-fallback', this.ctx.file.program, 'yellow', 'typed-mode-unavailable', `typed mode unavailable (${this.typed.detail}); this file was analysed without types`),
+      );
+    }
+    for (const statement of this.ctx.index.ofType('ExpressionStatement')) this.statement(statement);
+    for (const unary of this.ctx.index.ofType('UnaryExpression')) {
+      if (unary.operator !== 'void') continue;
+      const verdict = this.promiseOf(unary.argument);
+      if (verdict && (verdict.certain || !verdict.maybe)) {
+        this.sites.push(managed('promise-voided', unary, `${verdict.name}: promise explicitly discarded with void`));
+      }
+    }
+    return this.sites;
+  }
+
+  private statement(statement: t.ExpressionStatement): void {
+    const expression = unwrapExpression(statement.expression);
+    if (expression.type === 'UnaryExpression' || expression.type === 'AssignmentExpression' || isTestFrameworkCall(expression)) return;
+    if (this.isTrackCall(expression)) {
+      this.sites.push(managed('promise-tracked', statement, `${this.facts.nameOf((expression as t.CallExpression).arguments[0] ?? expression)}: promise tracked`));
+      return;
+    }
+    if (endsWithRejectionHandler(expression)) {
+      this.sites.push(managed('promise-caught', statement, `${this.facts.nameOf(expression)}: rejection handled at the end of the chain`));
+      return;
+    }
+    const iteration = asyncIterationMethod(expression);
+    if (iteration) {
+      this.sites.push(
+        refused(
+          'async-map-statement',
+          statement,
+          'red',
+          'async-callbacks-dropped',
+          `${iteration}(async ...) starts one promise per element and nobody waits for them; use await Promise.allSettled(xs.map(async ...)) and handle the results`,
+        ),
+      );
+      return;
+    }
+    if (expression.type === 'LogicalExpression' || expression.type === 'ConditionalExpression' || expression.type === 'SequenceExpression') {
+      const branch = this.promiseBranch(expression);
+      if (branch) {
+        this.sites.push(refused('floating-promise', statement, 'red', 'promise-in-expression', `${branch}: promise started inside a conditional or sequence expression; rewrite it as a statement to track it`));
+      }
+      return;
+    }
+    const verdict = this.promiseOf(expression);
+    if (!verdict) return;
+    this.floating(statement, verdict);
+  }
+
+  private floating(statement: t.ExpressionStatement, verdict: PromiseVerdict): void {
+    const { name } = verdict;
+    const line = statement.loc?.start.line ?? 0;
+    if (this.ctx.comments.eslintDisabled(line, LINT_RULE)) {
+      this.sites.push(refused('floating-promise', statement, 'yellow', 'lint-opt-out', `${name}: floating promise excused by an eslint-disable comment for ${LINT_RULE}`));
+      return;
+    }
+    const owner = this.callbackOwnerOf(statement);
+    if (owner) {
+      this.sites.push(refused('promise-in-timer-callback', statement, 'red', `${owner.kind}-callback`, ownerMessage(name, owner)));
+      return;
+    }
+    if (!verdict.certain && verdict.maybe) {
+      this.sites.push(refused('floating-promise', statement, 'yellow', 'maybe-not-a-promise', `${name}: the value is a promise only on some paths (its type is a union); track it where it is one`));
+      return;
+    }
+    if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
+      this.sites.push(refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`));
+      return;
+    }
+    this.sites.push(
+      fixable('floating-promise', statement, 'red', `${name}: promise started and never awaited; its rejection would crash the process`, () => {
+        const callee = this.tracker || this.ctx.runtime.use('track');
+        const call = this.ctx.template.expression(`${callee}(PROMISE, ${JSON.stringify(name)})`) as t.CallExpression;
+        call.arguments[0] = statement.expression;
+        statement.expression = call;
+      }),
+    );
+  }
+
+  /** Certainly a promise (syntax), or a promise by its type (typed mode). */
+  private promiseOf(node: Node): PromiseVerdict | undefined {
+    const expression = unwrapExpression(node);
+    const certain = this.facts.certainPromise(expression);
+    if (certain) return { certain: true, name: certain.name };
+    if (!this.typed?.available || !TYPED_CANDIDATES.has(expression.type) || expression.start == null || expression.end == null) return undefined;
+    const verdict = this.typed.verdictAt(expression.start, expression.end);
+    if (verdict === 'thenable' || verdict === 'maybe') return { certain: false, name: this.facts.nameOf(expression), maybe: verdict === 'maybe' };
+    return undefined;
+  }
+
+  /** The first branch of `a && p()`, `c ? p() : q()`, `a(), p()` that is a promise, by name. */
+  private promiseBranch(node: Node): string | undefined {
+    const expression = unwrapExpression(node);
+    const branches: Node[] =
+      expression.type === 'LogicalExpression'
+        ? [expression.left, expression.right]
+        : expression.type === 'ConditionalExpression'
+          ? [expression.consequent, expression.alternate]
+          : expression.type === 'SequenceExpression'
+            ? expression.expressions
+            : [];
+    if (branches.length === 0) {
+      if (expression.type === 'UnaryExpression' || expression.type === 'AssignmentExpression' || endsWithRejectionHandler(expression) || this.isTrackCall(expression)) return undefined;
+      return this.promiseOf(expression)?.name;
+    }
+    for (const branch of branches) {
+      const name = this.promiseBranch(branch);
+      if (name) return name;
+    }
+    return undefined;
+  }
+
+  private isTrackCall(expression: Node): boolean {
+    if (expression.type !== 'CallExpression') return false;
+    const callee = unwrapExpression(expression.callee);
+    const specifier = this.ctx.runtime.specifier;
+    if (this.tracker && memberPathText(callee) === this.tracker) return true;
+    return runtimeExportName(this.ctx.index, this.ctx.scope, callee, specifier) === 'track' || isTaskGroupTrack(this.ctx.index, this.ctx.scope, callee, specifier);
+  }
+
+  /** The timer, listener or supervised task whose callback directly contains the statement. */
+  private callbackOwnerOf(statement: t.ExpressionStatement): CallbackOwner | undefined {
+    const fn = this.ctx.index.enclosingFunction(statement);
+    if (!fn || !isFunction(fn)) return undefined;
+    const specifier = this.ctx.runtime.specifier;
+    return callbackOwner(
+      this.ctx.index,
+      fn,
+      (name, at) => this.ctx.isGlobal(name, at),
+      (callee) => runtimeExportName(this.ctx.index, this.ctx.scope, callee, specifier) === 'supervise',
+    );
+  }
+}
+
+function memberPathText(node: Node): string | undefined {
+  const n = unwrapExpression(node);
+  if (n.type === 'Identifier') return n.name;
+  if (n.type === 'ThisExpression') return 'this';
+  if (n.type === 'MemberExpression' && !n.computed) {
+    const object = memberPathText(n.object);
+    const property = n.property.type === 'Identifier' ? n.property.name : n.property.type === 'PrivateName' ? `#${n.property.id.name}` : undefined;
+    return object !== undefined && property !== undefined ? `${object}.${property}` : undefined;
+  }
+  return undefined;
+}
+
+function ownerMessage(name: string, owner: CallbackOwner): string {
+  switch (owner.kind) {
+    case 'timer':
+      return `${name}: promise started in a ${owner.name} callback, whose caller ignores it; handle it in the callback (await it in a try/catch, or .catch it)`;
+    case 'listener':
+      return `${name}: promise started in a listener registered with ${owner.name}, whose emitter ignores it; handle it in the listener (try/catch around await, or .catch)`;
+    case 'supervised':
+      return `${name}: promise started in a supervised task without being awaited; return or await it so the supervisor sees its failure and its duration`;
+  }
+}
+
+function prefilterFor(options: RuleOptions): RegExp {
+  if (options.bool('typed')) return /[(`]/;
+  const extra = [...options.strings('promiseGlobals'), ...options.strings('promiseModules').map((m) => m.split('#')[0])]
+    .filter((name) => !DEFAULT_PROMISE_GLOBALS.includes(name) && !DEFAULT_PROMISE_MODULES.some((m) => m.split('#')[0] === name))
+    .map(escapeRegExp);
+  return extra.length === 0 ? UNTYPED_PREFILTER : new RegExp(`${UNTYPED_PREFILTER.source}|${extra.join('|')}`);
+}
 
 export const rule: LeakRule = {
   meta: {
     name: 'track-async',
-    description: 'placeholder',
-    prefilter: /(?!)/,
+    description: 'Wraps fire-and-forget promises in track(promise, name): rejections are logged, work is counted and drained on shutdown.',
+    prefilter: UNTYPED_PREFILTER,
+    prefilterFor,
     skipsTestFiles: true,
-    options: {},
-    patterns: {},
-    reasons: {},
+    options: {
+      typed: {
+        type: 'boolean',
+        default: false,
+        description: 'Use the TypeScript checker (nearest tsconfig.json) to find every expression statement whose type is a Promise or thenable, as typescript-eslint no-floating-promises does.',
+      },
+      tracker: {
+        type: 'string',
+        default: '',
+        description: 'Expression to call instead of the runtime\'s track, e.g. "this.tasks.track" for code that owns a TaskGroup; no import is added.',
+      },
+      promiseGlobals: {
+        type: 'string[]',
+        default: [...DEFAULT_PROMISE_GLOBALS],
+        description: 'Global functions that return a promise (when not shadowed).',
+      },
+      promiseModules: {
+        type: 'string[]',
+        default: [...DEFAULT_PROMISE_MODULES],
+        description: 'Modules whose exported functions return promises; "module#member" names a namespace inside a module (fs#promises).',
+      },
+    },
+    patterns: {
+      'floating-promise': 'A promise started as a statement and never awaited, returned or handled: its rejection crashes Node and shutdown cannot wait for it.',
+      'promise-voided': 'A promise explicitly discarded with void (an opt-out: a rejection still goes unhandled).',
+      'promise-caught': 'A promise started and not awaited whose chain ends in .catch(h) or .then(a, b).',
+      'promise-tracked': 'A promise handed to track(...) or a TaskGroup: rejections logged, drained on shutdown.',
+      'async-map-statement': 'xs.map(async ...) or xs.forEach(async ...) used as a statement: one dropped promise per element.',
+      'promise-in-timer-callback': 'A floating promise inside a setTimeout/setInterval/setImmediate, event-listener or supervised-task callback.',
+      'typed-mode-fallback': 'Typed mode was asked for but is unavailable for this file; it was analysed without types.',
+    },
+    reasons: {
+      'lint-opt-out': 'An eslint-disable comment names no-floating-promises: the author chose to let it float.',
+      'timer-callback': 'Started in a timer callback: the timer ignores the callback\'s result, so the callback must handle it (or supervise-intervals owns it).',
+      'listener-callback': 'Started in an event listener: the emitter ignores the listener\'s result, so the listener must handle it.',
+      'supervised-task': 'Started in a supervised task: it should be returned or awaited so the supervisor sees it, not tracked aside.',
+      'async-callbacks-dropped': 'Each element starts a promise nobody collects; the fix is Promise.allSettled, which changes when the caller continues.',
+      'promise-in-expression': 'The promise is one branch of a conditional, logical or comma expression; wrapping it needs a rewrite of the expression.',
+      'maybe-not-a-promise': 'The type is a union of a promise and something else; track() needs a promise.',
+      'tracker-out-of-scope': 'The configured tracker starts with this., and this is not a class instance here.',
+      'typed-mode-unavailable': 'No usable tsconfig.json for the file (none found, unreadable, or the file is not in its program): untyped analysis was used.',
+    },
   },
-  detect(_ctx: RuleContext): Site[] {
-    return [];
+  detect(ctx: RuleContext): Site[] {
+    return new TrackAsyncDetector(ctx).detect();
   },
 };
 

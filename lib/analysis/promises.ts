@@ -1,0 +1,486 @@
+/**
+ * What is certainly a promise, and which promises are already handled, read from syntax and
+ * scopes only (no types). Used by track-async and by audit through its detector.
+ *
+ * "Certainly" means: a call to an `async` function declared in this module (resolved through
+ * scopes, so a shadowing binding or `obj.m()` beside a local `m` is never confused with it), a
+ * member of a well-known promise API (`fetch`, `fs/promises`, `fs.promises`, `timers/promises`),
+ * an async IIFE, `new Promise(...)`, `Promise.all(...)` and friends, or a `.then`/`.finally` chain.
+ */
+import type * as t from '@babel/types';
+import { isFunction, memberPath, unwrapExpression, type AstIndex, type Node } from './ast';
+import type { Binding, ScopeAnalysis } from './scope';
+
+/** Global functions that return a promise. */
+export const DEFAULT_PROMISE_GLOBALS: readonly string[] = ['fetch'];
+
+/**
+ * Modules whose exported functions return promises. `module#member` names a namespace inside a
+ * module (`fs#promises` is `require('fs').promises`).
+ */
+export const DEFAULT_PROMISE_MODULES: readonly string[] = [
+  'fs/promises',
+  'node:fs/promises',
+  'fs#promises',
+  'node:fs#promises',
+  'timers/promises',
+  'node:timers/promises',
+];
+
+/** Exports of those modules that are not promise-returning functions. */
+const NON_PROMISE_EXPORTS = new Set(['watch', 'setInterval', 'constants', 'scheduler', 'default']);
+
+/** Static methods of the global `Promise` that return a promise. */
+const PROMISE_STATICS = new Set(['all', 'allSettled', 'race', 'any', 'resolve', 'reject', 'try']);
+
+/** Test-framework functions and hooks: never wrapped, whatever they return. */
+const TEST_FUNCTIONS = new Set([
+  'it',
+  'test',
+  'describe',
+  'suite',
+  'context',
+  'before',
+  'after',
+  'beforeEach',
+  'afterEach',
+  'beforeAll',
+  'afterAll',
+  'setup',
+  'teardown',
+  'suiteSetup',
+  'suiteTeardown',
+]);
+
+/** Methods that register a listener: `emitter.on('x', cb)`, `el.addEventListener('x', cb)`. */
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
+
+const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'global', 'self']);
+
+export interface PromiseApis {
+  globals: readonly string[];
+  modules: readonly string[];
+}
+
+/** Where a value comes from in a module: `{ module: 'fs', path: ['promises', 'readFile'] }`. */
+interface ModuleRef {
+  module: string;
+  path: string[];
+}
+
+export type CertainPromise =
+  | { kind: 'async-call'; name: string }
+  | { kind: 'api-call'; name: string }
+  | { kind: 'async-iife'; name: string }
+  | { kind: 'new-promise'; name: string }
+  | { kind: 'promise-static'; name: string }
+  | { kind: 'chain'; name: string };
+
+function isNonGeneratorAsync(node: Node | null | undefined): node is t.Function {
+  return !!node && isFunction(node) && node.async === true && node.generator !== true;
+}
+
+function stringValue(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'StringLiteral') return node.value;
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
+function propertyName(member: t.MemberExpression | t.OptionalMemberExpression): string | undefined {
+  if (!member.computed) {
+    if (member.property.type === 'Identifier') return member.property.name;
+    if (member.property.type === 'PrivateName') return `#${member.property.id.name}`;
+    return undefined;
+  }
+  return stringValue(member.property);
+}
+
+function isMember(node: Node): node is t.MemberExpression | t.OptionalMemberExpression {
+  return node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression';
+}
+
+/** `require('m')` → 'm'. */
+function requiredModule(node: Node, isUnshadowed: (name: string, at: Node) => boolean): string | undefined {
+  const n = unwrapExpression(node);
+  if (n.type !== 'CallExpression' || n.callee.type !== 'Identifier' || n.callee.name !== 'require') return undefined;
+  if (!isUnshadowed('require', n.callee)) return undefined;
+  return n.arguments.length === 1 ? stringValue(n.arguments[0]) : undefined;
+}
+
+/** The class `this` means at `node` (looking through arrows), and whether it is the class itself (static code). */
+export function thisClass(index: AstIndex, node: Node): { cls: t.Class; isStatic: boolean } | undefined {
+  for (const ancestor of index.ancestors(node)) {
+    if (ancestor.type === 'ArrowFunctionExpression') continue;
+    if (ancestor.type === 'ClassMethod' || ancestor.type === 'ClassPrivateMethod' || ancestor.type === 'ClassProperty' || ancestor.type === 'ClassPrivateProperty') {
+      const body = index.parent(ancestor);
+      const cls = body ? index.parent(body) : undefined;
+      if (!cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression')) return undefined;
+      if (ancestor.type === 'ClassMethod' && ancestor.kind === 'constructor') return { cls, isStatic: false };
+      return { cls, isStatic: ancestor.static === true };
+    }
+    if (ancestor.type === 'StaticBlock') {
+      const body = index.parent(ancestor);
+      const cls = body ? index.parent(body) : undefined;
+      return cls && (cls.type === 'ClassDeclaration' || cls.type === 'ClassExpression') ? { cls, isStatic: true } : undefined;
+    }
+    if (isFunction(ancestor) || ancestor.type === 'Program') return undefined;
+  }
+  return undefined;
+}
+
+/** True when every member of `cls` named `name` (same static-ness) is an async method or an async arrow field. */
+function classHasAsyncMember(cls: t.Class, name: string, isStatic: boolean): boolean {
+  let found = false;
+  for (const member of cls.body.body) {
+    let memberName: string | undefined;
+    let value: Node | null | undefined;
+    if (member.type === 'ClassMethod' && !member.computed) {
+      memberName = member.key.type === 'Identifier' ? member.key.name : stringValue(member.key);
+      if ((member.static === true) !== isStatic || memberName !== name) continue;
+      if (member.kind !== 'method') return false;
+      value = member;
+    } else if (member.type === 'ClassPrivateMethod') {
+      memberName = `#${member.key.id.name}`;
+      if ((member.static === true) !== isStatic || memberName !== name) continue;
+      if (member.kind !== 'method') return false;
+      value = member;
+    } else if ((member.type === 'ClassProperty' && !member.computed) || member.type === 'ClassPrivateProperty') {
+      memberName = member.key.type === 'Identifier' ? member.key.name : member.key.type === 'PrivateName' ? `#${member.key.id.name}` : stringValue(member.key);
+      if ((member.static === true) !== isStatic || memberName !== name) continue;
+      value = member.value ? unwrapExpression(member.value) : undefined;
+    } else {
+      continue;
+    }
+    if (!isNonGeneratorAsync(value)) return false;
+    found = true;
+  }
+  return found;
+}
+
+/**
+ * Answers "is this expression certainly a promise?" and "which callee names it?" for one file.
+ * Bindings are trusted only when they are never reassigned.
+ */
+export class PromiseFacts {
+  private readonly modules: Map<string, Set<string>>;
+
+  constructor(
+    private readonly index: AstIndex,
+    private readonly scope: ScopeAnalysis,
+    private readonly isUnshadowed: (name: string, at: Node) => boolean,
+    private readonly apis: PromiseApis,
+  ) {
+    // 'fs#promises' → module 'fs', namespace 'promises'; 'fs/promises' → namespace ''.
+    this.modules = new Map();
+    for (const entry of apis.modules) {
+      const [module, namespace = ''] = entry.split('#');
+      const set = this.modules.get(module) ?? new Set<string>();
+      set.add(namespace);
+      this.modules.set(module, set);
+    }
+  }
+
+  /** The promise an expression certainly evaluates to, or undefined when that is not certain. */
+  certainPromise(expression: Node): CertainPromise | undefined {
+    const node = unwrapExpression(expression);
+    if (node.type === 'NewExpression') {
+      const callee = unwrapExpression(node.callee);
+      if (callee.type === 'Identifier' && callee.name === 'Promise' && this.isUnshadowed('Promise', callee)) return { kind: 'new-promise', name: 'new Promise' };
+      return undefined;
+    }
+    if (node.type !== 'CallExpression') return undefined;
+    const callee = unwrapExpression(node.callee);
+
+    if (isNonGeneratorAsync(callee)) {
+      const id = (callee as { id?: t.Identifier | null }).id;
+      return { kind: 'async-iife', name: id?.name ?? 'async IIFE' };
+    }
+    if (callee.type === 'Identifier') {
+      if (this.isLocalAsyncFunction(callee)) return { kind: 'async-call', name: callee.name };
+      if (this.apis.globals.includes(callee.name) && this.scope.resolve(callee) === undefined && this.isUnshadowed(callee.name, callee)) {
+        return { kind: 'api-call', name: callee.name };
+      }
+      if (this.isPromiseApi(this.moduleRef(callee))) return { kind: 'api-call', name: callee.name };
+      return undefined;
+    }
+    if (!isMember(callee)) return undefined;
+    const property = propertyName(callee);
+    if (property === undefined) return undefined;
+    const receiver = unwrapExpression(callee.object);
+
+    if (property === 'then' || property === 'finally') return { kind: 'chain', name: this.chainName(receiver) };
+    if (property === 'catch' && node.arguments.length === 0 && this.certainPromise(receiver)) return { kind: 'chain', name: this.chainName(receiver) };
+    if (receiver.type === 'ThisExpression') {
+      const owner = thisClass(this.index, callee);
+      if (owner && classHasAsyncMember(owner.cls, property, owner.isStatic)) return { kind: 'async-call', name: `this.${property}` };
+      return undefined;
+    }
+    if (receiver.type === 'Identifier' && receiver.name === 'Promise' && PROMISE_STATICS.has(property) && this.isUnshadowed('Promise', receiver)) {
+      return { kind: 'promise-static', name: `Promise.${property}` };
+    }
+    const ref = this.moduleRef(callee);
+    if (this.isPromiseApi(ref)) return { kind: 'api-call', name: memberPath(callee) ?? property };
+    return undefined;
+  }
+
+  /** The name a promise is logged under: the callee (`this.flush`, `fsp.writeFile`), or a chain's first callee. */
+  nameOf(expression: Node): string {
+    const node = unwrapExpression(expression);
+    const certain = this.certainPromise(node);
+    if (certain) return certain.name;
+    if (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+      const callee = unwrapExpression(node.callee);
+      const property = isMember(callee) ? propertyName(callee) : undefined;
+      if (isMember(callee) && (property === 'then' || property === 'catch' || property === 'finally')) return this.chainName(callee.object);
+      return memberPath(callee) ?? 'promise';
+    }
+    if (node.type === 'NewExpression') return `new ${memberPath(node.callee) ?? 'promise'}`;
+    if (node.type === 'TaggedTemplateExpression') return memberPath(node.tag) ?? 'promise';
+    return memberPath(node) ?? 'promise';
+  }
+
+  /** The name a tracked chain is logged under: its first call's callee (`fetch` for `fetch(u).then(f)`). */
+  private chainName(receiver: Node): string {
+    let current = unwrapExpression(receiver);
+    for (;;) {
+      if (current.type === 'CallExpression' || current.type === 'OptionalCallExpression') {
+        const callee = unwrapExpression(current.callee);
+        if (isMember(callee)) {
+          const property = propertyName(callee);
+          if (property === 'then' || property === 'catch' || property === 'finally') {
+            current = unwrapExpression(callee.object);
+            continue;
+          }
+        }
+        const certain = this.certainPromise(current);
+        if (certain) return certain.name;
+        return memberPath(callee) ?? 'promise';
+      }
+      if (current.type === 'NewExpression') return 'new Promise';
+      return memberPath(current) ?? 'promise';
+    }
+  }
+
+  /** `f()` where `f` resolves to an `async function f` or `const f = async () => ...` never reassigned. */
+  isLocalAsyncFunction(identifier: t.Identifier): boolean {
+    const binding = this.scope.resolve(identifier);
+    if (!binding) return false;
+    return isNonGeneratorAsync(asyncValueOf(binding));
+  }
+
+  /** Where an identifier or member chain comes from, when it is (a member of) an imported or required module. */
+  private moduleRef(node: Node): ModuleRef | undefined {
+    const n = unwrapExpression(node);
+    if (n.type === 'Identifier') {
+      const binding = this.scope.resolve(n);
+      return binding ? this.bindingModuleRef(binding) : undefined;
+    }
+    const required = requiredModule(n, this.isUnshadowed);
+    if (required !== undefined) return { module: required, path: [] };
+    if (isMember(n)) {
+      const property = propertyName(n);
+      if (property === undefined) return undefined;
+      const base = this.moduleRef(n.object);
+      return base ? { module: base.module, path: [...base.path, property] } : undefined;
+    }
+    return undefined;
+  }
+
+  private bindingModuleRef(binding: Binding): ModuleRef | undefined {
+    const declaration = binding.declaration;
+    if (binding.kind === 'import') {
+      const importDeclaration = this.index.parent(declaration);
+      if (importDeclaration?.type !== 'ImportDeclaration') return undefined;
+      const module = importDeclaration.source.value;
+      if (declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') return { module, path: [] };
+      if (declaration.type === 'ImportSpecifier') {
+        const imported = declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
+        return imported === 'default' ? { module, path: [] } : { module, path: [imported] };
+      }
+      return undefined;
+    }
+    if (!isStable(binding) || declaration.type !== 'VariableDeclarator' || !declaration.init) return undefined;
+    const base = this.moduleRef(declaration.init);
+    if (!base) return undefined;
+    if (declaration.id.type === 'Identifier') return base;
+    if (declaration.id.type === 'ObjectPattern') {
+      for (const property of declaration.id.properties) {
+        if (property.type !== 'ObjectProperty' || property.computed) continue;
+        const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+        if (value !== binding.identifier) continue;
+        const key = property.key.type === 'Identifier' ? property.key.name : stringValue(property.key);
+        return key === undefined ? undefined : { module: base.module, path: [...base.path, key] };
+      }
+    }
+    return undefined;
+  }
+
+  private isPromiseApi(ref: ModuleRef | undefined): boolean {
+    if (!ref) return false;
+    const namespaces = this.modules.get(ref.module);
+    if (!namespaces) return false;
+    if (ref.path.length === 1 && namespaces.has('')) return !NON_PROMISE_EXPORTS.has(ref.path[0]);
+    if (ref.path.length === 2 && namespaces.has(ref.path[0])) return !NON_PROMISE_EXPORTS.has(ref.path[1]);
+    return false;
+  }
+}
+
+/** A binding is trusted when nothing reassigns it. */
+function isStable(binding: Binding): boolean {
+  if (binding.kind === 'const' || binding.kind === 'import') return true;
+  if (binding.kind !== 'let' && binding.kind !== 'var' && binding.kind !== 'function') return false;
+  return !binding.references.some((reference) => reference.write);
+}
+
+/** The function a binding certainly holds, if any: a function declaration or a never-reassigned `const f = function/arrow`. */
+function asyncValueOf(binding: Binding): Node | undefined {
+  if (!isStable(binding)) return undefined;
+  const declaration = binding.declaration;
+  if (binding.kind === 'function') {
+    const named = declaration.type === 'FunctionDeclaration' || declaration.type === 'FunctionExpression';
+    return named && declaration.id === binding.identifier ? declaration : undefined;
+  }
+  if ((binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && declaration.type === 'VariableDeclarator') {
+    if (declaration.id !== binding.identifier || !declaration.init) return undefined;
+    return unwrapExpression(declaration.init);
+  }
+  return undefined;
+}
+
+/** `.catch(h)` or `.then(a, b)` at the end of a chain, looking through trailing `.finally(f)`. */
+export function endsWithRejectionHandler(expression: Node): boolean {
+  const node = unwrapExpression(expression);
+  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return false;
+  const callee = unwrapExpression(node.callee);
+  if (!isMember(callee)) return false;
+  const property = propertyName(callee);
+  if (property === 'catch') return node.arguments.length >= 1 && !isNullish(node.arguments[0]);
+  if (property === 'then') return node.arguments.length >= 2 && !isNullish(node.arguments[1]);
+  if (property === 'finally') return endsWithRejectionHandler(callee.object);
+  return false;
+}
+
+function isNullish(node: Node): boolean {
+  const n = unwrapExpression(node);
+  return n.type === 'NullLiteral' || (n.type === 'Identifier' && n.name === 'undefined') || (n.type === 'UnaryExpression' && n.operator === 'void');
+}
+
+/** `it(...)`, `test.only(...)`, `describe.each(table)(...)`, `t.test(...)`, `beforeEach(...)`. */
+export function isTestFrameworkCall(expression: Node): boolean {
+  let node = unwrapExpression(expression);
+  while (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+    const callee = unwrapExpression(node.callee);
+    const path = memberPath(callee);
+    if (path !== undefined) {
+      const parts = path.split('.');
+      if (TEST_FUNCTIONS.has(parts[0])) return true;
+      return parts.length === 2 && (parts[1] === 'test' || parts[1] === 'it' || parts[1] === 'describe');
+    }
+    node = callee; // `describe.each(table)(name, fn)`: the callee is itself a call
+    if (isMember(node)) node = unwrapExpression(node.object);
+  }
+  return false;
+}
+
+/** `xs.map(async ...)` / `xs.forEach(async ...)`: an array of promises nobody collects. */
+export function asyncIterationMethod(expression: Node): 'map' | 'forEach' | undefined {
+  const node = unwrapExpression(expression);
+  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return undefined;
+  const callee = unwrapExpression(node.callee);
+  if (!isMember(callee)) return undefined;
+  const property = propertyName(callee);
+  if (property !== 'map' && property !== 'forEach') return undefined;
+  const [callback] = node.arguments;
+  return callback && isNonGeneratorAsync(unwrapExpression(callback)) ? property : undefined;
+}
+
+export type CallbackOwner = { kind: 'timer'; name: string } | { kind: 'listener'; name: string } | { kind: 'supervised'; name: string };
+
+/**
+ * The timer, listener registration or supervised task a function is handed to directly:
+ * `setTimeout(fn)`, `window.setInterval(fn)`, `x.on('e', fn)`, `el.addEventListener('e', fn)`,
+ * `supervise(name, fn)`. The caller of such a callback ignores what it returns, so tracking a
+ * promise made inside it is the callback's owner's business, not a local rewrite.
+ */
+export function callbackOwner(
+  index: AstIndex,
+  fn: Node,
+  isUnshadowed: (name: string, at: Node) => boolean,
+  isSupervise: (callee: Node) => boolean,
+): CallbackOwner | undefined {
+  const call = index.parent(fn);
+  if (!call || (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression')) return undefined;
+  if (!call.arguments.includes(fn as t.Expression)) return undefined;
+  const callee = unwrapExpression(call.callee);
+  if (isSupervise(callee)) return { kind: 'supervised', name: memberPath(callee) ?? 'supervise' };
+  const path = memberPath(callee);
+  if (path === undefined) return undefined;
+  const parts = path.split('.');
+  const last = parts[parts.length - 1];
+  if (TIMER_FUNCTIONS.has(last)) {
+    if (parts.length === 1 && isUnshadowed(last, callee)) return { kind: 'timer', name: last };
+    if (parts.length === 2 && GLOBAL_OBJECTS.has(parts[0]) && isMember(callee) && isUnshadowed(parts[0], callee.object)) return { kind: 'timer', name: path };
+    return undefined;
+  }
+  if (parts.length >= 2 && LISTENER_METHODS.has(last) && call.arguments.indexOf(fn as t.Expression) === 1) return { kind: 'listener', name: path };
+  return undefined;
+}
+
+/**
+ * The runtime export a callee names (`track`, `supervise`, `TaskGroup`) when it is imported or
+ * required from the runtime module: `track`, `lf.track`, an alias `leakfixTrack`, a destructured
+ * require.
+ */
+export function runtimeExportName(index: AstIndex, scope: ScopeAnalysis, callee: Node, specifier: string): string | undefined {
+  const node = unwrapExpression(callee);
+  if (node.type === 'Identifier') {
+    const binding = scope.resolve(node);
+    return binding ? runtimeBindingName(index, binding, specifier, false) : undefined;
+  }
+  if (isMember(node)) {
+    const object = unwrapExpression(node.object);
+    if (object.type !== 'Identifier') return undefined;
+    const binding = scope.resolve(object);
+    const namespace = binding ? runtimeBindingName(index, binding, specifier, true) : undefined;
+    return namespace === '*' ? propertyName(node) : undefined;
+  }
+  return undefined;
+}
+
+/** For a binding of the runtime: the export it names, or `*` for the module object itself. */
+function runtimeBindingName(index: AstIndex, binding: Binding, specifier: string, wantNamespace: boolean): string | undefined {
+  const declaration = binding.declaration;
+  if (binding.kind === 'import') {
+    const importDeclaration = index.parent(declaration);
+    if (importDeclaration?.type !== 'ImportDeclaration' || importDeclaration.source.value !== specifier) return undefined;
+    if (declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') return wantNamespace ? '*' : undefined;
+    if (declaration.type === 'ImportSpecifier') return declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
+    return undefined;
+  }
+  if (!isStable(binding) || declaration.type !== 'VariableDeclarator' || !declaration.init) return undefined;
+  const init = unwrapExpression(declaration.init);
+  if (init.type !== 'CallExpression' || init.callee.type !== 'Identifier' || init.callee.name !== 'require' || stringValue(init.arguments[0]) !== specifier) return undefined;
+  if (declaration.id.type === 'Identifier') return wantNamespace ? '*' : undefined;
+  if (declaration.id.type === 'ObjectPattern') {
+    for (const property of declaration.id.properties) {
+      if (property.type === 'ObjectProperty' && !property.computed && property.value === binding.identifier) {
+        return property.key.type === 'Identifier' ? property.key.name : stringValue(property.key);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `group.track(...)` where `const group = new TaskGroup()` and `TaskGroup` is the runtime's. */
+export function isTaskGroupTrack(index: AstIndex, scope: ScopeAnalysis, callee: Node, specifier: string): boolean {
+  const node = unwrapExpression(callee);
+  if (!isMember(node) || propertyName(node) !== 'track') return false;
+  const object = unwrapExpression(node.object);
+  if (object.type !== 'Identifier') return false;
+  const binding = scope.resolve(object);
+  if (!binding || !isStable(binding) || binding.declaration.type !== 'VariableDeclarator' || !binding.declaration.init) return false;
+  const init = unwrapExpression(binding.declaration.init);
+  return init.type === 'NewExpression' && runtimeExportName(index, scope, init.callee, specifier) === 'TaskGroup';
+}

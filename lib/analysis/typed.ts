@@ -1,0 +1,224 @@
+/**
+ * Typed mode: asks the TypeScript checker whether an expression is a Promise or a thenable, the
+ * way typescript-eslint's `no-floating-promises` does, for code the syntax alone cannot decide
+ * (imported async functions, methods of typed interfaces).
+ *
+ * One Program per tsconfig.json, built once per thread and kept in a module-level map. When the
+ * text leakfix analyses differs from the file on disk (a shebang cut off, an earlier transform's
+ * output, a test fixture), a derived Program replaces just that file and reuses every other
+ * SourceFile of the base Program. TS nodes are matched to Babel nodes by source span: both parse
+ * the same text, so a node's start (after trivia) and end offsets agree.
+ */
+import * as path from 'node:path';
+import * as ts from 'typescript';
+
+/** `thenable`: every part of the type is a thenable; `maybe`: some parts are (`Promise<T> | undefined`). */
+export type TypeVerdict = 'thenable' | 'maybe' | 'not';
+
+export type TypedUnavailable = { available: false; reason: 'no-tsconfig' | 'tsconfig-unreadable' | 'file-not-in-project'; detail: string };
+
+export interface TypedFile {
+  available: true;
+  configPath: string;
+  /** The verdict for the expression spanning [start, end) of the analysed text; undefined when no expression has that span. */
+  verdictAt(start: number, end: number): TypeVerdict | undefined;
+}
+
+interface FileView {
+  program: ts.Program;
+  sourceFile: ts.SourceFile;
+}
+
+const OVERLAYS_KEPT = 2;
+
+/** One tsconfig's Program, built on first use, plus a few derived Programs for edited texts. */
+class TypedProject {
+  private base: ts.Program | undefined;
+  private readonly host: ts.CompilerHost;
+  private readonly overlays: Array<{ fileName: string; text: string; view: FileView | undefined }> = [];
+
+  constructor(
+    readonly configPath: string,
+    private readonly parsed: ts.ParsedCommandLine,
+  ) {
+    this.host = ts.createCompilerHost(parsed.options, true);
+  }
+
+  private program(): ts.Program {
+    this.base ??= ts.createProgram({
+      rootNames: this.parsed.fileNames,
+      options: this.parsed.options,
+      projectReferences: this.parsed.projectReferences,
+      host: this.host,
+    });
+    return this.base;
+  }
+
+  view(fileName: string, text: string): FileView | undefined {
+    const base = this.program();
+    const onDisk = base.getSourceFile(fileName);
+    if (onDisk && onDisk.text === text) return { program: base, sourceFile: onDisk };
+    const kept = this.overlays.find((o) => o.fileName === fileName && o.text === text);
+    if (kept) return kept.view;
+    const view = this.overlay(base, fileName, text);
+    this.overlays.push({ fileName, text, view });
+    if (this.overlays.length > OVERLAYS_KEPT) this.overlays.shift();
+    return view;
+  }
+
+  private overlay(base: ts.Program, fileName: string, text: string): FileView | undefined {
+    const options = this.parsed.options;
+    const edited = ts.createSourceFile(fileName, text, options.target ?? ts.ScriptTarget.Latest, true, scriptKind(fileName));
+    const host: ts.CompilerHost = {
+      ...this.host,
+      getSourceFile: (name, languageVersion, onError, shouldCreate) =>
+        samePath(name, fileName) ? edited : (base.getSourceFile(name) ?? this.host.getSourceFile(name, languageVersion, onError, shouldCreate)),
+      fileExists: (name) => samePath(name, fileName) || this.host.fileExists(name),
+      readFile: (name) => (samePath(name, fileName) ? text : this.host.readFile(name)),
+    };
+    const roots = base.getRootFileNames();
+    const rootNames = roots.some((r) => samePath(r, fileName)) ? roots : [...roots, fileName];
+    const program = ts.createProgram({ rootNames, options, host, oldProgram: base, projectReferences: this.parsed.projectReferences });
+    const sourceFile = program.getSourceFile(fileName);
+    return sourceFile ? { program, sourceFile } : undefined;
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
+}
+
+function scriptKind(fileName: string): ts.ScriptKind {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (/\.[mc]?ts$/.test(lower)) return ts.ScriptKind.TS;
+  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+const tsconfigByDirectory = new Map<string, string | null>();
+const projects = new Map<string, TypedProject | TypedUnavailable>();
+
+/** The nearest `tsconfig.json` at or above the file's folder. */
+export function nearestTsconfig(filePath: string): string | undefined {
+  const visited: string[] = [];
+  let dir = path.dirname(path.resolve(filePath));
+  let found: string | null = null;
+  for (;;) {
+    const cached = tsconfigByDirectory.get(dir);
+    if (cached !== undefined) {
+      found = cached;
+      break;
+    }
+    visited.push(dir);
+    const candidate = path.join(dir, 'tsconfig.json');
+    if (ts.sys.fileExists(candidate)) {
+      found = candidate;
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const d of visited) tsconfigByDirectory.set(d, found);
+  return found ?? undefined;
+}
+
+function loadProject(configPath: string): TypedProject | TypedUnavailable {
+  const cached = projects.get(configPath);
+  if (cached) return cached;
+  let problem: string | undefined;
+  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      problem = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+    },
+  });
+  const project: TypedProject | TypedUnavailable =
+    parsed && problem === undefined
+      ? new TypedProject(configPath, parsed)
+      : { available: false, reason: 'tsconfig-unreadable', detail: `${configPath}: ${problem ?? 'cannot be read'}` };
+  projects.set(configPath, project);
+  return project;
+}
+
+/** Type facts for one file's text, or why there are none (the caller falls back to untyped analysis). */
+export function typedFile(filePath: string, text: string): TypedFile | TypedUnavailable {
+  const configPath = nearestTsconfig(filePath);
+  if (!configPath) return { available: false, reason: 'no-tsconfig', detail: `no tsconfig.json at or above ${path.dirname(path.resolve(filePath))}` };
+  const project = loadProject(configPath);
+  if (!(project instanceof TypedProject)) return project;
+  const view = project.view(path.resolve(filePath), text);
+  if (!view) return { available: false, reason: 'file-not-in-project', detail: `${filePath} is not part of the program of ${configPath} (allowJs?)` };
+  const checker = view.program.getTypeChecker();
+  const verdicts = new Map<string, TypeVerdict | undefined>();
+  return {
+    available: true,
+    configPath,
+    verdictAt(start: number, end: number): TypeVerdict | undefined {
+      const key = `${start}:${end}`;
+      if (!verdicts.has(key)) {
+        const node = expressionWithSpan(view.sourceFile, start, end);
+        verdicts.set(key, node ? verdictOf(checker, node) : undefined);
+      }
+      return verdicts.get(key);
+    },
+  };
+}
+
+/** The outermost expression whose span, without parentheses, is exactly [start, end). */
+function expressionWithSpan(sourceFile: ts.SourceFile, start: number, end: number): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found || node.pos > start || node.end < end) return;
+    if (ts.isExpression(node) && !ts.isParenthesizedExpression(node) && node.getStart(sourceFile) === start && node.end === end) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sourceFile, visit);
+  return found;
+}
+
+function verdictOf(checker: ts.TypeChecker, node: ts.Expression): TypeVerdict {
+  const type = checker.getTypeAtLocation(node);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'not';
+  const parts = unionParts(checker.getApparentType(type));
+  const thenable = parts.filter((part) => isThenable(checker, part, node)).length;
+  if (thenable === 0) return 'not';
+  return thenable === parts.length ? 'thenable' : 'maybe';
+}
+
+function unionParts(type: ts.Type): ts.Type[] {
+  return type.isUnion() ? type.types : [type];
+}
+
+/** A `then(onFulfilled, onRejected)` method whose first two parameters accept functions. */
+function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+  const then = type.getProperty('then');
+  if (!then) return false;
+  const thenType = checker.getTypeOfSymbolAtLocation(then, node);
+  return unionParts(thenType).some((part) =>
+    part.getCallSignatures().some((signature) => {
+      const [fulfilled, rejected] = signature.parameters;
+      return !!fulfilled && !!rejected && acceptsFunction(checker, fulfilled, node) && acceptsFunction(checker, rejected, node);
+    }),
+  );
+}
+
+function acceptsFunction(checker: ts.TypeChecker, parameter: ts.Symbol, node: ts.Node): boolean {
+  const type = checker.getTypeOfSymbolAtLocation(parameter, node);
+  return unionParts(checker.getApparentType(type)).some((part) => part.getCallSignatures().length > 0);
+}
+
+/** For tests: forget every cached Program and tsconfig lookup. */
+export function clearTypedCache(): void {
+  tsconfigByDirectory.clear();
+  projects.clear();
+}
+
+/** For tests: how many Programs this thread has built from tsconfig files (derived ones not counted). */
+export function typedProjectCount(): number {
+  return [...projects.values()].filter((p) => p instanceof TypedProject).length;
+}
