@@ -1,5 +1,36 @@
-// Placeholder until the runtime lands (issue 3).
-export function track(promise: PromiseLike<unknown>, name?: string): void {
-  void name;
-  Promise.resolve(promise).catch(() => undefined);
-}
+/**
+ * @leakfix/runtime: the small runtime that code rewritten by leakfix imports. Zero dependencies,
+ * no Node-only import at load, works wherever setInterval works.
+ */
+export {
+  supervise,
+  supervisedTasks,
+  type BackoffOptions,
+  type ExitReason,
+  type FailureBudget,
+  type RunContext,
+  type RunFailure,
+  type StopOptions,
+  type StopResult,
+  type SupervisedTask,
+  type SuperviseOptions,
+} from './supervise.js';
+export {
+  TaskGroup,
+  type DrainOptions,
+  type DrainResult,
+  type PendingPromise,
+  type TaskGroupOptions,
+  type TrackedRejection,
+} from './task-group.js';
+export {
+  defaultGroup,
+  handleShutdownSignals,
+  shutdown,
+  track,
+  type ShutdownOptions,
+  type ShutdownReport,
+  type ShutdownSignalOptions,
+  type TaskShutdown,
+} from './shutdown.js';
+export { consoleLogger, getLogger, setLogger, type LogFields, type LogLevel, type Logger, type LogRecord } from './logger.js';
