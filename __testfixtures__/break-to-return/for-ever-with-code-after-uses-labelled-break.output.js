@@ -1,0 +1,17 @@
+async function drain(reader) {
+  const chunks = [];
+  loop: for (;;) {
+    const { kind, chunk } = await reader.read();
+    switch (kind) {
+      case 'chunk':
+        chunks.push(chunk);
+        break;
+      case 'eof':
+        break loop;
+    }
+  }
+  reader.releaseLock();
+  return chunks.join('');
+}
+
+module.exports = { drain };

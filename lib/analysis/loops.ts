@@ -1,0 +1,263 @@
+/**
+ * Loops and the ways out of them: which loops cannot end by themselves (constant-true tests,
+ * `for await` over never-ending iterables), where a `break` or `continue` lands (labels, nested
+ * switches and loops, never across a function), and which jumps leave a loop.
+ *
+ * Exceptions are not exits here: a loop whose only way out is a throw is "endless" for the code
+ * that was meant to run after it.
+ */
+import type * as t from '@babel/types';
+import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
+import type { ScopeAnalysis } from './scope';
+
+export type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement | t.ForInStatement | t.ForOfStatement;
+export type Jump = t.BreakStatement | t.ContinueStatement;
+
+export function isLoop(node: Node): node is Loop {
+  switch (node.type) {
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Nodes whose inside is another function's control flow: jumps never cross them. */
+export function isFunctionBoundary(node: Node): boolean {
+  return isFunction(node) || node.type === 'ClassBody' || node.type === 'StaticBlock' || node.type === 'Program';
+}
+
+/** The truthiness of an expression that needs no evaluation (`true`, `1`, `!0`, `'x'`), else undefined. */
+export function constantTruthiness(expression: Node): boolean | undefined {
+  const n = unwrapExpression(expression);
+  switch (n.type) {
+    case 'BooleanLiteral':
+      return n.value;
+    case 'NumericLiteral':
+      return n.value !== 0 && !Number.isNaN(n.value);
+    case 'BigIntLiteral':
+      return !/^0+$/.test(n.value);
+    case 'StringLiteral':
+      return n.value.length > 0;
+    case 'NullLiteral':
+      return false;
+    case 'TemplateLiteral':
+      return n.expressions.length === 0 ? (n.quasis[0]?.value.cooked ?? '').length > 0 : undefined;
+    case 'UnaryExpression':
+      if (n.operator === '!') {
+        const inner = constantTruthiness(n.argument);
+        return inner === undefined ? undefined : !inner;
+      }
+      if (n.operator === 'void') return false;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** `while (true)`, `for (;;)`, `do ... while (1)`, `while (!0)`: loops whose test never fails. */
+export function hasConstantTrueTest(loop: Loop): boolean {
+  switch (loop.type) {
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+      return constantTruthiness(loop.test) === true;
+    case 'ForStatement':
+      return loop.test == null || constantTruthiness(loop.test) === true;
+    default:
+      return false;
+  }
+}
+
+/** The statement a label names, or the loop it labels. */
+function labelledTarget(labelled: t.LabeledStatement): Node {
+  return labelled.body;
+}
+
+/** The label on a loop (`outer: while (true)`), if any. */
+export function labelOf(loop: Loop, index: AstIndex): t.LabeledStatement | undefined {
+  const parent = index.parent(loop);
+  return parent?.type === 'LabeledStatement' && parent.body === loop ? parent : undefined;
+}
+
+/**
+ * Where a `break`/`continue` lands: the loop, switch or labelled statement it ends or continues.
+ * Undefined when no target sits before a function boundary (code that would not parse).
+ */
+export function jumpTarget(jump: Jump, index: AstIndex): Node | undefined {
+  const label = jump.label?.name;
+  for (const ancestor of index.ancestors(jump)) {
+    if (isFunctionBoundary(ancestor)) return undefined;
+    if (label !== undefined) {
+      if (ancestor.type === 'LabeledStatement' && ancestor.label.name === label) return labelledTarget(ancestor);
+      continue;
+    }
+    if (isLoop(ancestor)) return ancestor;
+    if (jump.type === 'BreakStatement' && ancestor.type === 'SwitchStatement') return ancestor;
+  }
+  return undefined;
+}
+
+/** True when `node` is `ancestor` or lies inside it. */
+export function isWithin(node: Node, ancestor: Node, index: AstIndex): boolean {
+  if (node === ancestor) return true;
+  for (const a of index.ancestors(node)) if (a === ancestor) return true;
+  return false;
+}
+
+/** The nearest loop around `node` in the same function. */
+export function enclosingLoop(node: Node, index: AstIndex): Loop | undefined {
+  for (const ancestor of index.ancestors(node)) {
+    if (isFunctionBoundary(ancestor)) return undefined;
+    if (isLoop(ancestor)) return ancestor;
+  }
+  return undefined;
+}
+
+/** The nearest loop around `node`, looking through function boundaries, with the functions crossed. */
+export function enclosingLoopAcrossFunctions(node: Node, index: AstIndex): { loop: Loop; crossed: Node[] } | undefined {
+  const crossed: Node[] = [];
+  for (const ancestor of index.ancestors(node)) {
+    if (ancestor.type === 'Program') return undefined;
+    if (isFunctionBoundary(ancestor)) crossed.push(ancestor);
+    else if (isLoop(ancestor)) return { loop: ancestor, crossed };
+  }
+  return undefined;
+}
+
+export type LoopExitKind = 'break' | 'labelled-break' | 'continue-outer' | 'return';
+
+export interface LoopExit {
+  kind: LoopExitKind;
+  node: t.BreakStatement | t.ContinueStatement | t.ReturnStatement;
+}
+
+/** Visits the nodes of `root` that run in the same function (nested functions and class bodies skipped). */
+export function walkSameFunction(root: Node, visit: (node: Node) => void): void {
+  walk(root, (node) => {
+    if (node !== root && isFunctionBoundary(node)) return false;
+    visit(node);
+    return undefined;
+  });
+}
+
+/**
+ * Every jump that leaves `loop` without an exception: a `break` that ends it or an outer
+ * statement, a `continue` of an outer loop, a `return`. Breaks of inner switches and loops stay in.
+ */
+export function loopExits(loop: Loop, index: AstIndex): LoopExit[] {
+  const exits: LoopExit[] = [];
+  const body = loop.body;
+  walkSameFunction(body, (node) => {
+    if (node.type === 'ReturnStatement') {
+      exits.push({ kind: 'return', node });
+      return;
+    }
+    if (node.type !== 'BreakStatement' && node.type !== 'ContinueStatement') return;
+    const target = jumpTarget(node, index);
+    if (!target) return;
+    if (node.type === 'ContinueStatement') {
+      if (target !== loop && !isWithin(target, loop, index)) exits.push({ kind: 'continue-outer', node });
+      return;
+    }
+    if (target === loop || !isWithin(target, loop, index)) exits.push({ kind: node.label ? 'labelled-break' : 'break', node });
+  });
+  return exits;
+}
+
+/** Where a module export comes from: `{ module: 'events', path: 'on' }` for `on` imported from `node:events`. */
+export interface ModuleOrigin {
+  module: string;
+  path: string;
+}
+
+function moduleName(specifier: string): string {
+  return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+}
+
+function requiredModule(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unwrapExpression(node);
+  if (n.type !== 'CallExpression' || n.callee.type !== 'Identifier' || n.callee.name !== 'require') return undefined;
+  const [arg] = n.arguments;
+  return arg?.type === 'StringLiteral' ? moduleName(arg.value) : undefined;
+}
+
+/** The module origin of a local name bound by `import` or `require`, or undefined. */
+function bindingOrigin(identifier: t.Identifier, scope: ScopeAnalysis, index: AstIndex): ModuleOrigin | undefined {
+  const binding = scope.resolve(identifier);
+  if (!binding) return undefined;
+  const declaration = binding.declaration;
+  if (declaration.type === 'ImportSpecifier' || declaration.type === 'ImportDefaultSpecifier' || declaration.type === 'ImportNamespaceSpecifier') {
+    const importDeclaration = index.parent(declaration);
+    if (importDeclaration?.type !== 'ImportDeclaration') return undefined;
+    const module = moduleName(importDeclaration.source.value);
+    if (declaration.type === 'ImportSpecifier') {
+      const imported = declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
+      return { module, path: imported };
+    }
+    return { module, path: '' };
+  }
+  if (declaration.type === 'VariableDeclarator') {
+    const fromRequire = requiredModule(declaration.init);
+    if (fromRequire !== undefined) {
+      if (declaration.id.type === 'Identifier') return { module: fromRequire, path: '' };
+      if (declaration.id.type === 'ObjectPattern') {
+        for (const property of declaration.id.properties) {
+          if (property.type !== 'ObjectProperty' || property.computed || property.key.type !== 'Identifier') continue;
+          const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+          if (value === binding.identifier) return { module: fromRequire, path: property.key.name };
+        }
+      }
+      return undefined;
+    }
+    // const on = require('events').on
+    const init = declaration.init ? unwrapExpression(declaration.init) : undefined;
+    if (init?.type === 'MemberExpression' && !init.computed && init.property.type === 'Identifier' && declaration.id.type === 'Identifier') {
+      const module = requiredModule(init.object);
+      if (module !== undefined) return { module, path: init.property.name };
+    }
+  }
+  return undefined;
+}
+
+function rootIdentifier(node: Node): t.Identifier | undefined {
+  let n = unwrapExpression(node);
+  while (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') n = unwrapExpression(n.object);
+  return n.type === 'Identifier' ? n : undefined;
+}
+
+/**
+ * The module export a callee refers to: `on` (imported from `events`) → `events:on`,
+ * `events.EventEmitter.on` with `events = require('node:events')` → `events:EventEmitter.on`.
+ * Callees that are not imports give their dotted text (`bus.subscribe`).
+ */
+export function calleeNames(callee: Node, scope: ScopeAnalysis, index: AstIndex): string[] {
+  const text = memberPath(callee);
+  if (text === undefined) return [];
+  const names = [text];
+  const root = rootIdentifier(callee);
+  const origin = root ? bindingOrigin(root, scope, index) : undefined;
+  if (origin) {
+    const rest = text.split('.').slice(1);
+    const path = [origin.path, ...rest].filter(Boolean).join('.');
+    // A default import of `events` is the EventEmitter class itself.
+    const paths = origin.path === '' && origin.module === 'events' ? [path, ['EventEmitter', ...rest].join('.')] : [path];
+    for (const p of paths) names.push(`${origin.module}:${p}`);
+  }
+  return names;
+}
+
+/**
+ * A `for await` loop over an iterable that never ends by itself: a call whose callee is one of
+ * `endless` (entries are `module:export.path` for imports, or a callee's dotted text).
+ */
+export function iteratesEndlessly(loop: Loop, endless: readonly string[], scope: ScopeAnalysis, index: AstIndex): boolean {
+  if (loop.type !== 'ForOfStatement' || !loop.await) return false;
+  const right = unwrapExpression(loop.right);
+  if (right.type !== 'CallExpression' && right.type !== 'OptionalCallExpression') return false;
+  return calleeNames(right.callee, scope, index).some((name) => endless.includes(name));
+}
