@@ -2,9 +2,9 @@
  * Hand-made FileRecords and a rule catalog for audit tests that must not depend on what the
  * detectors currently report.
  */
-import type { Finding, FindingStatus, Grade } from '../../lib/findings';
+import { fixable, managed, refused, type Finding, type FindingStatus, type Grade, type Site } from '../../lib/findings';
 import type { FileRecord } from '../../lib/runner/records';
-import type { LeakRule } from '../../lib/rule';
+import type { LeakRule, RuleContext } from '../../lib/rule';
 
 export function finding(
   transform: string,
@@ -72,3 +72,36 @@ export function sampleRecords(): FileRecord[] {
 }
 
 export const TOOL = { name: 'leakfix', version: '0.1.0' };
+
+/**
+ * A toy rule for end-to-end audit runs that must not depend on the real detectors:
+ * `leak();` as a statement is RED and fixable (renamed to `managedLeak();`), `const x = leak();`
+ * is YELLOW and refused (`stored`), `managedLeak()` is GREEN.
+ */
+export const TOY_RULE: LeakRule = {
+  meta: {
+    name: 'toy',
+    description: 'test-only rule for audit runs',
+    prefilter: /leak/i,
+    skipsTestFiles: false,
+    options: {},
+    patterns: { 'dropped-leak': 'A leak() whose result is dropped.', 'stored-leak': 'A leak() stored in a variable.', 'managed-leak': 'A managedLeak() call.' },
+    reasons: { stored: 'The handle is stored; a person must decide who stops it.' },
+  },
+  detect(ctx: RuleContext): Site[] {
+    const sites: Site[] = [];
+    for (const call of ctx.index.ofType('CallExpression')) {
+      if (call.callee.type !== 'Identifier') continue;
+      const callee = call.callee;
+      const parent = ctx.index.parent(call);
+      if (callee.name === 'managedLeak') sites.push(managed('managed-leak', call, 'managedLeak() is stopped on every path'));
+      else if (callee.name !== 'leak') continue;
+      else if (parent?.type === 'ExpressionStatement') {
+        sites.push(fixable('dropped-leak', call, 'red', 'leak() result is dropped', () => {
+          callee.name = 'managedLeak';
+        }));
+      } else sites.push(refused('stored-leak', call, 'yellow', 'stored', 'leak() is stored'));
+    }
+    return sites;
+  },
+};

@@ -43,6 +43,24 @@ function baselineKey(path: string, fingerprint: string): string {
   return `${path}\u0000${fingerprint}`;
 }
 
+function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+
+/** What a run looked at: baseline entries outside it are neither matched nor replaced. */
+export interface AuditScope {
+  /** Paths of the files the run audited (`report.files`). */
+  files: readonly string[];
+  /** The transforms that ran; undefined means all. */
+  transforms?: readonly string[];
+}
+
+function inScope(entry: BaselineEntry, scope: AuditScope | undefined, files: ReadonlySet<string> | undefined): boolean {
+  if (!scope || !files) return true;
+  return files.has(entry.path) && (scope.transforms === undefined || scope.transforms.includes(entry.transform));
+}
+
 /** The open (RED/YELLOW, not ignored) sites of a report, as baseline entries, sorted for stable diffs. */
 export function createBaseline(report: AuditReport): Baseline {
   const findings = report.sites.filter(isOpen).map(
@@ -55,8 +73,20 @@ export function createBaseline(report: AuditReport): Baseline {
       message: site.message,
     }),
   );
-  findings.sort((a, b) => (a.path !== b.path ? (a.path < b.path ? -1 : 1) : a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+  findings.sort(compareEntries);
   return { version: BASELINE_VERSION, tool: 'leakfix', findings };
+}
+
+/**
+ * `--update-baseline`: the run's open sites replace the previous entries inside its scope; entries
+ * outside it (another shard, a transform left out, a path not given) are kept when `keep` says so
+ * (the CLI keeps those whose file still exists), so a partial run never forgets the rest.
+ */
+export function updateBaseline(previous: Baseline | undefined, report: AuditReport, scope: AuditScope, keep: (entry: BaselineEntry) => boolean = () => true): Baseline {
+  const current = createBaseline(report);
+  const files = new Set(scope.files);
+  const kept = (previous?.findings ?? []).filter((entry) => !inScope(entry, scope, files) && keep(entry));
+  return { ...current, findings: [...kept, ...current.findings].sort(compareEntries) };
 }
 
 export function serializeBaseline(baseline: Baseline): string {
@@ -112,6 +142,8 @@ export interface GateOptions {
   /** Without it the gate never fails (exit 0), whatever the findings. */
   failOn?: FailOn;
   baseline?: Baseline;
+  /** Limits `stale` to entries the run could have matched. Default: the report's files, all transforms. */
+  transforms?: readonly string[];
 }
 
 export interface GateResult {
@@ -124,7 +156,7 @@ export interface GateResult {
   baselinedSites: AuditSite[];
   /** New sites at or above `failOn`: the ones that fail the gate. */
   failing: AuditSite[];
-  /** Baseline entries that no longer match any site (fixed or moved). */
+  /** Baseline entries, among the files and transforms the run covered, that no longer match a site (fixed or moved). */
   stale: BaselineEntry[];
   passed: boolean;
 }
@@ -156,7 +188,9 @@ export function evaluateGate(report: AuditReport, options: GateOptions = {}): Ga
       newSites.push(site);
     }
   }
-  const stale = [...available.values()].flat();
+  const scope: AuditScope = { files: report.files, transforms: options.transforms };
+  const files = new Set(report.files);
+  const stale = [...available.values()].flat().filter((entry) => inScope(entry, scope, files)).sort(compareEntries);
   const failOn = options.failOn;
   const failing = failOn ? newSites.filter((site) => meetsThreshold(site.grade, failOn)) : [];
   const result: GateResult = {

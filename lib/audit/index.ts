@@ -34,6 +34,8 @@ export interface AuditOptions {
   tool: ToolInfo;
   failOn?: FailOn;
   baseline?: Baseline;
+  /** The transforms that ran (for stale baseline entries); default all. */
+  transforms?: readonly string[];
 }
 
 export interface AuditResult {
@@ -46,7 +48,7 @@ export interface AuditResult {
 
 export function auditRecords(records: readonly FileRecord[], options: AuditOptions): AuditResult {
   const report = buildAuditReport(records);
-  const gate = evaluateGate(report, { failOn: options.failOn, baseline: options.baseline });
+  const gate = evaluateGate(report, { failOn: options.failOn, baseline: options.baseline, transforms: options.transforms });
   return { report, gate, catalog: ruleCatalog(options.rules), tool: options.tool, exitCode: auditExitCode(report, gate) };
 }
 

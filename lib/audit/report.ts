@@ -70,6 +70,8 @@ export interface AuditTotals {
 }
 
 export interface AuditReport {
+  /** Every file the run looked at (audited, skipped or failed), sorted. */
+  files: string[];
   sites: AuditSite[];
   totals: AuditTotals;
   patterns: PatternTotals[];
@@ -201,7 +203,8 @@ export function buildAuditReport(records: readonly FileRecord[]): AuditReport {
     }
   }
   const patterns = [...byPattern.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { sites, totals, patterns, errors, skipped };
+  const files = records.map((r) => r.path).sort();
+  return { files, sites, totals, patterns, errors, skipped };
 }
 
 /** Sites that need attention: RED or YELLOW and not ignored. */
