@@ -1,23 +1,696 @@
 /**
- * supervise-intervals: placeholder until the transform lands (see its issue).
+ * supervise-intervals: `setInterval` loops nobody can stop become stoppable.
+ *
+ * A "bare" interval has its handle dropped, or bound to a local that is never read again. Each
+ * one gets the least invasive fix for where it lives:
+ *  1. in a React effect: the handle is bound and cleared by the effect's cleanup
+ *     (`return () => clearInterval(intervalId);`, or added into the cleanup it already returns);
+ *  2. in a class with a disposal method (`close`, `stop`, `dispose`, ...; configurable): the handle
+ *     is kept on the instance and cleared there (plus a field declaration in TypeScript);
+ *  3. anywhere else: `supervise(name, fn, { everyMs })` from the runtime: stoppable by
+ *     `shutdown()`, errors caught, no overlapping runs.
+ * Handles on properties (`this.timer`) are wired into the class's disposal method or reported.
+ *
+ * Refused (unchanged, reported with a reason): handles that escape or are read anywhere,
+ * `setInterval` that is shadowed, from `timers/promises` or not the global, `.unref()`ed
+ * process-lifetime timers (unless `superviseUnref`), effects with conditional or non-function
+ * returns, callbacks whose `this`/arguments would change. Async callbacks with no error handling
+ * on managed intervals and self-rescheduling `setTimeout` loops are reported.
+ *
+ *   setInterval(() => flush(), 5000);
+ *   // becomes
+ *   supervise('flush', () => flush(), { everyMs: 5000 });
  */
-import type { Site } from '../lib/findings';
+import * as path from 'node:path';
+import type * as t from '@babel/types';
+import { fixable, managed, refused, type Grade, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
+import { calleePath, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
+import { removeNode, replaceNode } from '../lib/analysis/edit';
+import { DEFAULT_DISPOSAL_METHODS, globalTimerCall } from '../lib/analysis/resources';
+import type { Binding } from '../lib/analysis/scope';
+import {
+  classMemberNames,
+  classifyRead,
+  clearsPath,
+  descendants,
+  disposalMethod,
+  effectOf,
+  enclosingEffect,
+  enclosingFunctionName,
+  handleUse,
+  instanceOwner,
+  isInside,
+  isStableBinding,
+  isUnhandledAsync,
+  methodClears,
+  outermostValue,
+  ownReturns,
+  targetFunction,
+  taskName,
+  unrefCallOn,
+  usesOwnThisOrArguments,
+  type AnyClass,
+  type ClassOwner,
+  type EffectOwner,
+  type HandleRead,
+  type MethodMember,
+} from '../lib/analysis/intervals';
+
+const NAME = 'supervise-intervals';
+
+const PATTERNS = {
+  'interval-dropped-handle': 'setInterval whose handle is discarded: nothing can ever stop it.',
+  'interval-never-cleared': 'setInterval whose handle is bound to a local that is never read again.',
+  'interval-property-no-disposal': "setInterval whose handle is stored on a property that the owner's disposal method does not clear.",
+  'interval-handle-escapes': 'setInterval whose handle is returned, passed on, exported or stored elsewhere: someone else may stop it.',
+  'interval-handle-read': 'setInterval whose handle is read (cleared, aliased, compared, reassigned): it is managed, or may be.',
+  'interval-process-lifetime': 'setInterval(...).unref(): a deliberately process-lifetime timer that does not hold the process open.',
+  'interval-not-global': 'A setInterval that is not the global timer (shadowed, timers/promises, this.setInterval).',
+  'interval-async-unhandled': 'An async interval callback with no error handling: a rejection is unhandled on every tick.',
+  'timeout-loop': 'A self-rescheduling setTimeout loop (function tick() { ...; setTimeout(tick, ms) }): unstoppable like a bare interval.',
+  'interval-managed': 'An interval cleared by its owner: an effect cleanup, a disposal method, a finally block or a clear call.',
+} as const;
+
+const REASONS = {
+  'handle-escapes': 'The handle is returned, passed to a call, put in a collection or object, exported, or assigned outside the function: whoever receives it may clear it.',
+  'handle-read': 'The handle is read after it is created (aliased, compared, passed to something other than clearInterval): it is managed, or may be.',
+  'handle-reassigned': 'The handle variable is assigned more than once: which handle is live is not provable.',
+  'effect-conditional-return': 'The effect returns conditionally (or more than once) after the interval starts: no single cleanup covers every path.',
+  'effect-returns-non-function': 'The effect returns something that is not an inline function, so a cleanup cannot be added to it.',
+  'effect-nested': 'The interval starts in a nested block or callback of the effect: its handle is not in scope of the cleanup.',
+  'render-body': 'The interval starts in a component or hook body (every render): it belongs in an effect, which a codemod cannot decide.',
+  'no-disposal-method': "The handle is stored on the instance, but the class has no disposal method to clear it in (see the disposalMethods option).",
+  'property-handle-no-owner': 'The handle is stored on a property of an object that is not this class instance: it may be cleared from another module.',
+  'process-lifetime-unref': 'The timer is unref()ed: a deliberately process-lifetime timer. Set superviseUnref to supervise it with { unref: true }.',
+  'callback-uses-this': "The callback is a function that uses `this` or `arguments`, whose values would change under supervise().",
+  'unbound-method-callback': 'The callback is an unbound method reference (`obj.method`): wrapping it would change its `this`.',
+  'callback-not-analyzable': 'The callback is computed by an expression (a call, a bind with arguments): re-evaluating it on every run could change behaviour.',
+  'unstable-callback': 'The callback names a variable that is reassigned (or an undeclared global): calling it later could call something else.',
+  'unstable-extra-args': 'Extra setInterval arguments that are not constants or never-reassigned names: they would be re-evaluated on every run.',
+  'no-delay': 'setInterval is called without a delay (or with spread arguments).',
+  'shadowed': 'setInterval (or clearInterval) is a local binding here, not the global timer.',
+  'timers-promises': "setInterval is imported from timers/promises: an async iterator, stopped by leaving the loop or aborting, not a handle.",
+  'not-global': 'The callee is a method of some object (this.setInterval, timers.setInterval), not the global timer.',
+  'async-callback-unhandled': 'Reported only: adding error handling changes behaviour (what should happen on failure is a decision).',
+  'timeout-loop-not-rewritten': 'Reported only: turning a setTimeout loop into a supervised task changes its scheduling.',
+  'test-file': 'Test files (*.test.*, *.spec.*, __tests__/) are skipped unless includeTests is set (the engine skips them; no findings).',
+} as const;
+
+type Pattern = keyof typeof PATTERNS;
+type Reason = keyof typeof REASONS;
+
+/** Edits several fixes share: one cleanup per effect, clears in source order in each disposal method. */
+interface FixState {
+  effectCleanups: Map<Node, t.ArrowFunctionExpression | t.FunctionExpression>;
+  disposalInserts: Map<Node, number>;
+  fieldInserts: Map<Node, number>;
+  fieldNames: Map<Node, Set<string>>;
+}
+
+interface IntervalSite {
+  call: t.CallExpression;
+  callback: Node;
+  delay: Node;
+  extras: Node[];
+  /** The expression whose value is the handle: the call, or `setInterval(...).unref()`. */
+  top: Node;
+  unref: t.CallExpression | undefined;
+  enclosing: Node;
+}
 
 export const rule: LeakRule = {
   meta: {
-    name: 'supervise-intervals',
-    description: 'placeholder',
-    prefilter: /(?!)/,
+    name: NAME,
+    description: 'Bare setInterval loops become stoppable: cleared by the React effect or the class disposal method that owns them, else supervised tasks from the runtime.',
+    prefilter: /\bset(Interval|Timeout)\b/,
     skipsTestFiles: true,
-    options: {},
-    patterns: {},
-    reasons: {},
+    options: {
+      disposalMethods: {
+        type: 'string[]',
+        default: [...DEFAULT_DISPOSAL_METHODS],
+        description: 'Class methods that end an instance\'s life, in order of preference; intervals the instance owns are cleared in the first one the class defines.',
+      },
+      effectHooks: {
+        type: 'string[]',
+        default: ['useEffect', 'useLayoutEffect', 'useInsertionEffect'],
+        description: 'Hooks whose callback returns a cleanup (also matched as React.<hook>).',
+      },
+      superviseUnref: {
+        type: 'boolean',
+        default: false,
+        description: 'Also rewrite .unref()ed (process-lifetime) intervals into supervise(..., { unref: true }).',
+      },
+    },
+    patterns: { ...PATTERNS },
+    reasons: { ...REASONS },
   },
-  detect(_ctx: RuleContext): Site[] {
-    return [];
+  detect(ctx: RuleContext): Site[] {
+    const state: FixState = { effectCleanups: new Map(), disposalInserts: new Map(), fieldInserts: new Map(), fieldNames: new Map() };
+    const isGlobal = (name: string, at: Node): boolean => ctx.isGlobal(name, at);
+    const sites: Site[] = [];
+    for (const call of ctx.index.ofType('CallExpression')) {
+      const timer = globalTimerCall(call, isGlobal);
+      if (timer?.kind === 'setInterval') sites.push(...intervalSites(ctx, call, state));
+      else if (timer?.kind === 'setTimeout') {
+        const loop = timeoutLoop(ctx, call);
+        if (loop) sites.push(loop);
+      } else if (!timer) {
+        const other = nonGlobalInterval(ctx, call);
+        if (other) sites.push(other);
+      }
+    }
+    return sites;
   },
 };
 
 export default toJscodeshiftTransform(rule);
+
+// ---------------------------------------------------------------------------------------------
+// Sites for one global setInterval call.
+
+function intervalSites(ctx: RuleContext, call: t.CallExpression, state: FixState): Site[] {
+  const [callback, delay, ...extras] = call.arguments;
+  const unref = unrefCallOn(ctx.index, call);
+  const top = unref ?? call;
+  const enclosing = ctx.index.enclosingFunction(call) ?? ctx.file.program;
+  const use = handleUse(ctx.index, ctx.scope, top, enclosing);
+  if (!callback || !delay || [callback, delay, ...extras].some((a) => a.type === 'SpreadElement' || a.type === 'ArgumentPlaceholder')) {
+    return [refusal(use.kind === 'dropped' ? 'interval-dropped-handle' : 'interval-never-cleared', call, 'red', 'no-delay', 'setInterval without a delay')];
+  }
+  const site: IntervalSite = { call, callback, delay, extras, top, unref, enclosing };
+
+  switch (use.kind) {
+    case 'escapes':
+      return [refusal('interval-handle-escapes', call, 'yellow', 'handle-escapes', `the interval's handle is ${use.how}; it is left to whoever holds it`)];
+    case 'reassigned':
+      return [refusal('interval-handle-read', call, 'yellow', 'handle-reassigned', `\`${use.binding.name}\` holds more than one value; which interval is live is not provable`)];
+    case 'property':
+      return propertySites(ctx, site, use.path, use.target, state);
+    case 'dropped':
+    case 'local':
+      return ownedSites(ctx, site, use, state);
+  }
+}
+
+type LocalUse = Extract<ReturnType<typeof handleUse>, { kind: 'local' }>;
+type DroppedUse = Extract<ReturnType<typeof handleUse>, { kind: 'dropped' }>;
+
+function refusal(pattern: Pattern, node: Node, grade: Grade, reason: Reason, message: string): Site {
+  return refused(pattern, node, grade, reason, message);
+}
+
+function reads(ctx: RuleContext, binding: Binding): HandleRead[] {
+  return binding.references.filter((r) => r.read).map((r) => classifyRead(ctx.index, r.identifier, (name, at) => ctx.isGlobal(name, at)));
+}
+
+/** Dropped handles and handles bound to locals: the owner decides the fix. */
+function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, state: FixState): Site[] {
+  const pattern: Pattern = use.kind === 'dropped' ? 'interval-dropped-handle' : 'interval-never-cleared';
+  const handleReads = use.kind === 'local' ? reads(ctx, use.binding) : [];
+  const escape = handleReads.find((r): r is Extract<HandleRead, { kind: 'escape' }> => r.kind === 'escape');
+  if (escape) return [refusal('interval-handle-escapes', site.call, 'yellow', 'handle-escapes', `the interval's handle is ${escape.how}; it is left to whoever holds it`)];
+
+  const hooks = ctx.options.strings('effectHooks');
+  const effect = effectOf(ctx.index, site.enclosing, hooks);
+  if (effect) return effectSites(ctx, site, use, handleReads, effect, state);
+
+  const clears = handleReads.filter((r) => r.kind === 'clear');
+  if (clears.length > 0 && clears.length === handleReads.length) {
+    return [managed('interval-managed', site.call, 'the handle is cleared by clearInterval'), ...asyncReport(ctx, site, undefined)];
+  }
+  if (enclosingEffect(ctx.index, site.call, hooks)) {
+    return [refusal(pattern, site.call, 'red', 'effect-nested', 'the interval starts in a callback inside an effect; its handle cannot reach the cleanup')];
+  }
+  if (isRenderBody(ctx, site.enclosing)) {
+    return [refusal(pattern, site.call, 'red', 'render-body', 'the interval starts on every render of a component or hook; move it into an effect')];
+  }
+  const onlyUnrefNext = use.kind === 'local' && handleReads.length === 1 && nextStatementIfUnref(ctx, use, handleReads[0]) !== undefined;
+  if (handleReads.length > 0 && !onlyUnrefNext) {
+    return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', `\`${(use as LocalUse).binding.name}\` is read after the interval starts; it is managed, or may be`)];
+  }
+
+  const owner = instanceOwner(ctx.index, site.call);
+  const disposal = owner ? disposalMethod(owner.cls, ctx.options.strings('disposalMethods')) : undefined;
+  if (owner && disposal && handleReads.length === 0) return classSites(ctx, site, use, owner, disposal, state);
+
+  return superviseSites(ctx, site, use, handleReads, pattern);
+}
+
+function isRenderBody(ctx: RuleContext, fn: Node): boolean {
+  if (!isFunction(fn)) return false;
+  const name = fn.type === 'FunctionDeclaration' && fn.id ? fn.id.name : enclosingFunctionNameOf(ctx, fn);
+  if (!name) return false;
+  if (/^use[A-Z0-9]/.test(name)) return true;
+  return /^[A-Z]/.test(name) && fn.type !== 'ClassMethod' && descendants(fn).some((n) => n.type === 'JSXElement' || n.type === 'JSXFragment');
+}
+
+function enclosingFunctionNameOf(ctx: RuleContext, fn: Node): string | undefined {
+  const parent = ctx.index.parent(outermostValue(ctx.index, fn));
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if (fn.type === 'FunctionExpression' && fn.id) return fn.id.name;
+  return undefined;
+}
+
+/** Reports an async callback that nothing catches, on an interval that is otherwise managed. */
+function asyncReport(ctx: RuleContext, site: IntervalSite, owner: ClassOwner | undefined): Site[] {
+  const target = targetFunction(ctx.index, ctx.scope, site.callback, owner ?? instanceOwner(ctx.index, site.call));
+  if (!target || !isUnhandledAsync(target)) return [];
+  return [
+    refusal('interval-async-unhandled', site.callback, 'yellow', 'async-callback-unhandled', 'the async callback has no try/catch: each failing tick is an unhandled rejection'),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case 1: React effects.
+
+type CleanupPlan = { kind: 'append' } | { kind: 'extend'; cleanup: t.ArrowFunctionExpression | t.FunctionExpression } | { kind: 'refuse'; reason: Reason; message: string };
+
+function effectSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, handleReads: HandleRead[], effect: EffectOwner, state: FixState): Site[] {
+  const pattern: Pattern = use.kind === 'dropped' ? 'interval-dropped-handle' : 'interval-never-cleared';
+  const body = effect.callback.body;
+  const statement = use.kind === 'dropped' ? use.statement : use.declaration;
+  if (body.type !== 'BlockStatement' || !body.body.includes(statement as t.Statement)) {
+    return [refusal(pattern, site.call, 'red', 'effect-nested', 'the interval starts in a nested block of the effect; its handle is not in scope of a cleanup')];
+  }
+  const plan = cleanupPlan(ctx, effect, statement);
+  if (use.kind === 'local') {
+    const inCleanup = handleReads.some((r) => r.kind === 'clear' && plan.kind === 'extend' && isInside(ctx.index, r.call, plan.cleanup));
+    if (inCleanup) return [managed('interval-managed', site.call, 'the effect cleanup clears the interval'), ...asyncReport(ctx, site, undefined)];
+    if (handleReads.some((r) => r.kind !== 'clear')) {
+      return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', `\`${use.binding.name}\` is read inside the effect; it is managed, or may be`)];
+    }
+  }
+  if (plan.kind === 'refuse') return [refusal(pattern, site.call, 'red', plan.reason, plan.message)];
+  if (!ctx.isGlobal('clearInterval', site.call)) return [refusal(pattern, site.call, 'red', 'shadowed', 'clearInterval is shadowed in this effect')];
+
+  const fix = (): void => {
+    let handle: string;
+    if (use.kind === 'dropped') {
+      handle = ctx.scope.uniqueName('intervalId');
+      const declaration = ctx.template.statement(`const ${handle} = __leakfixHandle;`) as t.VariableDeclaration;
+      declaration.declarations[0].init = use.statement.expression;
+      replaceNode(ctx.index, use.statement, declaration);
+    } else {
+      handle = use.binding.name;
+    }
+    const clear = ctx.template.statement(`clearInterval(${handle});`);
+    const existing = state.effectCleanups.get(effect.callback) ?? (plan.kind === 'extend' ? plan.cleanup : undefined);
+    if (existing) {
+      appendToFunction(ctx, existing, clear);
+      state.effectCleanups.set(effect.callback, existing);
+      return;
+    }
+    const returned = ctx.template.statement(`return () => clearInterval(${handle});`) as t.ReturnStatement;
+    body.body.push(returned);
+    state.effectCleanups.set(effect.callback, returned.argument as t.ArrowFunctionExpression);
+  };
+  const message =
+    use.kind === 'dropped' ? 'the effect starts an interval and never clears it: bind the handle and clear it in the cleanup' : `the effect never clears \`${use.binding.name}\`: clear it in the cleanup`;
+  return [fixable(pattern, site.call, 'red', message, fix), ...asyncReport(ctx, site, undefined)];
+}
+
+/** How the effect's returns after `statement` allow a cleanup to be added. */
+function cleanupPlan(ctx: RuleContext, effect: EffectOwner, statement: Node): CleanupPlan {
+  const body = effect.callback.body as t.BlockStatement;
+  if (effect.callback.async) return { kind: 'refuse', reason: 'effect-returns-non-function', message: 'an async effect returns a promise, not a cleanup' };
+  const after = ownReturns(ctx.index, effect.callback).filter((r) => (r.start ?? 0) >= (statement.end ?? 0));
+  if (after.length === 0) return { kind: 'append' };
+  const last = body.body[body.body.length - 1];
+  if (after.length > 1 || after[0] !== last) {
+    return { kind: 'refuse', reason: 'effect-conditional-return', message: 'the effect returns conditionally after the interval starts; no single cleanup covers every path' };
+  }
+  const argument = after[0].argument ? unwrapExpression(after[0].argument) : undefined;
+  if (argument && (argument.type === 'ArrowFunctionExpression' || argument.type === 'FunctionExpression')) return { kind: 'extend', cleanup: argument };
+  return { kind: 'refuse', reason: 'effect-returns-non-function', message: 'the effect returns something that is not an inline cleanup function' };
+}
+
+/** Adds a statement at the end of a function's body, turning a concise arrow body into a block. */
+function appendToFunction(ctx: RuleContext, fn: t.ArrowFunctionExpression | t.FunctionExpression, statement: t.Statement): void {
+  if (fn.body.type === 'BlockStatement') {
+    fn.body.body.push(statement);
+    return;
+  }
+  const block = ctx.template.statement('{\n  __leakfixBody;\n}') as t.BlockStatement;
+  (block.body[0] as t.ExpressionStatement).expression = fn.body;
+  block.body.push(statement);
+  fn.body = block;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case 2: classes with a disposal method.
+
+function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, owner: ClassOwner, disposal: MethodMember, state: FixState): Site[] {
+  const pattern: Pattern = use.kind === 'dropped' ? 'interval-dropped-handle' : 'interval-never-cleared';
+  if (!ctx.isGlobal('clearInterval', disposal)) return [refusal(pattern, site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
+  const disposalName = methodLabel(disposal);
+  const fix = (): void => {
+    const field = fieldNameFor(ctx, site, use, owner.cls, state);
+    const assignment = ctx.template.statement(`this.${field} = __leakfixHandle;`) as t.ExpressionStatement;
+    const value = use.kind === 'dropped' ? use.statement.expression : use.declarator.init!;
+    (assignment.expression as t.AssignmentExpression).right = value as t.Expression;
+    replaceNode(ctx.index, use.kind === 'dropped' ? use.statement : use.declaration, assignment);
+    if (isTypeScript(ctx)) addFieldDeclaration(ctx, owner.cls, field, state);
+    insertClear(ctx, disposal, `this.${field}`, state);
+  };
+  return [
+    fixable(pattern, site.call, 'red', `the interval is never cleared: keep its handle on the instance and clear it in ${disposalName}()`, fix),
+    ...asyncReport(ctx, site, owner),
+  ];
+}
+
+function methodLabel(method: MethodMember): string {
+  const key = method.key;
+  if (key.type === 'Identifier') return key.name;
+  if (key.type === 'PrivateName') return `#${key.id.name}`;
+  return `[${memberPath(key) ?? 'computed'}]`;
+}
+
+function isTypeScript(ctx: RuleContext): boolean {
+  return ctx.parser === 'ts' || ctx.parser === 'tsx';
+}
+
+/** A field name derived from the local or the task, free in the class and in the file. */
+function fieldNameFor(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, cls: AnyClass, state: FixState): string {
+  const taken = state.fieldNames.get(cls) ?? classMemberNames(ctx.index, cls);
+  state.fieldNames.set(cls, taken);
+  const base = use.kind === 'local' ? use.binding.name : `${camelCase(taskName(ctx.index, site.callback, site.call) ?? 'interval')}Timer`;
+  let name = base;
+  for (let i = 2; taken.has(name) || ctx.scope.usedNames.has(name); i++) name = `${base}${i}`;
+  taken.add(name);
+  ctx.scope.usedNames.add(name);
+  return name;
+}
+
+function camelCase(text: string): string {
+  const words = text.split(/[^A-Za-z0-9_$]+/).filter(Boolean);
+  if (words.length === 0) return 'interval';
+  return words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
+}
+
+/**
+ * `private <field>?: ReturnType<typeof setInterval>;` at the top of the class body, where classes
+ * declare their fields (recast would put blank lines around it after the last field).
+ */
+function addFieldDeclaration(ctx: RuleContext, cls: AnyClass, field: string, state: FixState): void {
+  const holder = ctx.template.statement(`class __LeakfixHolder {\n  private ${field}?: ReturnType<typeof setInterval>;\n}`) as t.ClassDeclaration;
+  const inserted = state.fieldInserts.get(cls) ?? 0;
+  cls.body.body.splice(inserted, 0, holder.body.body[0]);
+  state.fieldInserts.set(cls, inserted + 1);
+}
+
+/** `clearInterval(<path>);` at the top of the disposal method, in source order of the fixes. */
+function insertClear(ctx: RuleContext, method: MethodMember, handlePath: string, state: FixState): void {
+  const clear = ctx.template.statement('clearInterval(__leakfixHandle);') as t.ExpressionStatement;
+  (clear.expression as t.CallExpression).arguments[0] = thisMember(ctx, handlePath);
+  const at = state.disposalInserts.get(method) ?? 0;
+  method.body.body.splice(at, 0, clear);
+  state.disposalInserts.set(method, at + 1);
+}
+
+/** `this.a` / `this.#a` as a new node (a private name cannot be parsed outside its class). */
+function thisMember(ctx: RuleContext, handlePath: string): t.Expression {
+  const name = handlePath.slice('this.'.length);
+  if (!name.startsWith('#')) return ctx.template.expression(handlePath);
+  const holder = ctx.template.statement(`class __LeakfixHolder {\n  ${name};\n  m() {\n    this.${name};\n  }\n}`) as t.ClassDeclaration;
+  const method = holder.body.body[1] as t.ClassMethod;
+  return (method.body.body[0] as t.ExpressionStatement).expression;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property handles.
+
+function propertySites(ctx: RuleContext, site: IntervalSite, handlePath: string, target: Node, state: FixState): Site[] {
+  const isGlobal = (name: string, at: Node): boolean => ctx.isGlobal(name, at);
+  const owner = target.type === 'ClassProperty' || target.type === 'ClassPrivateProperty' ? ownerOfField(ctx, target) : instanceOwner(ctx.index, site.call);
+  const onInstance = owner !== undefined && handlePath.startsWith('this.') && handlePath.split('.').length === 2;
+  if (!onInstance) {
+    const effect = enclosingEffect(ctx.index, site.call, ctx.options.strings('effectHooks'));
+    const cleared = clearsPath(ctx.index, effect?.callback ?? ctx.file.program, handlePath, isGlobal);
+    if (cleared) return [managed('interval-managed', site.call, `\`${handlePath}\` is cleared with clearInterval`), ...asyncReport(ctx, site, undefined)];
+    return [
+      refusal('interval-property-no-disposal', site.call, 'red', 'property-handle-no-owner', `\`${handlePath}\` is never cleared here, and may be cleared from elsewhere: left unchanged`),
+    ];
+  }
+  const disposal = disposalMethod(owner.cls, ctx.options.strings('disposalMethods'));
+  if (!disposal) {
+    const clearedSomewhere = clearsPath(ctx.index, owner.cls, handlePath, isGlobal);
+    return [
+      refusal(
+        'interval-property-no-disposal',
+        site.call,
+        clearedSomewhere ? 'yellow' : 'red',
+        'no-disposal-method',
+        `\`${handlePath}\` is ${clearedSomewhere ? 'cleared only outside a disposal method' : 'never cleared'}, and the class has no disposal method (${ctx.options.strings('disposalMethods').join(', ')})`,
+      ),
+    ];
+  }
+  if (methodClears(ctx.index, owner.cls, disposal, handlePath, isGlobal)) {
+    return [managed('interval-managed', site.call, `${methodLabel(disposal)}() clears \`${handlePath}\``), ...asyncReport(ctx, site, owner)];
+  }
+  if (!ctx.isGlobal('clearInterval', disposal)) {
+    return [refusal('interval-property-no-disposal', site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
+  }
+  return [
+    fixable('interval-property-no-disposal', site.call, 'red', `${methodLabel(disposal)}() does not clear \`${handlePath}\`: clear it there`, () =>
+      insertClear(ctx, disposal, handlePath, state),
+    ),
+    ...asyncReport(ctx, site, owner),
+  ];
+}
+
+function ownerOfField(ctx: RuleContext, field: t.ClassProperty | t.ClassPrivateProperty): ClassOwner | undefined {
+  const body = ctx.index.parent(field);
+  const cls = body ? ctx.index.parent(body) : undefined;
+  return cls && (cls.type === 'ClassDeclaration' || cls.type === 'ClassExpression') ? { cls, member: field } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case 3: supervise().
+
+type CallbackPlan = { kind: 'as-is' } | { kind: 'wrap-call'; target: Node } | { kind: 'refuse'; reason: Reason; message: string };
+
+function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, handleReads: HandleRead[], pattern: Pattern): Site[] {
+  const unrefStatement = use.kind === 'local' && handleReads.length === 1 ? nextStatementIfUnref(ctx, use, handleReads[0]) : undefined;
+  const processLifetime = site.unref !== undefined || unrefStatement !== undefined;
+  if (processLifetime && !ctx.options.bool('superviseUnref')) {
+    return [refusal('interval-process-lifetime', site.call, 'yellow', 'process-lifetime-unref', 'an unref()ed interval lives as long as the process by design: left unchanged')];
+  }
+  if (handleReads.length > 0 && !unrefStatement) {
+    return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', 'the handle is read after the interval starts; it is managed, or may be')];
+  }
+  const plan = callbackPlan(ctx, site);
+  if (plan.kind === 'refuse') return [refusal(pattern, site.call, 'red', plan.reason, plan.message)];
+  const unstable = site.extras.find((arg) => !isStableValue(ctx, arg));
+  if (unstable) return [refusal(pattern, site.call, 'red', 'unstable-extra-args', 'an extra setInterval argument would be re-evaluated on every run')];
+
+  const name = taskName(ctx.index, site.callback, site.call) ?? fileTaskName(ctx.filePath);
+  const signal = signalInScope(ctx, site.call);
+  const fix = (): void => {
+    const callee = ctx.runtime.use('supervise');
+    const options = [`everyMs: __leakfixDelay`, ...(signal ? [signal === 'signal' ? 'signal' : `signal: ${signal}`] : []), ...(processLifetime ? ['unref: true'] : [])];
+    const extraNames = site.extras.map((_, i) => `__leakfixArg${i}`);
+    const fnText = plan.kind === 'as-is' ? '__leakfixFn' : `() => __leakfixFn(${extraNames.join(', ')})`;
+    const replacement = ctx.template.expression(`${callee}(${JSON.stringify(name)}, ${fnText}, { ${options.join(', ')} })`);
+    const fnNode = plan.kind === 'wrap-call' ? plan.target : site.callback;
+    const fills: Record<string, Node> = { __leakfixFn: fnNode, __leakfixDelay: site.delay };
+    site.extras.forEach((arg, i) => (fills[extraNames[i]] = arg));
+    fillPlaceholders(replacement, fills);
+    replaceNode(ctx.index, site.top, replacement);
+    if (use.kind === 'local') {
+      const id = use.declarator.id as t.Identifier & { typeAnnotation?: unknown };
+      if (id.typeAnnotation) id.typeAnnotation = null;
+      if (unrefStatement) removeNode(ctx.index, unrefStatement);
+    }
+  };
+  const what = use.kind === 'dropped' ? "the interval's handle is dropped" : `\`${use.binding.name}\` is never read`;
+  return [fixable(pattern, site.call, 'red', `${what}, so nothing can stop it and a throwing callback crashes the process: supervise it`, fix)];
+}
+
+/** The `t.unref();` statement right after `const t = setInterval(...)`, when that is the only read. */
+function nextStatementIfUnref(ctx: RuleContext, use: LocalUse, read: HandleRead): t.ExpressionStatement | undefined {
+  if (read.kind !== 'unref') return undefined;
+  const link = ctx.index.link(use.declaration);
+  if (!link?.inList) return undefined;
+  const list = (link.parent as unknown as Record<string, Node[]>)[link.key];
+  const next = list[list.indexOf(use.declaration) + 1];
+  return next?.type === 'ExpressionStatement' && next.expression === read.call ? next : undefined;
+}
+
+/** Whether the callback can be handed to supervise, which calls it with `({ signal, attempt })`. */
+function callbackPlan(ctx: RuleContext, site: IntervalSite): CallbackPlan {
+  const cb = unwrapExpression(site.callback);
+  const needsArguments = site.extras.length > 0;
+  switch (cb.type) {
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+      if (cb.type === 'FunctionExpression' && usesOwnThisOrArguments(ctx.index, cb)) {
+        return { kind: 'refuse', reason: 'callback-uses-this', message: 'the callback uses `this` or `arguments`, which supervise() would give other values' };
+      }
+      if (cb.type === 'FunctionExpression' && cb.generator) return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'a generator callback' };
+      return cb.params.length > 0 || needsArguments ? { kind: 'wrap-call', target: site.callback } : { kind: 'as-is' };
+    case 'Identifier': {
+      const binding = ctx.scope.resolve(cb);
+      if (!isStableBinding(binding)) {
+        return { kind: 'refuse', reason: 'unstable-callback', message: `\`${cb.name}\` is ${binding ? 'reassigned' : 'not declared in this file'}: calling it later could call something else` };
+      }
+      return { kind: 'wrap-call', target: site.callback };
+    }
+    case 'CallExpression': {
+      const path = calleePath(cb);
+      if (path?.endsWith('.bind') && cb.arguments.length === 1 && !needsArguments) {
+        const target = targetFunction(ctx.index, ctx.scope, cb, instanceOwner(ctx.index, site.call));
+        if (target && target.params.length === 0 && !(target.type === 'FunctionExpression' && usesArguments(target))) return { kind: 'as-is' };
+      }
+      return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'the callback is computed by a call; re-evaluating or re-binding it could change behaviour' };
+    }
+    case 'MemberExpression':
+      return { kind: 'refuse', reason: 'unbound-method-callback', message: 'an unbound method reference: wrapping it would change its `this`' };
+    default:
+      return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'the callback is computed by an expression' };
+  }
+}
+
+function usesArguments(fn: t.FunctionExpression): boolean {
+  return descendants(fn.body).some((n) => n.type === 'Identifier' && n.name === 'arguments');
+}
+
+/** Constants and never-reassigned names: re-reading them on each run gives what setInterval got once. */
+function isStableValue(ctx: RuleContext, node: Node): boolean {
+  const n = unwrapExpression(node);
+  switch (n.type) {
+    case 'StringLiteral':
+    case 'NumericLiteral':
+    case 'BooleanLiteral':
+    case 'NullLiteral':
+    case 'BigIntLiteral':
+    case 'ThisExpression':
+      return true;
+    case 'TemplateLiteral':
+      return n.expressions.length === 0;
+    case 'Identifier':
+      if (n.name === 'undefined') return ctx.isGlobal('undefined', n);
+      return isStableBinding(ctx.scope.resolve(n));
+    default:
+      return false;
+  }
+}
+
+function fileTaskName(filePath: string): string {
+  return path.basename(filePath).replace(/\.[^.]+$/, '') || 'interval';
+}
+
+/**
+ * An AbortSignal in scope at the call: a parameter or variable `signal` declared before it, or
+ * `options.signal` when that expression is already used with the same `options`.
+ */
+function signalInScope(ctx: RuleContext, call: Node): string | undefined {
+  const scope = ctx.scope.scopeAt(call, (n) => ctx.index.parent(n));
+  const signal = ctx.scope.lookup('signal', scope);
+  if (signal && isValueBinding(signal) && declaredBefore(signal, call) && mayBeAbortSignal(signal)) return 'signal';
+  for (const name of ['options', 'opts']) {
+    const holder = ctx.scope.lookup(name, scope);
+    if (!holder || !isValueBinding(holder) || !declaredBefore(holder, call)) continue;
+    const usesSignal = holder.references.some((r) => {
+      const parent = ctx.index.parent(r.identifier);
+      return parent?.type === 'MemberExpression' && parent.object === r.identifier && memberPath(parent) === `${name}.signal`;
+    });
+    if (usesSignal) return `${name}.signal`;
+  }
+  return undefined;
+}
+
+function isValueBinding(binding: Binding): boolean {
+  return binding.kind === 'param' || binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var';
+}
+
+function declaredBefore(binding: Binding, node: Node): boolean {
+  return binding.kind === 'param' || (binding.identifier.end ?? Infinity) <= (node.start ?? 0);
+}
+
+/** A typed `signal` must mention AbortSignal; an untyped one is taken at its name. */
+function mayBeAbortSignal(binding: Binding): boolean {
+  const annotation = (binding.identifier as { typeAnnotation?: Node | null }).typeAnnotation;
+  if (!annotation) return true;
+  return descendants(annotation).some((n) => n.type === 'Identifier' && n.name === 'AbortSignal');
+}
+
+/** Replaces placeholder identifiers in freshly built code by existing nodes (which keep their text). */
+function fillPlaceholders(root: Node, fills: Record<string, Node>): void {
+  walk(root, (node, link) => {
+    if (node.type !== 'Identifier' || !(node.name in fills) || !link) return undefined;
+    const holder = (link.parent as unknown as Record<string, unknown>)[link.key];
+    if (link.inList) {
+      const list = holder as Node[];
+      list[list.indexOf(node)] = fills[node.name];
+    } else {
+      (link.parent as unknown as Record<string, unknown>)[link.key] = fills[node.name];
+    }
+    return false;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other timers.
+
+/** `function tick() { ...; setTimeout(tick, ms); }` and its arrow and method variants. */
+function timeoutLoop(ctx: RuleContext, call: t.CallExpression): Site | undefined {
+  const [callback] = call.arguments;
+  if (!callback || callback.type === 'SpreadElement' || callback.type === 'ArgumentPlaceholder') return undefined;
+  const target = targetFunction(ctx.index, ctx.scope, callback, instanceOwner(ctx.index, call));
+  if (!target || target === unwrapExpression(callback) || !isInside(ctx.index, call, target)) return undefined;
+  const name = enclosingFunctionName(ctx.index, call) ?? 'the function';
+  return refusal('timeout-loop', call, 'yellow', 'timeout-loop-not-rewritten', `${name} reschedules itself with setTimeout: nothing can stop the loop`);
+}
+
+const TIMERS_PROMISES = new Set(['timers/promises', 'node:timers/promises']);
+
+/** A `setInterval` call that is not the global timer: reported with why it is left alone. */
+function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | undefined {
+  const callee = unwrapExpression(call.callee);
+  const pattern: Pattern = 'interval-not-global';
+  if (callee.type === 'Identifier' && callee.name === 'setInterval') {
+    const binding = ctx.scope.resolve(callee);
+    if (binding && fromTimersPromises(ctx, binding)) {
+      return refusal(pattern, call, 'yellow', 'timers-promises', 'setInterval from timers/promises is an async iterator, stopped by leaving its loop');
+    }
+    return refusal(pattern, call, 'yellow', 'shadowed', 'setInterval is a local binding here, not the global timer');
+  }
+  if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return undefined;
+  const calleeText = memberPath(callee);
+  if (!calleeText?.endsWith('.setInterval')) return undefined;
+  const object = unwrapExpression(callee.object);
+  if (object.type === 'Identifier') {
+    const binding = ctx.scope.resolve(object);
+    if (binding && fromTimersPromises(ctx, binding)) {
+      return refusal(pattern, call, 'yellow', 'timers-promises', `${calleeText} is the timers/promises async iterator, stopped by leaving its loop`);
+    }
+    if (binding && ['window', 'globalThis', 'global', 'self'].includes(object.name)) {
+      return refusal(pattern, call, 'yellow', 'shadowed', `\`${object.name}\` is a local binding here, so this is not the global timer`);
+    }
+  }
+  return refusal(pattern, call, 'yellow', 'not-global', `${calleeText} is not the global setInterval`);
+}
+
+function fromTimersPromises(ctx: RuleContext, binding: Binding): boolean {
+  const declaration = binding.declaration;
+  if (declaration.type === 'ImportSpecifier' || declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') {
+    const importDeclaration = ctx.index.parent(declaration);
+    return importDeclaration?.type === 'ImportDeclaration' && TIMERS_PROMISES.has(importDeclaration.source.value);
+  }
+  if (declaration.type === 'VariableDeclarator' && declaration.init) {
+    let init = unwrapExpression(declaration.init);
+    if (init.type === 'MemberExpression') init = unwrapExpression(init.object);
+    if (init.type === 'AwaitExpression') init = unwrapExpression(init.argument);
+    if ((init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') || init.type === 'ImportExpression') {
+      const arg = init.type === 'CallExpression' ? init.arguments[0] : init.source;
+      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
+    }
+    if (init.type === 'CallExpression' && init.callee.type === 'Import') {
+      const arg = init.arguments[0];
+      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
+    }
+  }
+  return false;
+}

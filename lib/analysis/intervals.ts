@@ -1,0 +1,483 @@
+/**
+ * Analysis of `setInterval` sites for the supervise-intervals transform: what happens to the
+ * handle (dropped, bound to a local, stored on a property, escaping), who owns the interval
+ * (a React effect, a class instance with a disposal method, nobody), and what the callback is
+ * (its name for reports, whether it is async and catches, whether it can be re-wrapped safely).
+ *
+ * Everything here only reads Babel node shapes, so it runs on the plain parse and on recast's.
+ */
+import type * as t from '@babel/types';
+import { calleePath, isFunction, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
+import type { Binding, ScopeAnalysis } from './scope';
+import { TIMER_CLEARS } from './resources';
+
+/** Nodes that wrap a value without changing it: the handle flows through them. */
+function isTransparentWrapper(node: Node): boolean {
+  switch (node.type) {
+    case 'ParenthesizedExpression':
+    case 'TSAsExpression':
+    case 'TSSatisfiesExpression':
+    case 'TSNonNullExpression':
+    case 'TSTypeAssertion':
+    case 'TypeCastExpression':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The outermost wrapper around `node` that still denotes the same value. */
+export function outermostValue(index: AstIndex, node: Node): Node {
+  let current = node;
+  for (let parent = index.parent(current); parent && isTransparentWrapper(parent); parent = index.parent(current)) current = parent;
+  return current;
+}
+
+/** `x.unref()` where `x` is `node` (through wrappers): the call, else undefined. */
+export function unrefCallOn(index: AstIndex, node: Node): t.CallExpression | undefined {
+  const value = outermostValue(index, node);
+  const member = index.parent(value);
+  if (!member || member.type !== 'MemberExpression' || member.object !== value || member.computed) return undefined;
+  if (member.property.type !== 'Identifier' || member.property.name !== 'unref') return undefined;
+  const call = index.parent(member);
+  return call?.type === 'CallExpression' && call.callee === member && call.arguments.length === 0 ? call : undefined;
+}
+
+export type Escape = 'returned' | 'passed to a call' | 'stored in a collection' | 'exported' | 'assigned outside the function' | 'used in an expression';
+
+/** What the code does with the handle `setInterval` returns. */
+export type HandleUse =
+  | { kind: 'dropped'; statement: t.ExpressionStatement }
+  | { kind: 'local'; declarator: t.VariableDeclarator & { id: t.Identifier }; declaration: t.VariableDeclaration; binding: Binding }
+  | { kind: 'reassigned'; binding: Binding }
+  | { kind: 'property'; path: string; target: t.MemberExpression | t.ClassProperty | t.ClassPrivateProperty; statement?: t.ExpressionStatement }
+  | { kind: 'escapes'; how: Escape };
+
+/**
+ * Classifies what happens to the value of `top` (the interval call, or its `.unref()` call).
+ * `enclosing` is the function (or Program) the call is evaluated in.
+ */
+export function handleUse(index: AstIndex, scope: ScopeAnalysis, top: Node, enclosing: Node): HandleUse {
+  const value = outermostValue(index, top);
+  const parent = index.parent(value);
+  if (!parent) return { kind: 'escapes', how: 'used in an expression' };
+  switch (parent.type) {
+    case 'ExpressionStatement':
+      return { kind: 'dropped', statement: parent };
+    case 'VariableDeclarator': {
+      const declaration = index.parent(parent);
+      if (parent.init !== value || parent.id.type !== 'Identifier' || declaration?.type !== 'VariableDeclaration') {
+        return { kind: 'escapes', how: 'used in an expression' };
+      }
+      if (index.parent(declaration)?.type === 'ExportNamedDeclaration') return { kind: 'escapes', how: 'exported' };
+      const binding = scope.declared(parent.id);
+      if (!binding) return { kind: 'escapes', how: 'used in an expression' };
+      if (binding.references.some((r) => r.write)) return { kind: 'reassigned', binding };
+      return { kind: 'local', declarator: parent as t.VariableDeclarator & { id: t.Identifier }, declaration, binding };
+    }
+    case 'AssignmentExpression': {
+      if (parent.right !== value || parent.operator !== '=') return { kind: 'escapes', how: 'used in an expression' };
+      const holder = index.parent(parent);
+      const statement = holder?.type === 'ExpressionStatement' ? holder : undefined;
+      const left = unwrapExpression(parent.left);
+      if (left.type === 'MemberExpression') {
+        const path = memberPath(left);
+        if (!path || !statement) return { kind: 'escapes', how: 'used in an expression' };
+        return { kind: 'property', path, target: left, statement };
+      }
+      if (left.type !== 'Identifier' || !statement) return { kind: 'escapes', how: 'used in an expression' };
+      const binding = scope.resolve(left);
+      if (!binding || functionOfScope(binding.scope.node, index) !== enclosing) return { kind: 'escapes', how: 'assigned outside the function' };
+      return { kind: 'reassigned', binding };
+    }
+    case 'ClassProperty':
+    case 'ClassPrivateProperty': {
+      if (parent.value !== value || parent.static) return { kind: 'escapes', how: 'used in an expression' };
+      const name = staticKeyName(parent.key, parent.type === 'ClassProperty' && parent.computed);
+      if (!name || (parent.type === 'ClassProperty' && parent.computed)) return { kind: 'escapes', how: 'used in an expression' };
+      return { kind: 'property', path: `this.${name}`, target: parent };
+    }
+    case 'ReturnStatement':
+    case 'ArrowFunctionExpression':
+      return { kind: 'escapes', how: 'returned' };
+    case 'CallExpression':
+    case 'NewExpression':
+    case 'OptionalCallExpression':
+      return { kind: 'escapes', how: 'passed to a call' };
+    case 'ArrayExpression':
+    case 'ObjectProperty':
+    case 'SpreadElement':
+      return { kind: 'escapes', how: 'stored in a collection' };
+    case 'ExportDefaultDeclaration':
+      return { kind: 'escapes', how: 'exported' };
+    default:
+      return { kind: 'escapes', how: 'used in an expression' };
+  }
+}
+
+/** The function (or Program) whose body a scope node belongs to. */
+function functionOfScope(node: Node, index: AstIndex): Node {
+  if (isFunction(node) || node.type === 'Program') return node;
+  return index.enclosingFunction(node) ?? node;
+}
+
+/** How one read of a local handle uses it. */
+export type HandleRead =
+  | { kind: 'clear'; call: t.CallExpression }
+  | { kind: 'unref'; call: t.CallExpression }
+  | { kind: 'escape'; how: Escape }
+  | { kind: 'read' };
+
+export function classifyRead(index: AstIndex, identifier: Node, isGlobal: (name: string, at: Node) => boolean): HandleRead {
+  const value = outermostValue(index, identifier);
+  const parent = index.parent(value);
+  if (!parent) return { kind: 'read' };
+  const clear = clearCallOf(parent, isGlobal);
+  if (clear && clear.arguments[0] === value) return { kind: 'clear', call: clear };
+  const unref = unrefCallOn(index, identifier);
+  if (unref) return { kind: 'unref', call: unref };
+  switch (parent.type) {
+    case 'ReturnStatement':
+    case 'ArrowFunctionExpression':
+      return { kind: 'escape', how: 'returned' };
+    case 'CallExpression':
+    case 'NewExpression':
+    case 'OptionalCallExpression':
+      return parent.callee === value ? { kind: 'read' } : { kind: 'escape', how: 'passed to a call' };
+    case 'ArrayExpression':
+    case 'ObjectProperty':
+    case 'SpreadElement':
+      return { kind: 'escape', how: 'stored in a collection' };
+    case 'ExportSpecifier':
+    case 'ExportDefaultDeclaration':
+      return { kind: 'escape', how: 'exported' };
+    case 'AssignmentExpression':
+      return unwrapExpression(parent.left).type === 'Identifier' ? { kind: 'read' } : { kind: 'escape', how: 'stored in a collection' };
+    default:
+      return { kind: 'read' };
+  }
+}
+
+/** `clearInterval(x)` / `clearTimeout(x)` with the global function, else undefined. */
+export function clearCallOf(node: Node, isGlobal: (name: string, at: Node) => boolean): t.CallExpression | undefined {
+  if (node.type !== 'CallExpression' || node.arguments.length !== 1) return undefined;
+  const path = calleePath(node);
+  if (!path) return undefined;
+  const parts = path.split('.');
+  const name = parts[parts.length - 1];
+  if (name !== TIMER_CLEARS.setInterval && name !== TIMER_CLEARS.setTimeout) return undefined;
+  if (parts.length === 1) return isGlobal(name, node.callee) ? node : undefined;
+  if (parts.length === 2 && ['window', 'globalThis', 'global', 'self'].includes(parts[0])) return node;
+  return undefined;
+}
+
+/** True when some clear call inside `root` clears the handle at `path` (`this.timer`). */
+export function clearsPath(index: AstIndex, root: Node, path: string, isGlobal: (name: string, at: Node) => boolean): boolean {
+  return descendants(root).some((node) => {
+    const clear = clearCallOf(node, isGlobal);
+    return clear !== undefined && memberPath(clear.arguments[0]) === path;
+  });
+}
+
+/** Every node under `root` (root included), in source order. */
+export function descendants(root: Node): Node[] {
+  const out: Node[] = [];
+  walk(root, (node) => {
+    out.push(node);
+  });
+  return out;
+}
+
+export function isInside(index: AstIndex, node: Node, root: Node): boolean {
+  if (node === root) return true;
+  for (const ancestor of index.ancestors(node)) if (ancestor === root) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Owners: React effects and classes.
+
+export interface EffectOwner {
+  hook: t.CallExpression;
+  callback: t.ArrowFunctionExpression | t.FunctionExpression;
+}
+
+/** The effect whose callback is exactly `fn` (`useEffect(() => {...}, deps)`), if any. */
+export function effectOf(index: AstIndex, fn: Node, hooks: readonly string[]): EffectOwner | undefined {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return undefined;
+  const call = index.parent(outermostValue(index, fn));
+  if (call?.type !== 'CallExpression' || unwrapExpression(call.arguments[0] ?? call) !== fn) return undefined;
+  const path = calleePath(call);
+  if (!path) return undefined;
+  const parts = path.split('.');
+  if (parts.length > 2 || !hooks.includes(parts[parts.length - 1])) return undefined;
+  return { hook: call, callback: fn };
+}
+
+/** The innermost enclosing effect callback of `node`, crossing other functions. */
+export function enclosingEffect(index: AstIndex, node: Node, hooks: readonly string[]): EffectOwner | undefined {
+  for (const ancestor of index.ancestors(node)) {
+    if (!isFunction(ancestor)) continue;
+    const effect = effectOf(index, ancestor, hooks);
+    if (effect) return effect;
+  }
+  return undefined;
+}
+
+/** Return statements of a function's own body (not of nested functions). */
+export function ownReturns(index: AstIndex, fn: t.Function): t.ReturnStatement[] {
+  return descendants(fn.body).filter(
+    (node): node is t.ReturnStatement => node.type === 'ReturnStatement' && index.enclosingFunction(node) === fn,
+  );
+}
+
+export type AnyClass = t.ClassDeclaration | t.ClassExpression;
+export type ClassMember = t.ClassBody['body'][number];
+
+export interface ClassOwner {
+  cls: AnyClass;
+  /** The member whose code creates the interval (method or field initialiser). */
+  member: ClassMember;
+}
+
+/**
+ * The class whose instance `this` means at `node`: walking out through arrow functions to the
+ * first non-arrow function, which must be an instance method or constructor; or to an instance
+ * field's initialiser.
+ */
+export function instanceOwner(index: AstIndex, node: Node): ClassOwner | undefined {
+  let previous: Node = node;
+  for (const ancestor of index.ancestors(node)) {
+    if ((ancestor.type === 'ClassProperty' || ancestor.type === 'ClassPrivateProperty') && ancestor.value === previous) {
+      if (ancestor.static) return undefined;
+      return classOfMember(index, ancestor);
+    }
+    if (isFunction(ancestor) && ancestor.type !== 'ArrowFunctionExpression') {
+      if ((ancestor.type === 'ClassMethod' || ancestor.type === 'ClassPrivateMethod') && !ancestor.static) return classOfMember(index, ancestor);
+      return undefined;
+    }
+    if (ancestor.type === 'StaticBlock') return undefined;
+    previous = ancestor;
+  }
+  return undefined;
+}
+
+function classOfMember(index: AstIndex, member: ClassMember): ClassOwner | undefined {
+  const body = index.parent(member);
+  const cls = body ? index.parent(body) : undefined;
+  if (!cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression')) return undefined;
+  return { cls, member };
+}
+
+export type MethodMember = t.ClassMethod | t.ClassPrivateMethod;
+
+/** The class's disposal method: the first name of `names` (in order) the class defines. */
+export function disposalMethod(cls: AnyClass, names: readonly string[]): MethodMember | undefined {
+  const methods = cls.body.body.filter(
+    (m): m is MethodMember => (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && m.kind === 'method' && !m.static && m.body.body !== undefined,
+  );
+  for (const name of names) {
+    const found = methods.find((m) => memberName(m) === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function memberName(member: ClassMember): string | undefined {
+  if (!('key' in member)) return undefined;
+  const computed = 'computed' in member ? member.computed === true : false;
+  return staticKeyName(member.key, computed);
+}
+
+/**
+ * True when `method` clears `this.<path>`, itself or through `this.other()` calls to methods of
+ * the same class (`close() { this.stopPolling(); }`).
+ */
+export function methodClears(index: AstIndex, cls: AnyClass, method: MethodMember, path: string, isGlobal: (name: string, at: Node) => boolean): boolean {
+  const seen = new Set<Node>();
+  const visit = (m: MethodMember): boolean => {
+    if (seen.has(m)) return false;
+    seen.add(m);
+    if (clearsPath(index, m.body, path, isGlobal)) return true;
+    for (const node of descendants(m.body)) {
+      if (node.type !== 'CallExpression') continue;
+      const called = calleePath(node);
+      if (!called?.startsWith('this.') || called.split('.').length !== 2) continue;
+      const target = cls.body.body.find(
+        (other): other is MethodMember => (other.type === 'ClassMethod' || other.type === 'ClassPrivateMethod') && memberName(other) === called.slice(5),
+      );
+      if (target && visit(target)) return true;
+    }
+    return false;
+  };
+  return visit(method);
+}
+
+/** Names of the class's members and of every `this.x` it uses, so a new field never collides. */
+export function classMemberNames(index: AstIndex, cls: AnyClass): Set<string> {
+  const names = new Set<string>();
+  for (const member of cls.body.body) {
+    const name = memberName(member);
+    if (name) names.add(name.replace(/^#/, ''));
+  }
+  for (const node of descendants(cls)) {
+    if (node.type === 'MemberExpression' && node.object.type === 'ThisExpression') {
+      const path = memberPath(node);
+      if (path) names.add(path.split('.')[1].replace(/^#/, ''));
+    }
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks.
+
+type FunctionLike = t.ArrowFunctionExpression | t.FunctionExpression | t.FunctionDeclaration | t.ClassMethod | t.ClassPrivateMethod | t.ObjectMethod;
+
+function isFunctionLike(node: Node): node is FunctionLike {
+  return isFunction(node);
+}
+
+/** The function a declared name refers to: `function tick() {}` or `const tick = () => {}`. */
+export function functionOfBinding(binding: Binding | undefined): FunctionLike | undefined {
+  if (!binding) return undefined;
+  const declaration = binding.declaration;
+  if (declaration.type === 'FunctionDeclaration') return declaration;
+  if (declaration.type === 'VariableDeclarator' && declaration.init) {
+    const init = unwrapExpression(declaration.init);
+    if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') return init;
+  }
+  return undefined;
+}
+
+/** True when a name is never reassigned after its declaration, so reading it later gives the same value. */
+export function isStableBinding(binding: Binding | undefined): boolean {
+  if (!binding) return false;
+  if (binding.references.some((r) => r.write)) return false;
+  return ['const', 'let', 'var', 'param', 'function', 'class', 'import'].includes(binding.kind);
+}
+
+/** The call an inline callback is made of: `() => poll()`, `async () => { await this.flush(); }`. */
+export function soleCall(fn: Node): t.CallExpression | undefined {
+  if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return undefined;
+  let expression: Node | null | undefined;
+  if (fn.body.type !== 'BlockStatement') expression = fn.body;
+  else if (fn.body.body.length === 1) {
+    const only = fn.body.body[0];
+    if (only.type === 'ExpressionStatement') expression = only.expression;
+    else if (only.type === 'ReturnStatement') expression = only.argument;
+  }
+  if (!expression) return undefined;
+  let e = unwrapExpression(expression);
+  while (e.type === 'AwaitExpression' || (e.type === 'UnaryExpression' && e.operator === 'void')) e = unwrapExpression(e.argument);
+  return e.type === 'CallExpression' ? e : undefined;
+}
+
+/** The function `callback` ends up running, when it can be found in this file. */
+export function targetFunction(index: AstIndex, scope: ScopeAnalysis, callback: Node, owner: ClassOwner | undefined): FunctionLike | undefined {
+  const cb = unwrapExpression(callback);
+  if (cb.type === 'Identifier') return functionOfBinding(scope.resolve(cb));
+  if (cb.type === 'CallExpression' && cb.callee.type === 'MemberExpression' && memberPath(cb.callee)?.endsWith('.bind')) {
+    return targetFunction(index, scope, cb.callee.object, owner);
+  }
+  if (cb.type === 'MemberExpression' && owner) {
+    const path = memberPath(cb);
+    if (path?.startsWith('this.') && path.split('.').length === 2) {
+      return owner.cls.body.body.find((m): m is MethodMember => (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && memberName(m) === path.slice(5));
+    }
+    return undefined;
+  }
+  if (cb.type === 'ArrowFunctionExpression' || cb.type === 'FunctionExpression') {
+    if (cb.async) return cb;
+    const call = soleCall(cb);
+    return call ? (targetFunction(index, scope, call.callee, owner) ?? cb) : cb;
+  }
+  return undefined;
+}
+
+/** An async function whose failures nothing catches: its body is not wholly inside try/catch. */
+export function isUnhandledAsync(fn: FunctionLike): boolean {
+  if (!fn.async) return false;
+  if (fn.body.type !== 'BlockStatement') return !endsInCatch(fn.body);
+  const statements = fn.body.body;
+  if (statements.length === 0) return false;
+  return !statements.every((s) => {
+    if (s.type === 'TryStatement') return s.handler !== null && s.handler !== undefined;
+    if (s.type === 'ExpressionStatement') return endsInCatch(s.expression) || isSynchronousHarmless(s.expression);
+    if (s.type === 'ReturnStatement') return !s.argument || endsInCatch(s.argument);
+    return false;
+  });
+}
+
+function endsInCatch(expression: Node): boolean {
+  let e = unwrapExpression(expression);
+  if (e.type === 'AwaitExpression') e = unwrapExpression(e.argument);
+  if (e.type !== 'CallExpression') return false;
+  const path = calleePath(e);
+  if (path?.endsWith('.catch')) return true;
+  const callee = unwrapExpression(e.callee);
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'catch';
+}
+
+/** Plain assignments of literals cannot throw; anything else may. */
+function isSynchronousHarmless(expression: Node): boolean {
+  const e = unwrapExpression(expression);
+  return e.type === 'AssignmentExpression' && ['NumericLiteral', 'StringLiteral', 'BooleanLiteral', 'NullLiteral'].includes(e.right.type);
+}
+
+/** True when a non-arrow function body uses `this` or `arguments` (what setInterval gives it would change). */
+export function usesOwnThisOrArguments(index: AstIndex, fn: t.FunctionExpression): boolean {
+  return descendants(fn.body).some((node) => {
+    if (node.type !== 'ThisExpression' && !(node.type === 'Identifier' && node.name === 'arguments')) return false;
+    for (const ancestor of index.ancestors(node)) {
+      if (ancestor === fn) return true;
+      if (isFunction(ancestor) && ancestor.type !== 'ArrowFunctionExpression') return false;
+    }
+    return false;
+  });
+}
+
+/** The name of the nearest named function around `node`: declaration, method, or `const f = () => ...`. */
+export function enclosingFunctionName(index: AstIndex, node: Node): string | undefined {
+  for (const ancestor of index.ancestors(node)) {
+    if (!isFunctionLike(ancestor)) continue;
+    if ((ancestor.type === 'FunctionDeclaration' || ancestor.type === 'FunctionExpression') && ancestor.id) return ancestor.id.name;
+    if (ancestor.type === 'ClassMethod' || ancestor.type === 'ClassPrivateMethod' || ancestor.type === 'ObjectMethod') {
+      const name = memberName(ancestor as ClassMember);
+      if (name && ancestor.kind !== 'constructor') return name.replace(/^#/, '');
+    }
+    const parent = index.parent(outermostValue(index, ancestor));
+    if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+    if (parent?.type === 'ObjectProperty' && parent.key.type === 'Identifier') return parent.key.name;
+    if ((parent?.type === 'ClassProperty' || parent?.type === 'ClassPrivateProperty') && memberName(parent)) return memberName(parent)!.replace(/^#/, '');
+  }
+  return undefined;
+}
+
+/**
+ * A name for the interval's work, for logs and reports: the callback's own name, the function it
+ * calls, or the enclosing function's name.
+ */
+export function taskName(index: AstIndex, callback: Node, call: Node): string | undefined {
+  const cb = unwrapExpression(callback);
+  if (cb.type === 'Identifier') return cb.name;
+  if (cb.type === 'FunctionExpression' && cb.id) return cb.id.name;
+  if (cb.type === 'CallExpression' && cb.callee.type === 'MemberExpression') {
+    const path = memberPath(cb.callee);
+    if (path?.endsWith('.bind')) return stripThis(path.slice(0, -'.bind'.length));
+  }
+  if (cb.type === 'MemberExpression') {
+    const path = memberPath(cb);
+    if (path) return stripThis(path);
+  }
+  const sole = soleCall(cb);
+  if (sole) {
+    const path = calleePath(sole);
+    if (path) return stripThis(path);
+  }
+  return enclosingFunctionName(index, call);
+}
+
+function stripThis(path: string): string {
+  return path.replace(/^this\./, '').replace(/#/g, '');
+}
