@@ -132,7 +132,11 @@ function specifierText(request: ImportRequest, kind: ModuleKind): string {
 }
 
 function usesSemicolons(source: string, program: t.Program): boolean {
-  const ends = program.body.slice(0, 20).map((s) => source.slice(0, s.end ?? 0).trimEnd().slice(-1));
+  // Blocks (functions, classes) end in `}` with or without the semicolon style: they do not vote.
+  const ends = program.body
+    .slice(0, 20)
+    .map((s) => source.slice(0, s.end ?? 0).trimEnd().slice(-1))
+    .filter((c) => c !== '}');
   const withSemicolon = ends.filter((c) => c === ';').length;
   return ends.length === 0 || withSemicolon * 2 >= ends.length;
 }
