@@ -38,7 +38,7 @@ import {
   thisClass,
   type CallbackOwner,
 } from '../lib/analysis/promises';
-import { typedFile, type TypedFile, type TypedUnavailable } from '../lib/analysis/typed';
+import { typedFile, type TypedFile, type TypedUnavailable, type TypeVerdict } from '../lib/analysis/typed';
 
 const LINT_RULE = 'no-floating-promises';
 
@@ -60,7 +60,7 @@ const TYPED_CANDIDATES = new Set([
   'TaggedTemplateExpression',
 ]);
 
-type PromiseVerdict = { certain: true; name: string } | { certain: false; name: string; maybe: boolean };
+type PromiseVerdict = { certain: true; name: string } | { certain: false; name: string; type: Exclude<TypeVerdict, 'not'> };
 
 class TrackAsyncDetector {
   private readonly sites: Site[] = [];
@@ -87,7 +87,7 @@ class TrackAsyncDetector {
     for (const unary of this.ctx.index.ofType('UnaryExpression')) {
       if (unary.operator !== 'void') continue;
       const verdict = this.promiseOf(unary.argument);
-      if (verdict && (verdict.certain || !verdict.maybe)) {
+      if (verdict && (verdict.certain || verdict.type === 'promise')) {
         this.sites.push(managed('promise-voided', unary, `${verdict.name}: promise explicitly discarded with void`));
       }
     }
@@ -139,11 +139,15 @@ class TrackAsyncDetector {
     }
     const owner = this.callbackOwnerOf(statement);
     if (owner) {
-      this.sites.push(refused('promise-in-timer-callback', statement, 'red', `${owner.kind}-callback`, ownerMessage(name, owner)));
+      this.sites.push(refused('promise-in-timer-callback', statement, 'red', OWNER_REASONS[owner.kind], ownerMessage(name, owner)));
       return;
     }
-    if (!verdict.certain && verdict.maybe) {
+    if (!verdict.certain && verdict.type === 'maybe') {
       this.sites.push(refused('floating-promise', statement, 'yellow', 'maybe-not-a-promise', `${name}: the value is a promise only on some paths (its type is a union); track it where it is one`));
+      return;
+    }
+    if (!verdict.certain && verdict.type === 'thenable') {
+      this.sites.push(refused('floating-promise', statement, 'yellow', 'custom-thenable', `${name}: a thenable whose then() returns no promise; track() takes a PromiseLike, so handle it by hand`));
       return;
     }
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
@@ -167,7 +171,8 @@ class TrackAsyncDetector {
     if (certain) return { certain: true, name: certain.name };
     if (!this.typed?.available || !TYPED_CANDIDATES.has(expression.type) || expression.start == null || expression.end == null) return undefined;
     const verdict = this.typed.verdictAt(expression.start, expression.end);
-    if (verdict === 'thenable' || verdict === 'maybe') return { certain: false, name: this.facts.nameOf(expression), maybe: verdict === 'maybe' };
+    if (verdict === undefined || verdict === 'not') return undefined;
+    return { certain: false, name: this.facts.nameOf(expression), type: verdict };
     return undefined;
   }
 
@@ -226,6 +231,12 @@ function memberPathText(node: Node): string | undefined {
   }
   return undefined;
 }
+
+const OWNER_REASONS: Record<CallbackOwner['kind'], string> = {
+  timer: 'timer-callback',
+  listener: 'listener-callback',
+  supervised: 'supervised-task',
+};
 
 function ownerMessage(name: string, owner: CallbackOwner): string {
   switch (owner.kind) {
@@ -292,6 +303,7 @@ export const rule: LeakRule = {
       'async-callbacks-dropped': 'Each element starts a promise nobody collects; the fix is Promise.allSettled, which changes when the caller continues.',
       'promise-in-expression': 'The promise is one branch of a conditional, logical or comma expression; wrapping it needs a rewrite of the expression.',
       'maybe-not-a-promise': 'The type is a union of a promise and something else; track() needs a promise.',
+      'custom-thenable': 'A thenable whose then() does not return a promise: not a PromiseLike, so track() would not type-check.',
       'tracker-out-of-scope': 'The configured tracker starts with this., and this is not a class instance here.',
       'typed-mode-unavailable': 'No usable tsconfig.json for the file (none found, unreadable, or the file is not in its program): untyped analysis was used.',
     },

@@ -30,6 +30,15 @@ export interface FixtureCase {
   findings?: ExpectedFinding[];
 }
 
+/**
+ * A `filePath` under `__testfixtures__/` names a real file or folder (a typed-mode project with a
+ * tsconfig.json): it is made absolute so it does not depend on the working directory.
+ */
+function fixtureFilePath(filePath: string | undefined): string | undefined {
+  if (filePath === undefined || !filePath.startsWith('__testfixtures__/')) return filePath;
+  return path.join(FIXTURES, filePath.slice('__testfixtures__/'.length));
+}
+
 export function fixtureCases(transform: string): FixtureCase[] {
   const dir = path.join(FIXTURES, transform);
   if (!fs.existsSync(dir)) return [];
@@ -50,7 +59,7 @@ export function fixtureCases(transform: string): FixtureCase[] {
       outputPath,
       input: fs.readFileSync(inputPath, 'utf8'),
       output: fs.existsSync(outputPath) ? fs.readFileSync(outputPath, 'utf8') : '<missing output file>',
-      filePath: extra.filePath ?? `src/${name}.${ext}`,
+      filePath: fixtureFilePath(extra.filePath) ?? `src/${name}.${ext}`,
       options: extra.options ?? {},
       runtimeImport: extra.runtimeImport,
       findings: extra.findings,

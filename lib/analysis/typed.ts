@@ -12,8 +12,12 @@
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
-/** `thenable`: every part of the type is a thenable; `maybe`: some parts are (`Promise<T> | undefined`). */
-export type TypeVerdict = 'thenable' | 'maybe' | 'not';
+/**
+ * `promise`: every part of the type is a PromiseLike (its `then` returns a thenable again);
+ * `thenable`: every part has a `then(onFulfilled, onRejected)`, some return no thenable;
+ * `maybe`: only some parts are thenables (`Promise<T> | undefined`); `not`: none, or `any`.
+ */
+export type TypeVerdict = 'promise' | 'thenable' | 'maybe' | 'not';
 
 export type TypedUnavailable = { available: false; reason: 'no-tsconfig' | 'tsconfig-unreadable' | 'file-not-in-project'; detail: string };
 
@@ -185,26 +189,34 @@ function verdictOf(checker: ts.TypeChecker, node: ts.Expression): TypeVerdict {
   const type = checker.getTypeAtLocation(node);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'not';
   const parts = unionParts(checker.getApparentType(type));
-  const thenable = parts.filter((part) => isThenable(checker, part, node)).length;
-  if (thenable === 0) return 'not';
-  return thenable === parts.length ? 'thenable' : 'maybe';
+  const kinds = parts.map((part) => thenKind(checker, part, node));
+  if (kinds.every((kind) => kind === 'none')) return 'not';
+  if (kinds.some((kind) => kind === 'none')) return 'maybe';
+  return kinds.every((kind) => kind === 'promise-like') ? 'promise' : 'thenable';
 }
 
 function unionParts(type: ts.Type): ts.Type[] {
   return type.isUnion() ? type.types : [type];
 }
 
-/** A `then(onFulfilled, onRejected)` method whose first two parameters accept functions. */
-function isThenable(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): boolean {
+/**
+ * Whether a type has a `then(onFulfilled, onRejected)` method whose first two parameters accept
+ * functions (typescript-eslint's test), and whether that `then` returns a thenable again, as
+ * `PromiseLike` requires.
+ */
+function thenKind(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): 'promise-like' | 'thenable' | 'none' {
   const then = type.getProperty('then');
-  if (!then) return false;
+  if (!then) return 'none';
   const thenType = checker.getTypeOfSymbolAtLocation(then, node);
-  return unionParts(thenType).some((part) =>
-    part.getCallSignatures().some((signature) => {
+  const signatures = unionParts(thenType).flatMap((part) =>
+    part.getCallSignatures().filter((signature) => {
       const [fulfilled, rejected] = signature.parameters;
       return !!fulfilled && !!rejected && acceptsFunction(checker, fulfilled, node) && acceptsFunction(checker, rejected, node);
     }),
   );
+  if (signatures.length === 0) return 'none';
+  const chains = signatures.some((signature) => unionParts(checker.getApparentType(signature.getReturnType())).every((part) => part.getProperty('then') !== undefined));
+  return chains ? 'promise-like' : 'thenable';
 }
 
 function acceptsFunction(checker: ts.TypeChecker, parameter: ts.Symbol, node: ts.Node): boolean {

@@ -1,0 +1,6 @@
+async function flush() {}
+
+export function stop() {
+	flush();
+	console.log("stopping");
+}

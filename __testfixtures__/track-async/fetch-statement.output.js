@@ -1,0 +1,9 @@
+import { track } from '@leakfix/runtime';
+
+export function reportError(error) {
+  track(fetch('https://errors.example.com/report', {
+    method: 'POST',
+    body: JSON.stringify({ message: error.message }),
+  }), 'fetch');
+  console.error(error);
+}

@@ -1,0 +1,12 @@
+'use strict';
+const fsp = require('fs/promises');
+const { promises: fsPromises } = require('fs');
+const { track } = require('@leakfix/runtime');
+
+function cleanUp(dir) {
+  track(fsp.rm(dir, { recursive: true, force: true }), 'fsp.rm');
+  track(fsPromises.mkdir(dir), 'fsPromises.mkdir');
+  track(require('node:fs/promises').writeFile(`${dir}/.keep`, ''), 'writeFile');
+}
+
+module.exports = { cleanUp };

@@ -1,0 +1,7 @@
+async function load() {}
+
+export function init(obj, cache) {
+  obj.load();
+  cache.load();
+  this.load();
+}

@@ -1,0 +1,8 @@
+import { supervise } from '@leakfix/runtime';
+
+async function sync(): Promise<void> {}
+
+export function start(): void {
+  supervise('sync', () => sync(), { everyMs: 1000 });
+  sync();
+}

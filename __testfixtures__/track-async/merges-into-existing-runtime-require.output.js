@@ -1,0 +1,10 @@
+const { supervise, track } = require('@leakfix/runtime');
+
+async function sync() {}
+
+function start() {
+  supervise('sync', () => sync(), { everyMs: 1000 });
+  track(sync(), 'sync');
+}
+
+module.exports = { start };

@@ -1,0 +1,10 @@
+async function seed() {}
+
+describe('users', () => {
+  beforeEach(() => {
+    seed();
+  });
+  it('lists users', async () => {
+    seed();
+  });
+});

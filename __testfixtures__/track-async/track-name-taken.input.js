@@ -1,0 +1,8 @@
+import { track } from './analytics';
+
+async function sendBeacon() {}
+
+export function onClick() {
+  track('click');
+  sendBeacon();
+}

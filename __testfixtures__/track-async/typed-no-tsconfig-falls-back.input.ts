@@ -1,0 +1,8 @@
+import { saveUser } from './api';
+
+async function audit(): Promise<void> {}
+
+export function onSignup(id: string): void {
+  saveUser(id);
+  audit();
+}

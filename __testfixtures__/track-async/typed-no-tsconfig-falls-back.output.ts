@@ -1,0 +1,9 @@
+import { saveUser } from './api';
+import { track } from '@leakfix/runtime';
+
+async function audit(): Promise<void> {}
+
+export function onSignup(id: string): void {
+  saveUser(id);
+  track(audit(), 'audit');
+}
