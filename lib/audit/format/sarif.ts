@@ -84,17 +84,18 @@ function ruleFor(input: FormatInput, transform: string, pattern: string): SarifR
   const entry = input.catalog.get(transform);
   const description = patternDescription(input.catalog, transform, pattern) ?? `${pattern} (${transform})`;
   const reasons = Object.entries(entry?.reasons ?? {});
+  const transformSummary = entry?.description ? `: ${entry.description.replace(/\.\s*$/, '')}` : '';
   const helpText = [
     description,
     '',
-    `Found by the ${transform} transform${entry?.description ? `: ${entry.description}` : ''}.`,
+    `Found by the ${transform} transform${transformSummary}.`,
     `RED: not managed. YELLOW: managed on some paths only. Sites marked fixable are rewritten by \`leakfix transform -t ${transform}\`; the others are left for a person, with a reason:`,
     ...reasons.map(([code, why]) => `- ${code}: ${why}`),
   ];
   const helpMarkdown = [
     `**${description}**`,
     '',
-    `Found by the \`${transform}\` transform${entry?.description ? `: ${entry.description}` : ''}.`,
+    `Found by the \`${transform}\` transform${transformSummary}.`,
     '',
     `- **RED**: not managed on any path; **YELLOW**: managed on some paths only.`,
     `- Fixable sites are rewritten by \`npx leakfix transform -t ${transform}\`.`,
