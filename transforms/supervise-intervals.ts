@@ -371,15 +371,14 @@ function isTypeScript(ctx: RuleContext): boolean {
   return ctx.parser === 'ts' || ctx.parser === 'tsx';
 }
 
-/** A field name derived from the local or the task, free in the class and in the file. */
+/** A field name derived from the local or the task, free among the class's members. */
 function fieldNameFor(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, cls: AnyClass, state: FixState): string {
   const taken = state.fieldNames.get(cls) ?? classMemberNames(ctx.index, cls);
   state.fieldNames.set(cls, taken);
   const base = use.kind === 'local' ? use.binding.name : `${camelCase(taskName(ctx.index, site.callback, site.call) ?? 'interval')}Timer`;
   let name = base;
-  for (let i = 2; taken.has(name) || ctx.scope.usedNames.has(name); i++) name = `${base}${i}`;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   taken.add(name);
-  ctx.scope.usedNames.add(name);
   return name;
 }
 
@@ -504,6 +503,9 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
       if (unrefStatement) removeNode(ctx.index, unrefStatement);
     }
   };
+  if (processLifetime) {
+    return [fixable('interval-process-lifetime', site.call, 'yellow', 'an unref()ed interval: supervise it with { unref: true } so a throwing callback cannot crash the process', fix)];
+  }
   const what = use.kind === 'dropped' ? "the interval's handle is dropped" : `\`${use.binding.name}\` is never read`;
   return [fixable(pattern, site.call, 'red', `${what}, so nothing can stop it and a throwing callback crashes the process: supervise it`, fix)];
 }

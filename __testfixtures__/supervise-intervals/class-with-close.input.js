@@ -1,0 +1,17 @@
+export class QueueConsumer {
+  constructor(queue) {
+    this.queue = queue;
+  }
+
+  start() {
+    setInterval(() => this.drain(), 1000);
+  }
+
+  drain() {
+    return this.queue.pull();
+  }
+
+  close() {
+    this.queue.disconnect();
+  }
+}

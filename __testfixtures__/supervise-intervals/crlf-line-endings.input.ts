@@ -1,0 +1,6 @@
+import { flushQueue } from "./queue";
+
+// flush every second
+setInterval(() => {
+  flushQueue();
+}, 1000);

@@ -1,0 +1,21 @@
+import { useEffect, useLayoutEffect, useState } from 'react';
+
+export function LiveFeed({ url }: { url: string }) {
+  const [items, setItems] = useState<string[]>([]);
+
+  useEffect(() => {
+    const socket = new WebSocket(url);
+    socket.onmessage = (e) => setItems((xs) => [...xs, String(e.data)]);
+    setInterval(() => socket.send('ping'), 25_000);
+    return () => socket.close();
+  }, [url]);
+
+  useLayoutEffect(() => {
+    const poll = setInterval(() => setItems((xs) => xs.slice(-100)), 5_000);
+    return () => {
+      setItems([]);
+    };
+  }, []);
+
+  return <ul>{items.map((i) => <li key={i}>{i}</li>)}</ul>;
+}

@@ -1,0 +1,11 @@
+import * as React from 'react';
+
+export function Countdown({ from }: { from: number }) {
+  const [left, setLeft] = React.useState(from);
+
+  React.useEffect(() => {
+    const id = setInterval(() => setLeft((n) => n - 1), 1000);
+  }, [from]);
+
+  return <span>{left}</span>;
+}

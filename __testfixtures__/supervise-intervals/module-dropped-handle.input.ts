@@ -1,0 +1,3 @@
+import { refreshCache } from './cache';
+
+setInterval(() => refreshCache(), 60_000);

@@ -1,0 +1,11 @@
+export class Heartbeat {
+  #beat: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly send: () => void) {
+    this.#beat = setInterval(() => this.send(), 5_000);
+  }
+
+  [Symbol.dispose](): void {
+    this.send = () => {};
+  }
+}

@@ -1,0 +1,3 @@
+import { poll } from '../src/poller';
+
+setInterval(() => poll(), 10);
