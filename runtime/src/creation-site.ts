@@ -29,9 +29,17 @@ function isCallerFrame(frame: string, runtimeDir: string | undefined): boolean {
   return runtimeDir === undefined || runtimeDir === '' || !location.startsWith(runtimeDir);
 }
 
-/** Captures the caller's stack now; the returned function formats its first non-runtime frame. */
-export function captureCreationSite(): () => string {
+/**
+ * Captures the caller's stack now; the returned function formats its first non-runtime frame.
+ * `minFrames` raises V8's stack depth for this capture when callers sit below many host frames.
+ */
+export function captureCreationSite(minFrames = 0): () => string {
+  const errorClass = Error as { stackTraceLimit?: number };
+  const limit = errorClass.stackTraceLimit;
+  const deepen = typeof limit === 'number' && limit < minFrames;
+  if (deepen) errorClass.stackTraceLimit = minFrames;
   const holder = new Error();
+  if (deepen) errorClass.stackTraceLimit = limit;
   let formatted: string | undefined;
   return () => {
     if (formatted === undefined) {

@@ -37,9 +37,18 @@ export function nodeProcess(): NodeProcessLike | undefined {
   return typeof candidate === 'object' && candidate !== null ? (candidate as NodeProcessLike) : undefined;
 }
 
+/**
+ * Marks the runtime's own timers, so the leak probe does not report a supervised task twice (once
+ * by name, once as a bare Timeout) nor the timers of a stop or drain in progress.
+ */
+export const RUNTIME_TIMER = Symbol.for('@leakfix/runtime/timer');
+
 /** `unref` only exists on Node timers; a browser timer never holds a process open anyway. */
 function applyUnref(handle: TimerHandle, unref: boolean): TimerHandle {
-  if (unref && typeof handle === 'object' && typeof handle.unref === 'function') handle.unref();
+  if (typeof handle === 'object') {
+    (handle as Record<symbol, unknown>)[RUNTIME_TIMER] = true;
+    if (unref && typeof handle.unref === 'function') handle.unref();
+  }
   return handle;
 }
 

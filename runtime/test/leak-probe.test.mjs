@@ -69,6 +69,35 @@ describe('process resources', () => {
   });
 });
 
+describe('resources watched since the probe (Node >= 20.16)', () => {
+  test('a leak is found even when an older timer goes away meanwhile, and says where it was created', async () => {
+    const older = setTimeout(() => undefined, 10_000);
+    const probe = leakProbe();
+    clearTimeout(older); // the Timeout count is back where it was...
+    const leaked = setInterval(() => undefined, 1000); // ...though this one leaks
+    try {
+      const [leak, ...others] = probe.leaks();
+      assert.deepEqual(others, []);
+      assert.equal(leak.name, 'Timeout');
+      assert.match(leak.createdAt, /leak-probe\.test\.mjs:\d+:\d+/);
+      assert.match(leak.description, /created at .*leak-probe\.test\.mjs/);
+    } finally {
+      clearInterval(leaked);
+      probe.dispose();
+    }
+  });
+
+  test('a leaked server is reported with the line that started it', async () => {
+    const probe = leakProbe();
+    const server = createServer().listen(0);
+    await new Promise((resolve) => server.once('listening', resolve));
+    const error = await probe.check({ timeoutMs: 20 }).catch((caught) => caught);
+    server.close();
+    assert.ok(error instanceof LeakError);
+    assert.match(error.message, /TCPServerWrap: listening server \(call close\(\)\), created at .*leak-probe\.test\.mjs:\d+/);
+  });
+});
+
 describe('runtime registries', () => {
   test('reports a supervised task not stopped, by name and creation site, not also as a Timeout', async () => {
     const probe = leakProbe();
