@@ -24,7 +24,7 @@ import type * as t from '@babel/types';
 import { fixable, managed, refused, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext, RuleOptions } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
-import { isFunction, unwrapExpression, type Node } from '../lib/analysis/ast';
+import { isFunction, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
 import {
   DEFAULT_PROMISE_GLOBALS,
   DEFAULT_PROMISE_MODULES,
@@ -32,6 +32,7 @@ import {
   asyncIterationMethod,
   callbackOwner,
   endsWithRejectionHandler,
+  isDrainCall,
   isTaskGroupTrack,
   isTestFrameworkCall,
   runtimeExportName,
@@ -150,6 +151,12 @@ class TrackAsyncDetector {
       this.sites.push(refused('floating-promise', statement, 'yellow', 'custom-thenable', `${name}: a thenable whose then() returns no promise; track() takes a PromiseLike, so handle it by hand`));
       return;
     }
+    if (this.drainsItself(statement.expression)) {
+      this.sites.push(
+        refused('floating-promise', statement, 'yellow', 'drains-itself', `${name}: this promise waits for shutdown() or drain(); tracking it would make the drain wait for itself until its timeout`),
+      );
+      return;
+    }
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
       this.sites.push(refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`));
       return;
@@ -162,6 +169,36 @@ class TrackAsyncDetector {
         statement.expression = call;
       }),
     );
+  }
+
+  /** True when the promise's chain, or the async function it calls, waits for a drain of tracked work. */
+  private drainsItself(expression: Node): boolean {
+    const specifier = this.ctx.runtime.specifier;
+    const drains = (node: Node): boolean => isDrainCall(this.ctx.index, this.ctx.scope, node, specifier);
+    let root = unwrapExpression(expression);
+    for (;;) {
+      if (drains(root)) return true;
+      if (root.type !== 'CallExpression') break;
+      const callee = unwrapExpression(root.callee);
+      const isChainStep = callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && ['then', 'catch', 'finally'].includes(callee.property.name);
+      if (!isChainStep) break;
+      root = unwrapExpression(callee.object);
+    }
+    return this.functionDrains(root, drains, new Set());
+  }
+
+  /** Whether the async function `call` runs (or one it calls in this file, transitively) waits for a drain. */
+  private functionDrains(call: Node, drains: (node: Node) => boolean, visited: Set<Node>): boolean {
+    const certain = this.facts.certainPromise(call);
+    if (!certain || !('fn' in certain) || visited.has(certain.fn)) return false;
+    visited.add(certain.fn);
+    let found = false;
+    walk(certain.fn.body, (node) => {
+      if (found) return false;
+      if (drains(node) || ((node.type === 'CallExpression' || node.type === 'NewExpression') && this.functionDrains(node, drains, visited))) found = true;
+      return undefined;
+    });
+    return found;
   }
 
   /** Certainly a promise (syntax), or a promise by its type (typed mode). */
@@ -304,6 +341,7 @@ export const rule: LeakRule = {
       'promise-in-expression': 'The promise is one branch of a conditional, logical or comma expression; wrapping it needs a rewrite of the expression.',
       'maybe-not-a-promise': 'The type is a union of a promise and something else; track() needs a promise.',
       'custom-thenable': 'A thenable whose then() does not return a promise: not a PromiseLike, so track() would not type-check.',
+      'drains-itself': 'The promise waits for shutdown() or a drain(); tracked, the drain would wait for it until the timeout.',
       'tracker-out-of-scope': 'The configured tracker starts with this., and this is not a class instance here.',
       'typed-mode-unavailable': 'No usable tsconfig.json for the file (none found, unreadable, or the file is not in its program): untyped analysis was used.',
     },

@@ -69,10 +69,11 @@ interface ModuleRef {
   path: string[];
 }
 
+/** `fn` is the async function whose call makes the promise, when it is in this file. */
 export type CertainPromise =
-  | { kind: 'async-call'; name: string }
+  | { kind: 'async-call'; name: string; fn: t.Function }
   | { kind: 'api-call'; name: string }
-  | { kind: 'async-iife'; name: string }
+  | { kind: 'async-iife'; name: string; fn: t.Function }
   | { kind: 'new-promise'; name: string }
   | { kind: 'promise-static'; name: string }
   | { kind: 'chain'; name: string };
@@ -130,21 +131,21 @@ export function thisClass(index: AstIndex, node: Node): { cls: t.Class; isStatic
   return undefined;
 }
 
-/** True when every member of `cls` named `name` (same static-ness) is an async method or an async arrow field. */
-function classHasAsyncMember(cls: t.Class, name: string, isStatic: boolean): boolean {
-  let found = false;
+/** The async method (or async arrow field) of `cls` named `name`, when every member of that name is one. */
+function asyncClassMember(cls: t.Class, name: string, isStatic: boolean): t.Function | undefined {
+  let found: t.Function | undefined;
   for (const member of cls.body.body) {
     let memberName: string | undefined;
     let value: Node | null | undefined;
     if (member.type === 'ClassMethod' && !member.computed) {
       memberName = member.key.type === 'Identifier' ? member.key.name : stringValue(member.key);
       if ((member.static === true) !== isStatic || memberName !== name) continue;
-      if (member.kind !== 'method') return false;
+      if (member.kind !== 'method') return undefined;
       value = member;
     } else if (member.type === 'ClassPrivateMethod') {
       memberName = `#${member.key.id.name}`;
       if ((member.static === true) !== isStatic || memberName !== name) continue;
-      if (member.kind !== 'method') return false;
+      if (member.kind !== 'method') return undefined;
       value = member;
     } else if ((member.type === 'ClassProperty' && !member.computed) || member.type === 'ClassPrivateProperty') {
       memberName = member.key.type === 'Identifier' ? member.key.name : member.key.type === 'PrivateName' ? `#${member.key.id.name}` : stringValue(member.key);
@@ -153,8 +154,8 @@ function classHasAsyncMember(cls: t.Class, name: string, isStatic: boolean): boo
     } else {
       continue;
     }
-    if (!isNonGeneratorAsync(value)) return false;
-    found = true;
+    if (!isNonGeneratorAsync(value)) return undefined;
+    found ??= value;
   }
   return found;
 }
@@ -195,10 +196,11 @@ export class PromiseFacts {
 
     if (isNonGeneratorAsync(callee)) {
       const id = (callee as { id?: t.Identifier | null }).id;
-      return { kind: 'async-iife', name: id?.name ?? 'async IIFE' };
+      return { kind: 'async-iife', name: id?.name ?? 'async IIFE', fn: callee };
     }
     if (callee.type === 'Identifier') {
-      if (this.isLocalAsyncFunction(callee)) return { kind: 'async-call', name: callee.name };
+      const local = this.localAsyncFunction(callee);
+      if (local) return { kind: 'async-call', name: callee.name, fn: local };
       if (this.apis.globals.includes(callee.name) && this.scope.resolve(callee) === undefined && this.isUnshadowed(callee.name, callee)) {
         return { kind: 'api-call', name: callee.name };
       }
@@ -214,7 +216,8 @@ export class PromiseFacts {
     if (property === 'catch' && node.arguments.length === 0 && this.certainPromise(receiver)) return { kind: 'chain', name: this.chainName(receiver) };
     if (receiver.type === 'ThisExpression') {
       const owner = thisClass(this.index, callee);
-      if (owner && classHasAsyncMember(owner.cls, property, owner.isStatic)) return { kind: 'async-call', name: `this.${property}` };
+      const method = owner ? asyncClassMember(owner.cls, property, owner.isStatic) : undefined;
+      if (method) return { kind: 'async-call', name: `this.${property}`, fn: method };
       return undefined;
     }
     if (receiver.type === 'Identifier' && receiver.name === 'Promise' && PROMISE_STATICS.has(property) && this.isUnshadowed('Promise', receiver)) {
@@ -263,11 +266,11 @@ export class PromiseFacts {
     }
   }
 
-  /** `f()` where `f` resolves to an `async function f` or `const f = async () => ...` never reassigned. */
-  isLocalAsyncFunction(identifier: t.Identifier): boolean {
+  /** For `f()`: the `async function f` or `const f = async () => ...` (never reassigned) it calls. */
+  localAsyncFunction(identifier: t.Identifier): t.Function | undefined {
     const binding = this.scope.resolve(identifier);
-    if (!binding) return false;
-    return isNonGeneratorAsync(asyncValueOf(binding));
+    const value = binding ? asyncValueOf(binding) : undefined;
+    return isNonGeneratorAsync(value) ? value : undefined;
   }
 
   /** Where an identifier or member chain comes from, when it is (a member of) an imported or required module. */
@@ -483,4 +486,20 @@ export function isTaskGroupTrack(index: AstIndex, scope: ScopeAnalysis, callee: 
   if (!binding || !isStable(binding) || binding.declaration.type !== 'VariableDeclarator' || !binding.declaration.init) return false;
   const init = unwrapExpression(binding.declaration.init);
   return init.type === 'NewExpression' && runtimeExportName(index, scope, init.callee, specifier) === 'TaskGroup';
+}
+
+/** Runtime exports that drain the default group (directly, or on a signal). */
+const DRAINING_EXPORTS = new Set(['shutdown', 'handleShutdownSignals']);
+
+/**
+ * A call that waits for tracked work: the runtime's `shutdown()` / `handleShutdownSignals()`, or
+ * any `x.drain()`. A promise that makes such a call must not be tracked itself: the drain would
+ * wait for the promise that waits for the drain, until its timeout.
+ */
+export function isDrainCall(index: AstIndex, scope: ScopeAnalysis, node: Node, specifier: string): boolean {
+  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return false;
+  const callee = unwrapExpression(node.callee);
+  if (isMember(callee) && propertyName(callee) === 'drain') return true;
+  const exported = runtimeExportName(index, scope, callee, specifier);
+  return exported !== undefined && DRAINING_EXPORTS.has(exported);
 }

@@ -1,0 +1,137 @@
+/**
+ * track-async, run for real: the original module and its rewrite are executed in child processes
+ * with Node's default flags, so what is compared is what users see (exit code, logs, order).
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
+import { rule } from '../transforms/track-async';
+import { runNode, writeModules, type RunResult } from './helpers/run-code';
+
+function rewrite(source: string, filePath = 'main.js'): string {
+  const outcome = processSource(filePath, source, { rules: [rule], mode: 'transform', runtimeImport: DEFAULT_RUNTIME_IMPORT });
+  assert.equal(outcome.status, 'changed', `expected a rewrite, got ${outcome.status}: ${outcome.message ?? ''}`);
+  return outcome.output!;
+}
+
+async function run(source: string): Promise<RunResult> {
+  const dir = writeModules({ 'main.js': source });
+  const result = await runNode(dir, 'main.js', { timeoutMs: 10_000 });
+  assert.equal(result.timedOut, false, `child timed out; stderr: ${result.stderr}`);
+  return result;
+}
+
+const REJECTING_BACKGROUND_CALL = `
+async function sendAnalytics(event) {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  throw new Error('analytics endpoint down for ' + event);
+}
+
+function handle(event) {
+  sendAnalytics(event);
+  console.log('handled ' + event);
+}
+
+handle('signup');
+setTimeout(() => console.log('still alive'), 100);
+`;
+
+const SLOW_BACKGROUND_WRITE = `
+let written = false;
+async function writeAudit() {
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  written = true;
+  console.log('audit written');
+}
+
+function onLogin() {
+  writeAudit();
+}
+
+async function main() {
+  onLogin();
+  const { defaultGroup } = require('@leakfix/runtime');
+  console.log('pending ' + defaultGroup().size);
+  const result = await defaultGroup().drain({ timeoutMs: 2000 });
+  console.log('drained written=' + written + ' timedOut=' + result.timedOut);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
+const ORDERED_STEPS = `
+const order = [];
+async function step(name, ms) {
+  order.push(name + ':start');
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  order.push(name + ':end');
+}
+
+class Job {
+  async run() {
+    order.push('job:start');
+    await null;
+    order.push('job:end');
+  }
+  kick() {
+    this.run();
+    order.push('kicked');
+  }
+}
+
+order.push('begin');
+step('slow', 30);
+step('fast', 5);
+(async () => {
+  order.push('iife:start');
+  await null;
+  order.push('iife:end');
+})();
+new Job().kick();
+Promise.resolve().then(() => order.push('microtask'));
+order.push('sync:end');
+setTimeout(() => console.log('ORDER:' + JSON.stringify(order)), 80);
+`;
+
+function orderOf(result: RunResult): string[] {
+  const line = result.stdout.split('\n').find((l) => l.startsWith('ORDER:'));
+  assert.ok(line, `no order log in: ${result.stdout}`);
+  return JSON.parse(line.slice('ORDER:'.length)) as string[];
+}
+
+describe('track-async behaviour', () => {
+  it('a background call that rejects crashes the original but not the rewrite, which logs it by name', async () => {
+    const original = await run(REJECTING_BACKGROUND_CALL);
+    assert.notEqual(original.code, 0, 'the original should die of an unhandled rejection');
+    assert.match(original.stderr, /analytics endpoint down/);
+    assert.doesNotMatch(original.stdout, /still alive/);
+
+    const rewritten = rewrite(REJECTING_BACKGROUND_CALL);
+    assert.match(rewritten, /track\(sendAnalytics\(event\), 'sendAnalytics'\)/);
+    const result = await run(rewritten);
+    assert.equal(result.code, 0, `the rewrite should survive; stderr: ${result.stderr}`);
+    assert.match(result.stdout, /still alive/);
+    const logged = result.stdout + result.stderr;
+    assert.match(logged, /sendAnalytics/, 'the rejection is logged with the tracked name');
+    assert.match(logged, /analytics endpoint down for signup/, 'the rejection is logged with its error');
+  });
+
+  it('drain() waits for the tracked work', async () => {
+    const result = await run(rewrite(SLOW_BACKGROUND_WRITE));
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.deepEqual(lines, ['pending 1', 'audit written', 'drained written=true timedOut=false']);
+  });
+
+  it('execution order is the same before and after the rewrite', async () => {
+    const rewritten = rewrite(ORDERED_STEPS);
+    assert.equal((rewritten.match(/track\(/g) ?? []).length, 5, rewritten);
+    const before = orderOf(await run(ORDERED_STEPS));
+    const after = orderOf(await run(rewritten));
+    assert.deepEqual(after, before);
+    assert.ok(before.indexOf('iife:start') < before.indexOf('sync:end'), 'the order log records synchronous starts');
+  });
+});
