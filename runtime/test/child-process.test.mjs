@@ -29,7 +29,7 @@ describe('process lifetime', () => {
     `);
     assert.equal(result.code, 7, result.stderr);
     assert.match(result.stdout, /still alive/);
-    assert.match(result.stdout, /runs=(\d{2}|[5-9])/);
+    assert.match(result.stdout, /runs=[1-9]/);
   });
 
   test('a task in backoff with unref: true does not hold the process either', async () => {

@@ -58,3 +58,12 @@ export function runChild(source, { timeoutMs = 5000, onStdout } = {}) {
     });
   });
 }
+
+/** Polls `condition` every 2 ms until it holds (resolves) or `timeoutMs` passes (rejects). */
+export async function waitFor(condition, { timeoutMs = 2000, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}

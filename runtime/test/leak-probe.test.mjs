@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { TaskGroup, supervise } from '@leakfix/runtime';
 import { LeakError, leakProbe, withLeakProbe } from '@leakfix/runtime/testing';
-import { captureLogs, deferred, sleep } from './helpers.mjs';
+import { captureLogs, deferred, waitFor } from './helpers.mjs';
 
 let logs;
 beforeEach(() => {
@@ -129,7 +129,7 @@ describe('runtime registries', () => {
     const probe = leakProbe();
     const run = deferred();
     const task = supervise('slow-stop', () => run.promise, { everyMs: 5 });
-    await sleep(15);
+    await waitFor(() => task.running);
     assert.equal((await task.stop({ timeoutMs: 5 })).timedOut, true);
     assert.match(probe.leaks()[0].description, /"slow-stop" stopped, but its last run is still in flight/);
     run.resolve();
