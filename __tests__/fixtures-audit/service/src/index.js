@@ -1,0 +1,13 @@
+const { startMetrics } = require('./metrics');
+
+function tick() {
+  process.stdout.write('.');
+  setTimeout(tick, 1000);
+}
+
+function main() {
+  startMetrics(10_000);
+  tick();
+}
+
+main();
