@@ -93,9 +93,9 @@ async function runShutdown(timeoutMs: number): Promise<ShutdownReport> {
 export interface ShutdownSignalOptions {
   /** Default: ['SIGTERM', 'SIGINT']. */
   signals?: readonly string[];
-  /** Passed to shutdown(). Default: 5000. */
+  /** One deadline for beforeShutdown and shutdown() together. Default: 5000. */
   timeoutMs?: number;
-  /** Runs before shutdown(), e.g. to stop accepting connections: `() => closeServer(server)`. */
+  /** Runs (awaited) before shutdown(), e.g. to stop accepting connections. */
   beforeShutdown?: (signal: string) => unknown;
   /**
    * After shutdown, raise the signal again so the process ends as it would have without a handler
@@ -134,12 +134,16 @@ export function handleShutdownSignals(options: ShutdownSignalOptions = {}): () =
     shuttingDown = true;
     log('info', 'signal received, shutting down', { op: 'signal', signal: name });
     void (async () => {
-      try {
-        await options.beforeShutdown?.(name);
-      } catch (error) {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const started = Date.now();
+      const before = (async () => options.beforeShutdown?.(name))().catch((error: unknown) => {
         log('error', 'beforeShutdown threw', { op: 'signal', signal: name, err: error, stack: stackOf(error) });
+      });
+      // One deadline for the whole sequence: a server.close() stuck on a slow request must not hang it.
+      if (!(await settlesWithin(before, timeoutMs))) {
+        log('warn', 'beforeShutdown timed out', { op: 'signal', signal: name, timeoutMs });
       }
-      await shutdown({ timeoutMs: options.timeoutMs });
+      await shutdown({ timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
       if (options.exit === false) uninstall();
       else reraise(name);
     })();

@@ -157,3 +157,29 @@ describe('hosts without Node', () => {
     assert.deepEqual(outcome.lines, ['tracked promise rejected', 'task exited']);
   });
 });
+
+describe('handleShutdownSignals deadline', () => {
+  test('a beforeShutdown that never settles does not hold the exit past timeoutMs', async () => {
+    const started = Date.now();
+    const result = await runChild(
+      `
+      import { handleShutdownSignals, supervise } from '@leakfix/runtime';
+      supervise('heartbeat', () => undefined, { everyMs: 20 });
+      handleShutdownSignals({ timeoutMs: 200, beforeShutdown: () => new Promise(() => undefined) });
+      console.log('ready');
+    `,
+      {
+        onStdout: (stdout, child) => {
+          if (stdout.includes('ready') && !child.signalled) {
+            child.signalled = true;
+            child.kill('SIGTERM');
+          }
+        },
+      },
+    );
+    assert.equal(result.signal, 'SIGTERM', result.stderr);
+    assert.ok(Date.now() - started < 3000);
+    assert.match(result.stderr, /beforeShutdown timed out/);
+    assert.match(result.stdout, /task exited .*reason=shutdown/);
+  });
+});
