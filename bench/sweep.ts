@@ -25,6 +25,7 @@ import { run, type RunResult } from '../lib/runner/run';
 import type { FileRecord } from '../lib/runner/records';
 import type { TransformSummary } from '../lib/runner/summary';
 import { PARSER_NAMES, parseForDetection, parserForFile, type ParserName } from '../lib/parsers';
+import type { LeakRule } from '../lib/rule';
 import { RULES } from '../transforms';
 
 export interface SweepOptions {
@@ -40,6 +41,8 @@ export interface SweepOptions {
   jobs?: number;
   /** Keep the temporary copy (for debugging). */
   keep?: boolean;
+  /** Rules to run instead of the registry (the sweep's own test uses a deliberately broken one). */
+  rules?: LeakRule[];
 }
 
 export interface ParseFailure {
@@ -172,10 +175,18 @@ function copyFiles(sourceRoot: string, files: readonly string[], target: string)
   return { list, hashes, bytes };
 }
 
-async function guardedRun(cwd: string, files: readonly string[], jobs: number | undefined): Promise<{ result?: RunResult; crashed?: string; ms: number }> {
+async function guardedRun(cwd: string, files: readonly string[], options: SweepOptions): Promise<{ result?: RunResult; crashed?: string; ms: number }> {
   const started = Date.now();
   try {
-    const result = await run({ cwd, files: [...files], config: false, mode: 'transform', allowDirty: true, ...(jobs === undefined ? {} : { jobs }) });
+    const result = await run({
+      cwd,
+      files: [...files],
+      config: false,
+      mode: 'transform',
+      allowDirty: true,
+      ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+      ...(options.rules === undefined ? {} : { rules: options.rules }),
+    });
     return { result, ms: Date.now() - started };
   } catch (error) {
     return { crashed: error instanceof Error ? (error.stack ?? error.message) : String(error), ms: Date.now() - started };
@@ -215,8 +226,8 @@ function mutate(text: string, other: string, next: () => number): string {
   }
 }
 
-function matchesSomePrefilter(text: string): boolean {
-  return RULES.some((rule) => {
+function matchesSomePrefilter(text: string, rules: readonly LeakRule[]): boolean {
+  return rules.some((rule) => {
     rule.meta.prefilter.lastIndex = 0;
     return rule.meta.prefilter.test(text);
   });
@@ -235,7 +246,7 @@ async function fuzz(options: SweepOptions, candidates: readonly string[], workDi
     const mutated = mutate(text, other, next);
     const rel = `${String(files.length).padStart(4, '0')}-${path.basename(copyName(source))}`;
     // Only code that really fails to parse, and that leakfix will parse (a prefilter matches).
-    if (!matchesSomePrefilter(parseBody(mutated)) || parseError(mutated, parserForFile(rel, mutated)) === undefined) {
+    if (!matchesSomePrefilter(parseBody(mutated), options.rules ?? RULES) || parseError(mutated, parserForFile(rel, mutated)) === undefined) {
       discardedValid++;
       continue;
     }
@@ -244,7 +255,7 @@ async function fuzz(options: SweepOptions, candidates: readonly string[], workDi
     files.push(rel);
     hashes.set(rel, sha1(mutated));
   }
-  const outcome = await guardedRun(fuzzDir, files, options.jobs);
+  const outcome = await guardedRun(fuzzDir, files, options);
   const byOutcome: Record<string, number> = {};
   const unreported: FileProblem[] = [];
   const written: string[] = [];
@@ -276,7 +287,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     const { list, hashes, bytes } = copyFiles(options.sourceRoot, options.files, copyDir);
     const originalOf = new Map(list.map((rel, i) => [rel, options.files[i]]));
 
-    const one = await guardedRun(copyDir, list, options.jobs);
+    const one = await guardedRun(copyDir, list, options);
     const records = one.result?.records ?? [];
     const byPath = new Map(records.map((r) => [r.path, r]));
     const byStatus: Record<string, number> = {};
@@ -319,7 +330,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
       }
     }
 
-    const two = await guardedRun(copyDir, list, options.jobs);
+    const two = await guardedRun(copyDir, list, options);
     const notIdempotent: FileProblem[] = [];
     const newErrorsInPassTwo: FileProblem[] = [];
     for (const record of two.result?.records ?? []) {
