@@ -1,7 +1,11 @@
 /**
  * Where a task or tracked promise was created, so a leak report can point at the line. The stack is
- * captured eagerly (cheap: V8 records frames) but formatted only when a report asks for it.
+ * captured eagerly and formatted only when a report asks for it. Capturing costs a stack trace
+ * (about 2-20 µs), fine for supervise() but not for a track() in a hot loop, so tracked promises
+ * capture it unless NODE_ENV is 'production', or as setCreationSites() says.
  */
+import { nodeProcess } from './host.js';
+import { runtimeState } from './state.js';
 
 /** `at fn (where:1:2)`, `at where:1:2` (V8) or `fn@where:1:2` (Firefox, Safari) → `where`. */
 const LOCATION = /(?:\(|^\s*at\s+|@)([^\s()@][^()]*?):\d+:\d+\)?\s*$/;
@@ -50,4 +54,22 @@ export function captureCreationSite(minFrames = 0): () => string {
     }
     return formatted;
   };
+}
+
+const SITES_OFF = (): string => 'unknown (creation sites are off: setCreationSites(true) turns them on)';
+
+/** captureCreationSite() for track(), subject to setCreationSites(). */
+export function captureTrackSite(): () => string {
+  const state = runtimeState();
+  state.trackSites ??= (nodeProcess() as { env?: Record<string, string | undefined> } | undefined)?.env?.NODE_ENV !== 'production';
+  return state.trackSites ? captureCreationSite() : SITES_OFF;
+}
+
+/**
+ * Whether track() records where each promise was created (shown in leak reports, pending() and
+ * rejection logs). Default: on, except when NODE_ENV is 'production'; `undefined` restores that.
+ * supervise() always records it.
+ */
+export function setCreationSites(enabled: boolean | undefined): void {
+  runtimeState().trackSites = enabled;
 }

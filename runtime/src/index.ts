@@ -33,4 +33,5 @@ export {
   type ShutdownSignalOptions,
   type TaskShutdown,
 } from './shutdown.js';
+export { setCreationSites } from './creation-site.js';
 export { consoleLogger, getLogger, setLogger, type LogFields, type LogLevel, type Logger, type LogRecord } from './logger.js';

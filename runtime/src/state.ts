@@ -48,6 +48,8 @@ export interface RuntimeState {
   defaultGroup: DrainableGroup | undefined;
   shutdown: Promise<unknown> | undefined;
   signalHandlerUninstall: (() => void) | undefined;
+  /** Capture where each tracked promise was created; undefined = not decided yet (see creation-site). */
+  trackSites: boolean | undefined;
   nextId: number;
 }
 
@@ -64,6 +66,7 @@ export function runtimeState(): RuntimeState {
       defaultGroup: undefined,
       shutdown: undefined,
       signalHandlerUninstall: undefined,
+      trackSites: undefined,
       nextId: 1,
     };
     holder[STATE_KEY] = state;

@@ -10,7 +10,7 @@
  *   const { timedOut, pending } = await group.drain({ timeoutMs: 2000 });
  */
 /// <reference lib="esnext.disposable" preserve="true" />
-import { captureCreationSite } from './creation-site.js';
+import { captureTrackSite } from './creation-site.js';
 import { settlesWithin } from './host.js';
 import { describeError, log, stackOf } from './logger.js';
 import { nextId, runtimeState, type TrackedRecord } from './state.js';
@@ -145,7 +145,7 @@ export class TaskGroup {
       name: name ?? 'anonymous',
       group: this.name,
       startedAt: Date.now(),
-      createdAt: captureCreationSite(),
+      createdAt: captureTrackSite(),
       controller,
     };
     this.#pending.add(entry);

@@ -1,7 +1,7 @@
 // TaskGroup and the default track(): rejections owned, pending listed, drains bounded.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { TaskGroup, defaultGroup, track } from '@leakfix/runtime';
+import { TaskGroup, defaultGroup, setCreationSites, track } from '@leakfix/runtime';
 import { captureLogs, deferred, sleep } from './helpers.mjs';
 
 let logs;
@@ -56,6 +56,27 @@ describe('track', () => {
     assert.deepEqual(seen, [['x', 'custom']]);
     assert.equal(group.rejected, 1);
     assert.equal(logs.ops('track').length, 0);
+  });
+});
+
+describe('creation sites', () => {
+  test('track() records where each promise was created unless turned off', async () => {
+    const group = new TaskGroup();
+    const first = deferred();
+    const second = deferred();
+    group.track(first.promise, 'with-site');
+    setCreationSites(false);
+    try {
+      group.track(second.promise, 'without-site');
+    } finally {
+      setCreationSites(undefined);
+    }
+    const [withSite, withoutSite] = group.pending();
+    assert.match(withSite.createdAt, /task-group\.test\.mjs:\d+:\d+/);
+    assert.match(withoutSite.createdAt, /^unknown \(creation sites are off/);
+    first.resolve();
+    second.resolve();
+    await group.drain();
   });
 });
 
