@@ -1,0 +1,5 @@
+import { test, saveUser } from './api';
+
+test('saves a user', async () => {
+  saveUser('u1');
+});

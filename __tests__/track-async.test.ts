@@ -1,0 +1,148 @@
+/**
+ * track-async beyond the fixture pairs: the rule's contract (every emitted pattern and reason is
+ * declared, and every declared one is exercised), audit/transform agreement, the prefilter in
+ * both modes, one TypeScript Program per tsconfig, typed rewrites that still type-check, and the
+ * jscodeshift entry point.
+ */
+import { describe, it, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import type { API, FileInfo } from 'jscodeshift';
+import { DEFAULT_RUNTIME_IMPORT, processSource, type EngineSettings, type FileOutcome } from '../lib/engine';
+import transform, { rule } from '../transforms/track-async';
+import { clearTypedCache, typedProgramBuilds } from '../lib/analysis/typed';
+import { fixtureCases, type FixtureCase } from './helpers/fixtures';
+import { FIXTURES, REPO_ROOT } from './helpers/paths';
+
+function settings(options: Record<string, unknown> = {}, mode: 'transform' | 'audit' = 'transform'): EngineSettings {
+  return { rules: [rule], mode, ruleOptions: { [rule.meta.name]: options }, runtimeImport: DEFAULT_RUNTIME_IMPORT };
+}
+
+function runFixture(fixture: FixtureCase, mode: 'transform' | 'audit' = 'transform'): FileOutcome {
+  return processSource(fixture.filePath, fixture.input, settings(fixture.options, mode));
+}
+
+const TYPED_PROJECT = path.join(FIXTURES, 'track-async', 'typed-project');
+
+describe('track-async: rule contract', () => {
+  const cases = fixtureCases('track-async');
+
+  it('has at least 25 fixture pairs, typed ones included', () => {
+    assert.ok(cases.length >= 25, `only ${cases.length} fixtures`);
+    assert.ok(cases.filter((c) => c.options.typed === true).length >= 3);
+  });
+
+  it('declares every pattern and reason its findings use, and every declared one is exercised', () => {
+    const patterns = new Set<string>();
+    const reasons = new Set<string>();
+    for (const fixture of cases) {
+      for (const finding of runFixture(fixture, 'audit').findings) {
+        assert.ok(finding.rule in rule.meta.patterns, `${fixture.name}: undeclared pattern ${finding.rule}`);
+        patterns.add(finding.rule);
+        if (finding.reason !== undefined) {
+          assert.ok(finding.reason in rule.meta.reasons, `${fixture.name}: undeclared reason ${finding.reason}`);
+          reasons.add(finding.reason);
+        }
+      }
+    }
+    assert.deepEqual([...patterns].sort(), Object.keys(rule.meta.patterns).sort());
+    assert.deepEqual([...reasons].sort(), Object.keys(rule.meta.reasons).sort());
+  });
+
+  it('reports in audit exactly what transform fixes or refuses', () => {
+    for (const fixture of cases) {
+      const audit = runFixture(fixture, 'audit').findings.map((f) => ({ ...f, status: f.status === 'fixable' ? 'fixed' : f.status }));
+      const transformed = runFixture(fixture).findings;
+      assert.deepEqual(audit, transformed, fixture.name);
+    }
+  });
+
+  it('gives awaited calls no site at all', () => {
+    const outcome = processSource('src/a.js', 'async function f() {}\nexport async function g() { await f(); const x = await f(); return f(); }\n', settings({}, 'audit'));
+    assert.deepEqual(outcome.findings, []);
+  });
+});
+
+describe('track-async: prefilter', () => {
+  const importedOnly = "import { save } from './db';\nexport function onClick() {\n  save();\n}\n";
+
+  it('skips files with nothing promise-like in untyped mode', () => {
+    const outcome = processSource('src/a.js', importedOnly, settings());
+    assert.equal(outcome.parsed, false);
+  });
+
+  it('looks at files that only call imported functions in typed mode', () => {
+    const outcome = processSource(path.join(TYPED_PROJECT, 'src', 'prefilter.ts'), importedOnly, settings({ typed: true }, 'audit'));
+    assert.equal(outcome.parsed, true);
+  });
+
+  it('widens for configured promise modules', () => {
+    const source = "import { query } from 'my-db';\nquery('x');\n";
+    assert.equal(processSource('src/a.js', source, settings()).parsed, false);
+    const outcome = processSource('src/a.js', source, settings({ promiseModules: ['my-db'] }));
+    assert.equal(outcome.status, 'changed');
+    assert.match(outcome.output!, /track\(query\('x'\), 'query'\)/);
+  });
+});
+
+describe('track-async: typed mode', () => {
+  before(() => clearTypedCache());
+
+  it('builds one Program per tsconfig, however many files and edits it sees', () => {
+    const typed = fixtureCases('track-async').filter((c) => c.options.typed === true && c.filePath.startsWith(TYPED_PROJECT));
+    assert.ok(typed.length >= 3);
+    for (const fixture of typed) runFixture(fixture);
+    for (const fixture of typed) runFixture(fixture, 'audit');
+    assert.equal(typedProgramBuilds(), 1);
+  });
+
+  it('finds a promise returned by an imported function when the file text is the one on disk', () => {
+    const file = path.join(TYPED_PROJECT, 'src', 'api.ts');
+    const source = fs.readFileSync(file, 'utf8') + '\nexport function kick(): void {\n  loadConfig();\n}\n';
+    const outcome = processSource(file, source, settings({ typed: true }));
+    assert.equal(outcome.status, 'changed');
+    assert.match(outcome.output!, /track\(loadConfig\(\), 'loadConfig'\)/);
+  });
+
+  it('rewrites typed fixtures into code that still type-checks', () => {
+    const dir = path.join(REPO_ROOT, '.cache', 'track-async-typecheck', String(process.pid));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.cpSync(TYPED_PROJECT, dir, { recursive: true });
+    const written: string[] = [];
+    for (const fixture of fixtureCases('track-async').filter((c) => c.options.typed === true && c.filePath.startsWith(TYPED_PROJECT))) {
+      const target = path.join(dir, path.relative(TYPED_PROJECT, fixture.filePath));
+      fs.writeFileSync(target, fixture.output);
+      written.push(target);
+    }
+    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    assert.ok(parsed);
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+    const problems = written.flatMap((file) =>
+      ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => `${path.basename(file)}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`),
+    );
+    assert.deepEqual(problems, []);
+  });
+
+  it('falls back to untyped analysis with one notice per file when no tsconfig is found', () => {
+    const source = 'async function f() {}\nf();\n';
+    const outcome = processSource('/leakfix-no-such-dir/a.ts', source, settings({ typed: true }));
+    const notices = outcome.findings.filter((f) => f.rule === 'typed-mode-fallback');
+    assert.equal(notices.length, 1);
+    assert.equal(notices[0].reason, 'typed-mode-unavailable');
+    assert.equal(outcome.status, 'changed');
+  });
+});
+
+describe('track-async: jscodeshift entry point', () => {
+  it('runs as a jscodeshift transform, options as strings included', () => {
+    const reports: string[] = [];
+    const api = { report: (message: string) => reports.push(message) } as unknown as API;
+    const file: FileInfo = { path: 'src/a.js', source: 'async function f() {}\nf();\n[1].map(async () => {});\n' };
+    const output = transform(file, api, { tracker: 'tasks.track' });
+    assert.equal(output, 'async function f() {}\ntasks.track(f(), \'f\');\n[1].map(async () => {});\n');
+    assert.equal(reports.length, 1);
+    assert.match(reports[0], /async-map-statement/);
+  });
+});
