@@ -1,7 +1,7 @@
 export class Heartbeat {
   #beat: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly send: () => void) {
+  constructor(private send: () => void) {
     this.#beat = setInterval(() => this.send(), 5_000);
   }
 
