@@ -356,3 +356,21 @@ describe('backoff', () => {
     assert.equal(task.failures, 10);
   });
 });
+
+describe('odd delays', () => {
+  test('everyMs that setInterval would treat as 1 ms (NaN, 0, negative, huge) runs every 1 ms (mock timers)', async () => {
+    logs = captureLogs();
+    mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
+    const counts = [];
+    for (const everyMs of [Number.NaN, 0, -5, 2 ** 31, undefined]) {
+      let runs = 0;
+      track(supervise(`odd-${everyMs}`, () => void runs++, { everyMs }));
+      for (let step = 0; step < 5; step++) {
+        mock.timers.tick(1);
+        await flush();
+      }
+      counts.push(runs);
+    }
+    assert.deepEqual(counts, [5, 5, 5, 5, 5]);
+  });
+});
