@@ -183,3 +183,28 @@ test('after transform, every fixable site grades GREEN and manual ones keep thei
   const manual = (r: Captured): string[] => r.audit.report.sites.filter((s) => s.disposition === 'manual').map((s) => `${s.path} ${s.pattern} ${s.reason} ${s.fingerprint}`);
   assert.deepEqual(manual(after), manual(before));
 });
+
+test('the leakfix CLI wires audit flags and exit codes', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('./helpers/paths');
+  const dir = tempRepo({ 'src/poll.js': 'export function start() {\n  setInterval(() => poll(), 1000);\n}\n' });
+  const cli = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
+    const result = spawnSync(process.execPath, [CLI, 'audit', '--no-config', '-j', '0', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const plain = cli();
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /RED +supervise-intervals\/interval-dropped-handle +fixable/);
+  assert.equal(cli('--fail-on', 'red').code, 1);
+  assert.equal(cli('--fail-on', 'purple').code, 3);
+  assert.equal(cli('--baseline', 'nope.json').code, 3);
+  const update = cli('--baseline', 'b.json', '--update-baseline', '--fail-on', 'red', '-q');
+  assert.equal(update.code, 0, update.stderr);
+  const gated = cli('--baseline', 'b.json', '--fail-on', 'red');
+  assert.equal(gated.code, 0, gated.stderr + gated.stdout);
+  const sarif = cli('--format', 'sarif', '-o', 'out/leakfix.sarif');
+  assert.equal(sarif.code, 0, sarif.stderr);
+  assertValidSarif(JSON.parse(fs.readFileSync(path.join(dir, 'out/leakfix.sarif'), 'utf8')));
+  assert.match(cli('--format', 'github').stdout, /^::error file=src\/poll\.js,line=2,col=3,/m);
+  assert.match(cli('--format', 'markdown').stdout, /^# leakfix audit$/m);
+});
