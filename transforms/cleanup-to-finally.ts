@@ -1,23 +1,986 @@
 /**
- * cleanup-to-finally: placeholder until the transform lands (see its issue).
+ * cleanup-to-finally: a cleanup repeated on every normal exit moves into one `finally`, so it also
+ * runs when something throws (JavaScript's `defer ticker.Stop()`).
+ *
+ * A resource is a local `const` (or a `let`/`var` never reassigned) with a recognised cleanup:
+ * `clearTimeout(r)`, `clearInterval(r)`, `r.release()`, `r.close()`, ... (configurable). When every
+ * normal exit after the acquisition (each `return`, the fall-through end, each `break`/`continue`
+ * leaving the block) already calls the same cleanup as the last thing touching `r`, the rest of the
+ * block is wrapped in `try { ... } finally { cleanup }` and the original calls are removed; an
+ * existing `try/catch` is extended instead of nested; resources acquired in order nest LIFO; in a
+ * loop body the `try` is per iteration. `.then(cb).catch(cb)` whose handlers both start with the
+ * cleanup get one `.finally(() => { cleanup })`.
+ *
+ * Refused (unchanged, reported with a reason): the resource escapes (returned, yielded, stored,
+ * passed to `resolve`), cleanups differ in arguments (`release(err)`), `r` is used or something
+ * awaited after the cleanup, the cleanup is in a callback, `r` is reassigned or a property, a guard
+ * not about `r`, a normal exit without the cleanup, a graceful `r.end()` (report-only by default).
+ * A cleanup already in a `finally` that covers every exit is reported as managed.
+ *
+ *   const client = await pool.connect();          const client = await pool.connect();
+ *   const { rows } = await client.query(sql);     try {
+ *   if (!rows.length) {                             const { rows } = await client.query(sql);
+ *     client.release();                     →       if (!rows.length) {
+ *     return null;                                    return null;
+ *   }                                               }
+ *   client.release();                               return rows[0];
+ *   return rows[0];                               } finally {
+ *                                                   client.release();
+ *                                                 }
  */
-import type { Site } from '../lib/findings';
-import type { LeakRule, RuleContext } from '../lib/rule';
+import type * as t from '@babel/types';
+import { fixable, managed, refused, type Site } from '../lib/findings';
+import type { LeakRule, RuleContext, RuleOptions } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
+import { isCall, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
+import { DEFAULT_CLEANUP_METHODS, TIMER_CLEARS } from '../lib/analysis/resources';
+import type { Binding } from '../lib/analysis/scope';
+import { detectLayout, type Layout } from '../lib/layout';
+import { canThrow, regionExits, traceRegion, type FlowDomain, type RegionExit } from '../lib/analysis/control-flow';
+
+const NAME = 'cleanup-to-finally';
+
+const PATTERNS = {
+  'cleanup-not-on-throw-path': 'A resource is released on every normal exit but not when an exception is thrown; the cleanup belongs in a finally.',
+  'cleanup-some-paths': 'A resource is released on some exits only; a blanket finally would change the paths that keep it.',
+  'cleanup-in-finally': 'A resource released in a finally that covers every exit (managed).',
+  'cleanup-every-path': 'A resource released on every exit, with nothing between acquisition and release that can throw (managed).',
+  'cleanup-promise-chain': 'A promise chain whose .then and .catch handlers both start with the same cleanup; one .finally covers both.',
+  'property-cleanup': 'A resource held on a property (this.timer) that is released and re-armed in the same method.',
+} as const;
+
+const REASONS = {
+  'resource-escapes': 'The resource is returned, yielded, stored (object, field, outer variable, collection) or passed to resolve: its owner is elsewhere.',
+  'cleanup-arguments-differ': 'The cleanup calls differ (release(err) on the error path versus release()): one finally cannot do both.',
+  'use-after-cleanup': 'On some path the resource is used, or something is awaited, after the cleanup and before leaving: a finally would release it later than now.',
+  'cleanup-in-callback': 'The cleanup runs inside a nested function (a callback has another lifetime).',
+  reassigned: 'The binding is reassigned, so the finally could release a different resource.',
+  'property-resource': 'The resource is held on a property: it is often cleared and re-armed, and other code may own it.',
+  'guard-not-about-resource': 'The cleanup is guarded by a condition that is not about the resource (if (endWhenDone) span.end()).',
+  'exit-without-cleanup': 'Some normal exit (return, fall-through, break/continue) leaves without the cleanup: that path keeps the resource, deliberately or not.',
+  'finally-does-not-cover': 'The cleanup is in a finally, but code before that try can throw or leave without it.',
+  'report-only-cleanup': 'The cleanup (e.g. r.end(), a graceful end) is report-only: ending gracefully on an error path is questionable.',
+  'cleanup-not-a-statement': 'A cleanup call is part of a larger expression or sits where it cannot be removed on its own.',
+  'unsupported-acquisition': 'The resource is not bound by a statement in a block (a parameter, a loop head, a switch case), or is used outside that block.',
+  'declarations-escape-region': 'The statements to wrap declare names used outside them (or imports/exports), which a try block would hide.',
+  'unsupported-control-flow': 'The code uses control flow the analysis does not model (with, a loop that does not settle).',
+  'chain-handler-uses-resource': 'A .then/.catch handler uses the resource after its cleanup.',
+  'chain-not-last-use': 'The promise chain is not the last use of the resource.',
+} as const;
+
+type Pattern = keyof typeof PATTERNS;
+type Reason = keyof typeof REASONS;
+
+const DEFAULT_REPORT_ONLY = ['end'];
+const DEFAULT_FUNCTIONS = Object.values(TIMER_CLEARS);
+/** Clears are idempotent: clearing a timer twice on a throw path is not a use after cleanup. */
+const IDEMPOTENT = new Set(DEFAULT_FUNCTIONS);
 
 export const rule: LeakRule = {
   meta: {
-    name: 'cleanup-to-finally',
-    description: 'placeholder',
-    prefilter: /(?!)/,
+    name: NAME,
+    description: 'Cleanup that runs on every normal exit (release, close, clearTimeout, ...) moves into one finally, so throws release too.',
+    prefilter: prefilterFor(DEFAULT_CLEANUP_METHODS, DEFAULT_FUNCTIONS, DEFAULT_REPORT_ONLY),
+    prefilterFor: (options: RuleOptions) =>
+      prefilterFor(options.strings('cleanupMethods'), options.strings('cleanupFunctions'), options.strings('reportOnlyMethods')),
     skipsTestFiles: true,
-    options: {},
-    patterns: {},
-    reasons: {},
+    options: {
+      cleanupMethods: {
+        type: 'string[]',
+        default: [...DEFAULT_CLEANUP_METHODS],
+        description: 'Methods that release their receiver: r.release(), r.close(), ...',
+      },
+      cleanupFunctions: {
+        type: 'string[]',
+        default: [...DEFAULT_FUNCTIONS],
+        description: 'Global functions that release their first argument: clearTimeout(t), clearInterval(t), ...',
+      },
+      reportOnlyMethods: {
+        type: 'string[]',
+        default: [...DEFAULT_REPORT_ONLY],
+        description: 'Cleanup methods that are analysed and reported but never moved (r.end(): a graceful end on an error path is questionable).',
+      },
+    },
+    patterns: { ...PATTERNS },
+    reasons: { ...REASONS },
   },
-  detect(_ctx: RuleContext): Site[] {
-    return [];
-  },
+  detect,
 };
 
 export default toJscodeshiftTransform(rule);
+
+function prefilterFor(methods: readonly string[], functions: readonly string[], reportOnly: readonly string[]): RegExp {
+  const names = [...methods, ...functions, ...reportOnly].map((n) => n.replace(/[^\w$]/g, '')).filter(Boolean);
+  return new RegExp(`\\b(?:${names.join('|') || '(?!)'})\\s*\\(`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a cleanup looks like
+
+interface Config {
+  methods: readonly string[];
+  functions: readonly string[];
+  reportOnly: readonly string[];
+}
+
+type AnyCall = t.CallExpression | t.OptionalCallExpression;
+
+/** A cleanup call on a resource: `clearTimeout(t)`, `client.release()`, `r?.close()`. */
+interface CleanupCall {
+  call: AnyCall;
+  /** `release`, `clearTimeout`, ... */
+  kind: string;
+  /** The identifier naming the resource inside the call. */
+  target: t.Identifier;
+}
+
+/** A statement that is nothing but a cleanup, possibly guarded: it moves into the finally whole. */
+interface CleanupStatement extends CleanupCall {
+  statement: t.Statement;
+  /** The call's text with `?.` as `.` and no whitespace: equal signatures are the same cleanup. */
+  signature: string;
+  /** The guard's text (`t`, `client != null`), for `if (g) C` and `g && C`. */
+  guard?: string;
+  guardForm?: 'if' | 'and';
+  awaited: boolean;
+}
+
+const positionedSources = new WeakMap<RuleContext, string>();
+
+/**
+ * The text node positions refer to. Detection parses the source as is; recast parses it with CRLF
+ * as LF and leading tabs expanded (tab width 4), so in fix mode positions refer to that text.
+ */
+function positionedSource(ctx: RuleContext): string {
+  if (ctx.mode === 'detect') return ctx.source;
+  let text = positionedSources.get(ctx);
+  if (text === undefined) {
+    text = ctx.source.replace(/\r\n?/g, '\n').replace(/^[ \t]+/gm, (ws) => {
+      let width = 0;
+      for (const ch of ws) width = ch === '\t' ? width + 4 - (width % 4) : width + 1;
+      return ' '.repeat(width);
+    });
+    positionedSources.set(ctx, text);
+  }
+  return text;
+}
+
+function textOf(ctx: RuleContext, node: Node): string {
+  return positionedSource(ctx).slice(node.start ?? 0, node.end ?? 0);
+}
+
+/** The resource named by a cleanup call, when `call` is one. */
+function cleanupTarget(ctx: RuleContext, call: AnyCall, config: Config): CleanupCall | undefined {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type === 'Identifier' && config.functions.includes(callee.name)) {
+    const [arg] = call.arguments;
+    const target = arg ? unwrapExpression(arg) : undefined;
+    if (target?.type === 'Identifier' && ctx.isGlobal(callee.name, callee)) return { call, kind: callee.name, target };
+    return undefined;
+  }
+  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && callee.property.type === 'Identifier') {
+    const object = unwrapExpression(callee.object);
+    const method = callee.property.name;
+    if (object.type === 'Identifier' && (config.methods.includes(method) || config.reportOnly.includes(method))) return { call, kind: method, target: object };
+  }
+  return undefined;
+}
+
+/** The member path a cleanup releases when it is a property (`clearTimeout(this.timer)`, `this.conn.close()`). */
+function propertyCleanupPath(ctx: RuleContext, call: AnyCall, config: Config): string | undefined {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type === 'Identifier' && config.functions.includes(callee.name) && ctx.isGlobal(callee.name, callee)) {
+    const [arg] = call.arguments;
+    const target = arg ? unwrapExpression(arg) : undefined;
+    return target && target.type !== 'Identifier' ? memberPath(target) : undefined;
+  }
+  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && callee.property.type === 'Identifier') {
+    const object = unwrapExpression(callee.object);
+    const method = callee.property.name;
+    if (object.type !== 'Identifier' && (config.methods.includes(method) || config.reportOnly.includes(method))) return memberPath(object);
+  }
+  return undefined;
+}
+
+/** `r`, `!!r`, `r != null`, `r !== undefined`, `typeof r !== 'undefined'`, and `&&` of those. */
+function isGuardAbout(test: Node, name: string): boolean {
+  const n = unwrapExpression(test);
+  const isName = (x: Node): boolean => {
+    const u = unwrapExpression(x);
+    return u.type === 'Identifier' && u.name === name;
+  };
+  const isNullish = (x: Node): boolean => {
+    const u = unwrapExpression(x);
+    return u.type === 'NullLiteral' || (u.type === 'Identifier' && u.name === 'undefined') || (u.type === 'UnaryExpression' && u.operator === 'void');
+  };
+  if (isName(n)) return true;
+  if (n.type === 'UnaryExpression' && n.operator === '!' && unwrapExpression(n.argument).type === 'UnaryExpression') {
+    const inner = unwrapExpression(n.argument) as t.UnaryExpression;
+    return inner.operator === '!' && isName(inner.argument);
+  }
+  if (n.type === 'BinaryExpression' && (n.operator === '!=' || n.operator === '!==')) {
+    const { left, right } = n;
+    if ((isName(left) && isNullish(right)) || (isNullish(left) && isName(right))) return true;
+    const typeofName = (x: Node): boolean => {
+      const u = unwrapExpression(x);
+      return u.type === 'UnaryExpression' && u.operator === 'typeof' && isName(u.argument);
+    };
+    const undefinedText = (x: Node): boolean => {
+      const u = unwrapExpression(x);
+      return u.type === 'StringLiteral' && u.value === 'undefined';
+    };
+    return (typeofName(left) && undefinedText(right)) || (undefinedText(left) && typeofName(right));
+  }
+  if (n.type === 'LogicalExpression' && n.operator === '&&') return isGuardAbout(n.left, name) && isGuardAbout(n.right, name);
+  return false;
+}
+
+type StatementShape =
+  | { kind: 'statement'; cleanup: CleanupStatement }
+  | { kind: 'foreign-guard'; statement: t.Statement }
+  | { kind: 'not-a-statement' };
+
+/** Where a cleanup call sits: alone in a statement (maybe guarded), under a foreign guard, or inside an expression. */
+function statementShape(ctx: RuleContext, cleanup: CleanupCall): StatementShape {
+  const { index } = ctx;
+  let node: Node = cleanup.call;
+  let parent = index.parent(node);
+  while (parent && (parent.type === 'ParenthesizedExpression' || parent.type.startsWith('TS'))) {
+    node = parent;
+    parent = index.parent(node);
+  }
+  let awaited = false;
+  if (parent?.type === 'AwaitExpression') {
+    awaited = true;
+    node = parent;
+    parent = index.parent(node);
+  }
+  const name = cleanup.target.name;
+  const signature = `${awaited ? 'await ' : ''}${textOf(ctx, cleanup.call).replace(/\s+/g, '').replace(/\?\./g, '.')}`;
+  const base = { ...cleanup, signature, awaited };
+  let guard: Node | undefined;
+  let guardForm: 'if' | 'and' | undefined;
+  if (parent?.type === 'LogicalExpression' && parent.operator === '&&' && parent.right === node) {
+    guard = parent.left;
+    guardForm = 'and';
+    node = parent;
+    parent = index.parent(node);
+  }
+  if (parent?.type !== 'ExpressionStatement') return { kind: 'not-a-statement' };
+  let statement: t.Statement = parent;
+  if (!guard) {
+    let holder = index.link(statement);
+    let inner: t.Statement = statement;
+    if (holder?.parent.type === 'BlockStatement' && holder.parent.body.length === 1) {
+      inner = holder.parent;
+      holder = index.link(inner);
+    }
+    if (holder?.parent.type === 'IfStatement' && holder.key === 'consequent' && !holder.parent.alternate) {
+      guard = holder.parent.test;
+      guardForm = 'if';
+      statement = holder.parent;
+    }
+  }
+  if (guard && !isGuardAbout(guard, name)) return { kind: 'foreign-guard', statement };
+  if (!index.link(statement)?.inList) return { kind: 'not-a-statement' };
+  return { kind: 'statement', cleanup: { ...base, statement, guard: guard ? textOf(ctx, guard) : undefined, guardForm } };
+}
+
+/** The text the finally gets: the most guarded form among the cleanups (a guard about `r` is harmless everywhere). */
+function finallyText(ctx: RuleContext, cleanups: readonly CleanupStatement[]): string {
+  const pick =
+    cleanups.find((c) => c.guardForm === 'if') ??
+    cleanups.find((c) => c.guardForm === 'and') ??
+    cleanups.find((c) => c.call.type === 'OptionalCallExpression' || (c.call.callee.type === 'OptionalMemberExpression')) ??
+    cleanups[0];
+  const call = `${pick.awaited ? 'await ' : ''}${textOf(ctx, pick.call)}`;
+  if (pick.guardForm === 'if') return `if (${pick.guard}) ${call};`;
+  if (pick.guardForm === 'and') return `${pick.guard} && ${call};`;
+  return `${call};`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+function readConfig(options: RuleOptions): Config {
+  return {
+    methods: options.strings('cleanupMethods'),
+    functions: options.strings('cleanupFunctions'),
+    reportOnly: options.strings('reportOnlyMethods'),
+  };
+}
+
+function detect(ctx: RuleContext): Site[] {
+  const config = readConfig(ctx.options);
+  const byBinding = new Map<Binding, CleanupCall[]>();
+  const propertyCalls: Array<{ call: AnyCall; path: string }> = [];
+  for (const node of ctx.index.nodes) {
+    if (!isCall(node)) continue;
+    const cleanup = cleanupTarget(ctx, node, config);
+    if (cleanup) {
+      const binding = ctx.scope.resolve(cleanup.target);
+      if (binding) byBinding.set(binding, [...(byBinding.get(binding) ?? []), cleanup]);
+      continue;
+    }
+    const path = propertyCleanupPath(ctx, node, config);
+    if (path?.startsWith('this.')) propertyCalls.push({ call: node, path });
+  }
+  const sites: Site[] = [];
+  for (const [binding, cleanups] of byBinding) {
+    const site = analyseResource(ctx, config, binding, cleanups);
+    if (site) sites.push(site);
+  }
+  sites.push(...propertySites(ctx, propertyCalls));
+  return sites.sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0));
+}
+
+/** `this.timer` released in a method that also (re)assigns it: reported, never moved. */
+function propertySites(ctx: RuleContext, calls: ReadonlyArray<{ call: AnyCall; path: string }>): Site[] {
+  const sites: Site[] = [];
+  const seen = new Set<string>();
+  for (const { call, path } of calls) {
+    const owner = ctx.index.closest(call, (n): n is t.Function => isFunction(n) && n.type !== 'ArrowFunctionExpression');
+    if (!owner) continue;
+    const key = `${owner.start}|${path}`;
+    if (seen.has(key)) continue;
+    let assigned = false;
+    walk(owner, (n) => {
+      if (n.type === 'AssignmentExpression' && memberPath(n.left) === path) assigned = true;
+      return !assigned;
+    });
+    if (!assigned) continue;
+    seen.add(key);
+    sites.push(
+      refused('property-cleanup', call, 'yellow', 'property-resource', `\`${path}\` is released and re-armed in the same method; property-held resources are not moved into a finally.`),
+    );
+  }
+  return sites;
+}
+
+type Block = { node: t.BlockStatement | t.Program | t.StaticBlock; body: t.Statement[] };
+
+function enclosingBlock(ctx: RuleContext, statement: t.Statement): Block | undefined {
+  const link = ctx.index.link(statement);
+  if (!link || !link.inList || link.key !== 'body') return undefined;
+  const parent = link.parent;
+  if (parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type === 'StaticBlock') return { node: parent, body: parent.body };
+  return undefined;
+}
+
+function within(node: Node, container: Node): boolean {
+  return (node.start ?? -1) >= (container.start ?? 0) && (node.end ?? -1) <= (container.end ?? -1);
+}
+
+function inRange(node: Node, start: number, end: number): boolean {
+  return (node.start ?? -1) >= start && (node.end ?? -1) <= end;
+}
+
+/** True when a function boundary lies between `node` and `fn`. */
+function inNestedFunction(ctx: RuleContext, node: Node, fn: Node): boolean {
+  for (const ancestor of ctx.index.ancestors(node)) {
+    if (ancestor === fn) return false;
+    if (isFunction(ancestor)) return true;
+  }
+  return false;
+}
+
+/** How a reference hands the resource on: returned, yielded, stored, aliased, resolved. */
+function escapeOf(ctx: RuleContext, reference: t.Identifier): string | undefined {
+  let node: Node = reference;
+  for (let parent = ctx.index.parent(node); parent; node = parent, parent = ctx.index.parent(node)) {
+    switch (parent.type) {
+      case 'ParenthesizedExpression':
+      case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSNonNullExpression':
+      case 'TSTypeAssertion':
+      case 'AwaitExpression':
+      case 'ArrayExpression':
+      case 'SpreadElement':
+      case 'ObjectExpression':
+        continue;
+      case 'ObjectProperty':
+        if (parent.value === node) continue;
+        return undefined;
+      case 'ConditionalExpression':
+        if (parent.test === node) return undefined;
+        continue;
+      case 'LogicalExpression':
+        continue;
+      case 'SequenceExpression':
+        if (parent.expressions[parent.expressions.length - 1] === node) continue;
+        return undefined;
+      case 'ReturnStatement':
+        return 'returned';
+      case 'ArrowFunctionExpression':
+        return parent.body === node ? 'returned from a callback' : undefined;
+      case 'YieldExpression':
+        return 'yielded';
+      case 'AssignmentExpression':
+        return parent.right === node ? 'stored' : undefined;
+      case 'VariableDeclarator':
+        return parent.init === node ? 'aliased to another variable' : undefined;
+      case 'ClassProperty':
+      case 'ClassPrivateProperty':
+      case 'ExportDefaultDeclaration':
+      case 'ExportSpecifier':
+        return 'stored';
+      case 'CallExpression':
+      case 'OptionalCallExpression': {
+        if (!parent.arguments.includes(node as t.Expression)) return undefined;
+        const callee = unwrapExpression(parent.callee);
+        if (callee.type === 'Identifier' && /^resolve/.test(callee.name)) return 'passed to resolve';
+        const method = memberPath(callee)?.split('.').pop();
+        if (method && ['push', 'unshift', 'set', 'add', 'splice'].includes(method)) return 'stored in a collection';
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Names declared at the top of `statements` that are used outside them, or module syntax a block cannot hold. */
+function regionDeclarationsEscape(ctx: RuleContext, statements: readonly t.Statement[], start: number, end: number): boolean {
+  for (const statement of statements) {
+    if (statement.type.startsWith('Import') || statement.type.startsWith('Export') || statement.type === 'TSExportAssignment') return true;
+    const ids: t.Identifier[] = [];
+    if (statement.type === 'FunctionDeclaration' || statement.type === 'ClassDeclaration' || statement.type === 'TSEnumDeclaration') {
+      if (statement.id) ids.push(statement.id);
+    } else if (statement.type === 'VariableDeclaration' && statement.kind !== 'var') {
+      for (const declarator of statement.declarations) {
+        walk(declarator.id, (n) => {
+          if (n.type === 'Identifier') ids.push(n);
+          return n.type !== 'AssignmentPattern' ? undefined : undefined;
+        });
+      }
+    }
+    for (const id of ids) {
+      const binding = ctx.scope.declared(id);
+      if (binding?.references.some((r) => !inRange(r.identifier, start, end))) return true;
+    }
+  }
+  return false;
+}
+
+function safeCallFor(ctx: RuleContext, config: Config): (call: AnyCall) => boolean {
+  return (call) => {
+    const callee = unwrapExpression(call.callee);
+    return callee.type === 'Identifier' && config.functions.includes(callee.name) && IDEMPOTENT.has(callee.name) && ctx.isGlobal(callee.name, callee);
+  };
+}
+
+interface Plan {
+  declaration: t.VariableDeclaration;
+  cleanups: CleanupStatement[];
+  text: string;
+  /** The existing try to extend with a finally, instead of wrapping the region. */
+  mergeInto?: t.TryStatement;
+}
+
+function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cleanupCalls: readonly CleanupCall[]): Site | undefined {
+  if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return undefined;
+  const declarator = binding.declaration;
+  if (declarator.type !== 'VariableDeclarator') return undefined;
+  const declaration = ctx.index.parent(declarator);
+  if (!declaration || declaration.type !== 'VariableDeclaration') return undefined;
+  const name = binding.name;
+  const siteNode: Node = declarator;
+  const refuse = (pattern: Pattern, reason: Reason, message: string, grade: 'yellow' | 'red' = 'yellow'): Site =>
+    refused(pattern, siteNode, grade, reason, message);
+
+  const fn = ctx.index.enclosingFunction(declaration);
+  if (!fn) return undefined;
+  const references = binding.references;
+  const ownCleanups = cleanupCalls.filter((c) => !inNestedFunction(ctx, c.call, fn));
+
+  // Already in a finally?
+  const finallyVerdict = finallyCoverage(ctx, config, declaration, ownCleanups, references.map((r) => r.identifier));
+  if (finallyVerdict === 'covers') return managed('cleanup-in-finally', siteNode, `\`${name}\` is released in a finally that covers every exit.`);
+  if (finallyVerdict === 'partial') {
+    return refuse('cleanup-not-on-throw-path', 'finally-does-not-cover', `\`${name}\` is released in a finally, but code between its acquisition and that try can throw or leave without it.`);
+  }
+
+  if (references.some((r) => r.write)) return refuse('cleanup-some-paths', 'reassigned', `\`${name}\` is reassigned; the cleanup might release a different resource.`);
+
+  const block = enclosingBlock(ctx, declaration);
+  if (!block) return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is not bound by a statement directly in a block.`);
+  const at = block.body.indexOf(declaration);
+  const region = block.body.slice(at + 1);
+  if (region.length === 0) return undefined;
+  const regionStart = region[0].start ?? 0;
+  const regionEnd = region[region.length - 1].end ?? 0;
+  if (references.some((r) => !within(r.identifier, declaration) && !inRange(r.identifier, regionStart, regionEnd))) {
+    return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is used outside the block it is bound in.`);
+  }
+
+  // Cleanups inside callbacks: the promise-chain form, or a refusal.
+  const nested = cleanupCalls.filter((c) => inNestedFunction(ctx, c.call, fn));
+  if (nested.length > 0) {
+    if (ownCleanups.length === 0) {
+      const chain = promiseChain(ctx, binding, nested);
+      if (chain) return chain;
+    }
+    return refuse('cleanup-some-paths', 'cleanup-in-callback', `\`${name}\` is released inside a callback, which has another lifetime.`);
+  }
+
+  const cleanups: CleanupStatement[] = [];
+  for (const cleanup of ownCleanups) {
+    const shape = statementShape(ctx, cleanup);
+    if (shape.kind === 'foreign-guard') {
+      return refuse('cleanup-some-paths', 'guard-not-about-resource', `\`${textOf(ctx, cleanup.call)}\` runs only under a condition that is not about \`${name}\`.`);
+    }
+    if (shape.kind === 'not-a-statement') {
+      return refuse('cleanup-not-on-throw-path', 'cleanup-not-a-statement', `\`${textOf(ctx, cleanup.call)}\` is part of a larger expression.`);
+    }
+    cleanups.push(shape.cleanup);
+  }
+
+  for (const reference of references) {
+    const escape = escapeOf(ctx, reference.identifier as t.Identifier);
+    if (escape) return refuse('cleanup-some-paths', 'resource-escapes', `\`${name}\` is ${escape} (line ${reference.identifier.loc?.start.line}); its owner releases it elsewhere.`);
+  }
+
+  const signatures = new Set(cleanups.map((c) => c.signature));
+  if (signatures.size > 1) {
+    return refuse('cleanup-some-paths', 'cleanup-arguments-differ', `\`${name}\` is released differently on different paths (${[...signatures].join(' / ')}).`);
+  }
+
+  if (regionDeclarationsEscape(ctx, region, regionStart, regionEnd)) {
+    return refuse('cleanup-not-on-throw-path', 'declarations-escape-region', `The code after \`${name}\` declares names used outside it; wrapping it in a try would hide them.`);
+  }
+
+  const trace = traceResource(ctx, config, region, cleanups, references.map((r) => r.identifier));
+  if (trace.unsupported.length > 0) return refuse('cleanup-not-on-throw-path', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
+  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released);
+  if (withoutCleanup) {
+    const line = withoutCleanup.node.loc?.start.line;
+    const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
+    return refuse('cleanup-some-paths', 'exit-without-cleanup', `\`${name}\` is not released on one path: ${how} (line ${line}) leaves without it.`);
+  }
+  const late = trace.exits.find((e) => e.state.released && e.state.taint !== '');
+  if (late) {
+    const what = late.state.taint === 'await' ? 'something is awaited' : `\`${name}\` is used`;
+    return refuse('cleanup-not-on-throw-path', 'use-after-cleanup', `After \`${name}\` is released, ${what} (line ${late.state.at?.loc?.start.line}) before leaving.`);
+  }
+  // Worth a finally when a throw leaks the resource, or when the cleanup is repeated per exit
+  // (catch + rethrow): one finally replaces the copies that every new exit must remember.
+  const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released);
+  if (!leaksOnThrow && cleanups.length < 2) {
+    return managed('cleanup-every-path', siteNode, `\`${name}\` is released on every exit and nothing before that can throw.`);
+  }
+
+  const reportOnly = cleanups.find((c) => config.reportOnly.includes(c.kind));
+  if (reportOnly) {
+    return refuse('cleanup-not-on-throw-path', 'report-only-cleanup', `\`${textOf(ctx, reportOnly.call)}\` is not moved into a finally: a graceful end on an error path is questionable.`);
+  }
+
+  const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups), mergeInto: mergeTarget(ctx, config, region, cleanups, name) };
+  const kind = cleanups[0].kind;
+  return fixable(
+    'cleanup-not-on-throw-path',
+    siteNode,
+    'yellow',
+    leaksOnThrow
+      ? `\`${name}\` is released (${kind}) on every normal exit but not when something throws; the cleanup moves into a finally.`
+      : `\`${name}\` is released (${kind}) by a copy on every exit; one finally replaces the copies.`,
+    () => applyPlan(ctx, plan),
+  );
+}
+
+/**
+ * `covers`: some cleanup sits directly in the finally of a try that follows the acquisition with
+ * nothing in between that can throw or leave (or the acquisition is inside that try), and every use
+ * of the resource is inside it. `partial`: a finally cleanup exists but does not cover.
+ */
+function finallyCoverage(ctx: RuleContext, config: Config, declaration: t.VariableDeclaration, cleanups: readonly CleanupCall[], references: readonly Node[]): 'covers' | 'partial' | 'none' {
+  let verdict: 'covers' | 'partial' | 'none' = 'none';
+  for (const cleanup of cleanups) {
+    const finalizer = ctx.index.closest(cleanup.call, (n): n is t.BlockStatement => n.type === 'BlockStatement' && ctx.index.link(n)?.key === 'finalizer', isFunction);
+    if (!finalizer) continue;
+    const tryStatement = ctx.index.parent(finalizer) as t.TryStatement;
+    verdict = 'partial';
+    const shape = statementShape(ctx, cleanup);
+    if (shape.kind !== 'statement' || ctx.index.parent(shape.cleanup.statement) !== finalizer) continue;
+    const usedInside = references.every((r) => within(r, declaration) || within(r, tryStatement));
+    if (!usedInside) continue;
+    if (within(declaration, tryStatement.block)) return 'covers';
+    const block = enclosingBlock(ctx, declaration);
+    if (!block) continue;
+    const from = block.body.indexOf(declaration);
+    const to = block.body.indexOf(tryStatement);
+    if (to < 0 || to < from) continue;
+    const between = block.body.slice(from + 1, to);
+    const safeCall = safeCallFor(ctx, config);
+    const quiet = between.every((s) => !canThrow(s, { safeCall })) && regionExits(between, { mayThrow: () => false }).every((e) => e.kind === 'end');
+    if (quiet) return 'covers';
+  }
+  return verdict;
+}
+
+interface ResourceState {
+  released: boolean;
+  signature: string;
+  /** What happened after the release: a use of the resource, an await/yield, or '' (nothing). */
+  taint: '' | 'use' | 'await';
+  at?: Node;
+}
+
+function containsAwait(node: Node): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (n !== node && isFunction(n)) return false;
+    if (n.type === 'AwaitExpression' || n.type === 'YieldExpression' || (n.type === 'ForOfStatement' && n.await)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+function traceResource(ctx: RuleContext, config: Config, region: readonly t.Statement[], cleanups: readonly CleanupStatement[], references: readonly Node[]): { exits: Array<RegionExit<ResourceState>>; unsupported: Node[] } {
+  const byStatement = new Map<Node, CleanupStatement>(cleanups.map((c) => [c.statement, c]));
+  const touches = (node: Node): boolean => references.some((r) => within(r, node));
+  const safeCall = safeCallFor(ctx, config);
+  const taint = (state: ResourceState, taintKind: 'use' | 'await', at: Node): ResourceState =>
+    state.released && state.taint === '' ? { ...state, taint: taintKind, at } : state;
+  const domain: FlowDomain<ResourceState> = {
+    key: (s) => `${s.released ? 1 : 0}|${s.signature}|${s.taint}`,
+    statement(state, statement) {
+      const cleanup = byStatement.get(statement);
+      if (!cleanup) return undefined;
+      if (!state.released) return { released: true, signature: cleanup.signature, taint: '' };
+      // A second clear of a timer is harmless; a second release/close is a use after cleanup.
+      if (IDEMPOTENT.has(cleanup.kind) && state.signature === cleanup.signature) return state;
+      return taint(state, 'use', statement);
+    },
+    evaluate(state, node) {
+      if (!state.released || state.taint !== '') return state;
+      if (touches(node)) return taint(state, 'use', node);
+      if (containsAwait(node)) return taint(state, 'await', node);
+      return state;
+    },
+    iterate(state, loop) {
+      return loop.type === 'ForOfStatement' && loop.await ? taint(state, 'await', loop) : state;
+    },
+    // A cleanup that throws is taken as not having failed half-way: both versions run it once.
+    mayThrow: (node) => !byStatement.has(node) && canThrow(node, { safeCall }),
+  };
+  return traceRegion(region, { released: false, signature: '', taint: '' }, domain);
+}
+
+/**
+ * The try/catch to extend with a finally instead of nesting a new try: the first statement after
+ * the acquisition that can throw is a `try`, every cleanup is inside it or right after it, and its
+ * existing finally (if any) neither uses the resource, awaits, nor leaves.
+ */
+function mergeTarget(ctx: RuleContext, config: Config, region: readonly t.Statement[], cleanups: readonly CleanupStatement[], name: string): t.TryStatement | undefined {
+  const safeCall = safeCallFor(ctx, config);
+  const k = region.findIndex((s) => s.type === 'TryStatement' || canThrow(s, { safeCall }) || regionExits([s], { mayThrow: () => false }).some((e) => e.kind !== 'end'));
+  if (k < 0 || region[k].type !== 'TryStatement') return undefined;
+  const tryStatement = region[k] as t.TryStatement;
+  const after = region[k + 1];
+  const outside = cleanups.filter((c) => !within(c.statement, tryStatement.block) && !(tryStatement.handler && within(c.statement, tryStatement.handler)));
+  if (outside.length > 1 || (outside.length === 1 && outside[0].statement !== after)) return undefined;
+  const finalizer = tryStatement.finalizer;
+  if (finalizer) {
+    let usesResource = false;
+    walk(finalizer, (n) => {
+      if (n.type === 'Identifier' && n.name === name) usesResource = true;
+      return !usesResource;
+    });
+    if (usesResource || containsAwait(finalizer)) return undefined;
+    if (regionExits(finalizer.body, { mayThrow: () => false }).some((e) => e.kind !== 'end')) return undefined;
+  }
+  return tryStatement;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The promise-chain form: X.then(cb).catch(cb) → X.then(cb').catch(cb').finally(() => { C(r); })
+
+interface ChainPlan {
+  thenCall: t.CallExpression;
+  catchCall: t.CallExpression;
+  cleanups: CleanupStatement[];
+  text: string;
+}
+
+/** The `.then(fn)` or `.catch(fn)` call a handler function is the only argument of. */
+function handlerCall(ctx: RuleContext, fn: Node, method: 'then' | 'catch'): t.CallExpression | undefined {
+  const call = ctx.index.parent(fn);
+  if (call?.type !== 'CallExpression' || call.arguments.length !== 1 || call.arguments[0] !== fn) return undefined;
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== method) return undefined;
+  return call;
+}
+
+function promiseChain(ctx: RuleContext, binding: Binding, nested: readonly CleanupCall[]): Site | undefined {
+  if (nested.length !== 2) return undefined;
+  const name = binding.name;
+  const handlers: Array<{ fn: t.Function; cleanup: CleanupStatement }> = [];
+  for (const cleanup of nested) {
+    const shape = statementShape(ctx, cleanup);
+    if (shape.kind !== 'statement') return undefined;
+    const body = ctx.index.parent(shape.cleanup.statement);
+    const fn = body ? ctx.index.parent(body) : undefined;
+    if (!body || body.type !== 'BlockStatement' || body.body[0] !== shape.cleanup.statement || !fn || !isFunction(fn) || fn.body !== body) return undefined;
+    handlers.push({ fn, cleanup: shape.cleanup });
+  }
+  handlers.sort((a, b) => (a.fn.start ?? 0) - (b.fn.start ?? 0));
+  const thenCall = handlerCall(ctx, handlers[0].fn, 'then');
+  const catchCall = handlerCall(ctx, handlers[1].fn, 'catch');
+  if (!thenCall || !catchCall || (catchCall.callee as t.MemberExpression).object !== thenCall) return undefined;
+  if (handlers[0].cleanup.signature !== handlers[1].cleanup.signature) {
+    return refused('cleanup-promise-chain', binding.declaration, 'yellow', 'cleanup-arguments-differ', `The .then and .catch handlers release \`${name}\` differently.`);
+  }
+  const cleanupStatements = handlers.map((h) => h.cleanup.statement);
+  for (const reference of binding.references) {
+    const id = reference.identifier;
+    if (cleanupStatements.some((s) => within(id, s))) continue;
+    if (handlers.some((h) => within(id, h.fn))) {
+      return refused('cleanup-promise-chain', binding.declaration, 'yellow', 'chain-handler-uses-resource', `A handler uses \`${name}\` after releasing it (line ${id.loc?.start.line}).`);
+    }
+    if ((id.start ?? 0) > (thenCall.start ?? 0)) {
+      return refused('cleanup-promise-chain', binding.declaration, 'yellow', 'chain-not-last-use', `\`${name}\` is used after the promise chain (line ${id.loc?.start.line}).`);
+    }
+  }
+  const plan: ChainPlan = { thenCall, catchCall, cleanups: handlers.map((h) => h.cleanup), text: finallyText(ctx, handlers.map((h) => h.cleanup)) };
+  return fixable(
+    'cleanup-promise-chain',
+    binding.declaration,
+    'yellow',
+    `\`${name}\` is released first thing in both .then and .catch; one .finally does it on every outcome.`,
+    () => applyChainPlan(ctx, plan),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rewriting. Earlier fixes move statements around, so every fix finds its nodes' current place.
+
+type Place = { parent: Record<string, unknown>; key: string; list?: Node[] };
+
+function locate(root: Node, target: Node): Place | undefined {
+  let place: Place | undefined;
+  walk(root, (node, link) => {
+    if (place) return false;
+    if (node === target && link) {
+      const holder = (link.parent as unknown as Record<string, unknown>)[link.key];
+      place = { parent: link.parent as unknown as Record<string, unknown>, key: link.key, list: link.inList ? (holder as Node[]) : undefined };
+      return false;
+    }
+    return undefined;
+  });
+  return place;
+}
+
+type Commented = { comments?: t.Comment[] | null };
+
+type RecastComment = t.Comment & { leading?: boolean; trailing?: boolean };
+
+/** A comment that talks about the cleanup (names the resource or the call) goes with it into the finally. */
+function aboutCleanup(cleanup: CleanupStatement): (comment: t.Comment) => boolean {
+  const words = [cleanup.target.name, cleanup.kind].map((w) => w.toLowerCase());
+  return (comment) => words.some((w) => comment.value.toLowerCase().includes(w));
+}
+
+/**
+ * Removes a cleanup statement. Comments about the cleanup (and trailing ones) are returned to
+ * follow it into the finally; other leading comments stay in place, on the next statement.
+ */
+function removeStatement(root: Node, statement: t.Statement, followsCleanup: (comment: t.Comment) => boolean = () => true): t.Comment[] {
+  const place = locate(root, statement);
+  if (!place?.list) throw new Error(`${NAME}: cleanup statement is not in a list`);
+  const at = place.list.indexOf(statement);
+  place.list.splice(at, 1);
+  const all = ((statement as Commented).comments ?? []) as RecastComment[];
+  const next = place.list[at] as Commented | undefined;
+  const stay = next ? all.filter((c) => !c.trailing && !followsCleanup(c)) : [];
+  if (next && stay.length > 0) next.comments = [...stay, ...(next.comments ?? [])];
+  const comments = all.filter((c) => !stay.includes(c));
+  // An `else {}` left empty by the removal goes away with it.
+  if (place.list.length === 0 && place.parent.type === 'BlockStatement') {
+    const blockPlace = locate(root, place.parent as unknown as Node);
+    const owner = blockPlace?.parent as unknown as Node | undefined;
+    if (owner?.type === 'IfStatement' && blockPlace?.key === 'alternate' && !(place.parent as Commented).comments?.length) owner.alternate = null;
+  }
+  return [...comments];
+}
+
+function attachComments(target: Node, comments: readonly t.Comment[]): void {
+  if (comments.length === 0) return;
+  const seen = new Set<string>();
+  const unique = comments.filter((c) => {
+    if (seen.has(c.value)) return false;
+    seen.add(c.value);
+    return true;
+  });
+  for (const comment of unique) (comment as t.Comment & { leading?: boolean; trailing?: boolean }).leading = true;
+  for (const comment of unique) (comment as t.Comment & { leading?: boolean; trailing?: boolean }).trailing = false;
+  const holder = target as Commented;
+  holder.comments = [...(holder.comments ?? []), ...unique];
+}
+
+/** `catch (e) { throw e; }` adds nothing once a finally exists. */
+function isPlainRethrow(handler: t.CatchClause | null | undefined): boolean {
+  if (!handler || handler.param?.type !== 'Identifier' || handler.body.body.length !== 1) return false;
+  const [only] = handler.body.body;
+  if ((handler.body as Commented).comments?.length || (only as Commented).comments?.length) return false;
+  return only.type === 'ThrowStatement' && only.argument.type === 'Identifier' && only.argument.name === handler.param.name;
+}
+
+function finallyBlock(ctx: RuleContext, text: string): t.TryStatement {
+  const statement = ctx.template.statement(`try {\n} finally {\n  ${text}\n}`);
+  if (statement.type !== 'TryStatement' || !statement.finalizer) throw new Error(`${NAME}: bad try template`);
+  return statement;
+}
+
+function applyPlan(ctx: RuleContext, plan: Plan): void {
+  const root = ctx.file;
+  const comments: t.Comment[] = [];
+  for (const cleanup of plan.cleanups) comments.push(...removeStatement(root, cleanup.statement, aboutCleanup(cleanup)));
+  const wrapper = finallyBlock(ctx, plan.text);
+  const finalizer = wrapper.finalizer!;
+  attachComments(finalizer.body[0], comments);
+  if (plan.mergeInto) {
+    const target = plan.mergeInto;
+    if (target.finalizer) target.finalizer.body.unshift(...finalizer.body);
+    else target.finalizer = finalizer;
+    if (isPlainRethrow(target.handler)) target.handler = null;
+    return;
+  }
+  const place = locate(root, plan.declaration);
+  if (!place?.list) throw new Error(`${NAME}: acquisition is not in a list`);
+  const region = place.list.splice(place.list.indexOf(plan.declaration) + 1) as t.Statement[];
+  wrapper.block.body = region;
+  place.list.push(wrapper);
+}
+
+function applyChainPlan(ctx: RuleContext, plan: ChainPlan): void {
+  const statement = ctx.index.closest(plan.catchCall, (n): n is t.Statement => ctx.index.link(n)?.inList === true && isStatementNode(n));
+  const text = statement ? chainStatementText(ctx, plan, statement) : undefined;
+  if (!statement || text === undefined) {
+    applyChainPlanOnTree(ctx, plan);
+    return;
+  }
+  const replacement = ctx.template.statement(text);
+  const place = locate(ctx.file, statement);
+  if (!place?.list) throw new Error(`${NAME}: promise chain statement not found`);
+  const comments = (statement as Commented).comments;
+  if (comments?.length) (replacement as Commented).comments = [...comments];
+  place.list.splice(place.list.indexOf(statement), 1, replacement);
+}
+
+function isStatementNode(node: Node): node is t.Statement {
+  return /Statement$|Declaration$/.test(node.type);
+}
+
+function lineStart(source: string, at: number): number {
+  return source.lastIndexOf('\n', at - 1) + 1;
+}
+
+function indentAt(source: string, at: number): string {
+  const start = lineStart(source, at);
+  return /^[ \t]*/.exec(source.slice(start))![0];
+}
+
+/** True when only whitespace precedes `at` on its line. */
+function startsLine(source: string, at: number): boolean {
+  return source.slice(lineStart(source, at), at).trim() === '';
+}
+
+/**
+ * The chain's statement rewritten as text, indented in 2-space steps relative to the statement
+ * (the template restyles it): recast loses the indentation of functions it reprints inside a
+ * multi-line member chain, so the chain is rebuilt from its own text instead. Undefined when the
+ * text has multi-line template literals, whose lines must not be re-indented.
+ */
+function chainStatementText(ctx: RuleContext, plan: ChainPlan, statement: t.Statement): string | undefined {
+  const source = positionedSource(ctx);
+  let multilineLiteral = false;
+  walk(statement, (n) => {
+    if (n.type === 'TemplateLiteral' && n.quasis.some((q) => q.value.raw.includes('\n'))) multilineLiteral = true;
+    return !multilineLiteral;
+  });
+  if (multilineLiteral || !startsLine(source, statement.start ?? 0)) return undefined;
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  for (const cleanup of plan.cleanups) {
+    const from = cleanup.statement.start ?? 0;
+    const to = cleanup.statement.end ?? 0;
+    const eol = source.indexOf('\n', to);
+    const restOfLine = source.slice(to, eol < 0 ? source.length : eol);
+    if (startsLine(source, from) && restOfLine.trim() === '') edits.push({ start: lineStart(source, from), end: eol < 0 ? source.length : eol + 1, text: '' });
+    else edits.push({ start: from, end: to + (/^ */.exec(restOfLine)?.[0].length ?? 0), text: '' });
+  }
+  const catchHandler = plan.catchCall.arguments[0] as t.Function;
+  const body = catchHandler.body;
+  const multiline = source.slice(body.start ?? 0, body.end ?? 0).includes('\n');
+  const cleanupStart = plan.cleanups[1].statement.start ?? 0;
+  const arrow = multiline ? `() => {\n${indentAt(source, cleanupStart)}${plan.text}\n${indentAt(source, (body.end ?? 1) - 1)}}` : `() => { ${plan.text} }`;
+  const catchCallee = plan.catchCall.callee as t.MemberExpression;
+  const rest = body.type === 'BlockStatement' ? { ...body, body: body.body.filter((s) => s !== plan.cleanups[1].statement) } : undefined;
+  const rethrowOnly = rest !== undefined && isPlainRethrow({ type: 'CatchClause', param: catchHandler.params[0] as t.Identifier, body: rest } as t.CatchClause);
+  if (rethrowOnly) {
+    edits.length = 0; // the whole `.catch(...)` goes, the catch's cleanup with it
+    const thenCleanup = plan.cleanups[0].statement;
+    const from = thenCleanup.start ?? 0;
+    const to = thenCleanup.end ?? 0;
+    const eol = source.indexOf('\n', to);
+    if (startsLine(source, from) && source.slice(to, eol).trim() === '') edits.push({ start: lineStart(source, from), end: eol + 1, text: '' });
+    else edits.push({ start: from, end: to, text: '' });
+    edits.push({ start: catchCallee.property.start ?? 0, end: plan.catchCall.end ?? 0, text: `finally(${arrow})` });
+  } else {
+    const dot = source.lastIndexOf('.', catchCallee.property.start ?? 0);
+    const separator = startsLine(source, dot) ? `\n${indentAt(source, dot)}` : '';
+    edits.push({ start: plan.catchCall.end ?? 0, end: plan.catchCall.end ?? 0, text: `${separator}.finally(${arrow})` });
+  }
+  const base = statement.start ?? 0;
+  let text = source.slice(base, statement.end ?? 0);
+  for (const edit of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, edit.start - base) + edit.text + text.slice(edit.end - base);
+  return reindentRelative(text, indentAt(source, base), detectLayout(ctx.source, ctx.file));
+}
+
+/** Lines after the first, re-expressed in 2-space steps relative to `baseIndent`. */
+function reindentRelative(text: string, baseIndent: string, layout: Layout): string {
+  const unit = layout.useTabs ? 1 : layout.tabWidth;
+  const width = (indent: string): number => [...indent].reduce((w, ch) => w + (ch === '\t' ? unit : 1), 0);
+  const base = width(baseIndent);
+  return text
+    .split(/\r?\n/)
+    .map((line, i) => {
+      if (i === 0 || line.trim() === '') return line.trimEnd();
+      const indent = /^[ \t]*/.exec(line)![0];
+      const steps = Math.max(0, Math.round((width(indent) - base) / unit));
+      return '  '.repeat(steps) + line.slice(indent.length);
+    })
+    .join('\n');
+}
+
+/** Fallback for chains whose text cannot be re-indented: the same edit on the tree (recast may indent it oddly). */
+function applyChainPlanOnTree(ctx: RuleContext, plan: ChainPlan): void {
+  const root = ctx.file;
+  const comments: t.Comment[] = [];
+  for (const cleanup of plan.cleanups) comments.push(...removeStatement(root, cleanup.statement));
+  const finallyCall = ctx.template.expression(`__leakfixChain.finally(() => {\n  ${plan.text}\n})`);
+  if (finallyCall.type !== 'CallExpression' || finallyCall.callee.type !== 'MemberExpression') throw new Error(`${NAME}: bad .finally template`);
+  const arrow = finallyCall.arguments[0];
+  if (arrow.type === 'ArrowFunctionExpression' && arrow.body.type === 'BlockStatement') attachComments(arrow.body.body[0], comments);
+  const catchCall = plan.catchCall;
+  const catchCallee = catchCall.callee as t.MemberExpression;
+  const catchHandler = catchCall.arguments[0];
+  const rethrowOnly =
+    isFunction(catchHandler) &&
+    catchHandler.body.type === 'BlockStatement' &&
+    isPlainRethrow({ type: 'CatchClause', param: catchHandler.params[0] as t.Identifier, body: catchHandler.body } as t.CatchClause);
+  // The original `.catch(...)` node becomes the `.finally(...)` call, so recast keeps the chain's layout.
+  if (rethrowOnly) {
+    catchCallee.property = finallyCall.callee.property;
+    catchCall.arguments = finallyCall.arguments;
+    return;
+  }
+  const keptCatch = { ...catchCall };
+  finallyCall.callee.object = keptCatch as t.CallExpression;
+  const place = locate(root, catchCall);
+  if (!place) throw new Error(`${NAME}: promise chain not found`);
+  if (place.list) place.list.splice(place.list.indexOf(catchCall), 1, finallyCall);
+  else place.parent[place.key] = finallyCall;
+}

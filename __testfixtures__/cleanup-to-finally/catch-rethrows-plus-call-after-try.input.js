@@ -1,0 +1,13 @@
+async function migrate(pool, steps) {
+  const client = await pool.connect();
+  try {
+    for (const step of steps) {
+      await client.query(step);
+    }
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  client.release();
+  return steps.length;
+}

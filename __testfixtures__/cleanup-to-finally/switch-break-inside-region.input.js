@@ -1,0 +1,17 @@
+async function handle(pool, command) {
+  const client = await pool.connect();
+  let result;
+  switch (command.type) {
+    case 'read':
+      result = await client.query('SELECT 1');
+      break;
+    case 'write':
+      result = await client.query('UPDATE t SET x = 1');
+      break;
+    default:
+      client.release();
+      return null;
+  }
+  client.release();
+  return result.rows;
+}
