@@ -208,3 +208,14 @@ test('the leakfix CLI wires audit flags and exit codes', async () => {
   assert.match(cli('--format', 'github').stdout, /^::error file=src\/poll\.js,line=2,col=3,/m);
   assert.match(cli('--format', 'markdown').stdout, /^# leakfix audit$/m);
 });
+
+test('programmatic audit() from the package entry grades without printing', async () => {
+  const api = await import('../lib/index');
+  const dir = tempRepo({ 'a.js': 'leak();\nconst h = leak();\n' });
+  const result = await api.audit({ cwd: dir, rules: [TOY_RULE], config: false, jobs: 0, failOn: 'yellow' });
+  assert.deepEqual(result.report.totals.grades, { red: 1, yellow: 1, green: 0 });
+  assert.equal(result.exitCode, 1);
+  assert.equal(result.run.mode, 'audit');
+  assert.match(api.formatAudit(result, 'markdown'), /^\| RED \| 1 \| 1 \| 0 \| 0 \| 0 \|$/m);
+  await assert.rejects(api.audit({ cwd: dir, rules: [TOY_RULE], config: false, baseline: 'none.json' }), /baseline not found/);
+});

@@ -121,6 +121,26 @@ function writeText(file: string, text: string): void {
   fs.renameSync(temp, file);
 }
 
+export interface AuditRunOptions extends Omit<RunOptions, 'mode' | 'dry' | 'check' | 'allowDirty'> {
+  failOn?: FailOn;
+  /** A parsed baseline, or the path of a baseline file (relative to `cwd`). */
+  baseline?: Baseline | string;
+}
+
+/**
+ * The programmatic audit (`import { audit } from 'leakfix'`): runs the runner in audit mode and
+ * grades the records; prints and writes nothing.
+ */
+export async function audit(options: AuditRunOptions = {}): Promise<AuditResult & { run: RunResult }> {
+  const { failOn, baseline, ...runOptions } = options;
+  if (failOn !== undefined && !FAIL_ON.includes(failOn)) throw new UsageError(`unknown failOn "${String(failOn)}" (valid: ${FAIL_ON.join(', ')})`);
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const accepted = typeof baseline === 'string' ? readBaseline(baseline, cwd, false) : baseline;
+  const runResult = await run({ ...runOptions, cwd, mode: 'audit' });
+  const graded = auditRecords(runResult.records, { rules: runResult.rules, tool: toolInfo(), failOn, baseline: accepted, transforms: runResult.transforms });
+  return { ...graded, run: runResult };
+}
+
 export async function auditCommand(options: AuditCommandOptions): Promise<AuditCommandResult> {
   const { format, failOn } = checkOptions(options);
   const cwd = path.resolve(options.cwd ?? process.cwd());
