@@ -115,7 +115,7 @@ describe('track-async behaviour', () => {
     assert.equal(result.code, 0, `the rewrite should survive; stderr: ${result.stderr}`);
     assert.match(result.stdout, /still alive/);
     const logged = result.stdout + result.stderr;
-    assert.match(logged, /sendAnalytics/, 'the rejection is logged with the tracked name');
+    assert.match(logged, /\[leakfix\][^\n]*sendAnalytics/, 'the rejection is logged on the runtime\'s line with the tracked name');
     assert.match(logged, /analytics endpoint down for signup/, 'the rejection is logged with its error');
   });
 

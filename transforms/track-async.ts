@@ -165,7 +165,10 @@ class TrackAsyncDetector {
       fixable('floating-promise', statement, 'red', `${name}: promise started and never awaited; its rejection would crash the process`, () => {
         const callee = this.tracker || this.ctx.runtime.use('track');
         const call = this.ctx.template.expression(`${callee}(PROMISE, ${JSON.stringify(name)})`) as t.CallExpression;
-        call.arguments[0] = statement.expression;
+        const promise = statement.expression;
+        // `(p());` keeps its own parentheses around the new call; the argument needs none.
+        if (promise.extra?.parenthesized) promise.extra = { ...promise.extra, parenthesized: false };
+        call.arguments[0] = promise;
         statement.expression = call;
       }),
     );
