@@ -201,6 +201,46 @@ function returnsValues(fn: t.Function): boolean {
   return found;
 }
 
+type Commented = {
+  comments?: Array<t.Comment & { leading?: boolean; trailing?: boolean }> | null;
+  leadingComments?: t.Comment[] | null;
+  trailingComments?: t.Comment[] | null;
+  innerComments?: t.Comment[] | null;
+};
+
+/** A comment's source text, its continuation lines moved to column 0 so it can be re-indented. */
+function commentText(comment: t.Comment): string {
+  const column = comment.loc?.start.column ?? 0;
+  const body = comment.type === 'CommentLine' ? `//${comment.value}` : `/*${comment.value}*/`;
+  return body
+    .split(/\r?\n/)
+    .map((line, i) => (i === 0 ? line : line.replace(new RegExp(`^[ \\t]{0,${column}}`), '')))
+    .join('\n');
+}
+
+/**
+ * `loop` wrapped in `name: ...`. Built from text, with the loop's leading comments above the label,
+ * so recast keeps `name: while (...) {` on one line, reuses the loop's own text and adds no blank
+ * lines. Recast only patches a child in place when old and new children match in type and
+ * comments, hence the empty loop of the same kind in the template and the comments moved up.
+ */
+function labelledLoop(ctx: RuleContext, loop: Loop, name: string): t.LabeledStatement {
+  const commented = loop as unknown as Commented;
+  const comments = commented.comments ?? [];
+  const above = comments.filter((c) => c.leading).map(commentText).join('\n');
+  const after = comments.filter((c) => !c.leading).map(commentText).join(' ');
+  const labelled = ctx.template.statement(`${above}${above ? '\n' : ''}${name}: ${LOOP_SHELLS[loop.type]}${after ? ` ${after}` : ''}`) as t.LabeledStatement;
+  if (after && !(labelled as unknown as Commented).comments?.some((c) => c.trailing)) {
+    // The template's trailing comment went to its inner loop: keep the loop's own comments instead.
+    return b.labeledStatement(b.identifier(name), loop);
+  }
+  delete commented.comments;
+  delete commented.leadingComments;
+  delete commented.trailingComments;
+  labelled.body = loop;
+  return labelled;
+}
+
 export const rule: LeakRule = {
   meta: {
     name: NAME,
@@ -357,11 +397,7 @@ export const rule: LeakRule = {
       if (name === undefined) {
         name = ctx.scope.uniqueName(labelBase);
         labels.set(loop, name);
-        // Built from text so recast keeps `name: while (...)` on one line and adds no blank lines.
-        const labelled = ctx.template.statement(`${name}: ${LOOP_SHELLS[loop.type]}`) as t.LabeledStatement;
-        labelled.body = loop;
-        moveComments(loop, labelled);
-        replaceNode(index, loop, labelled);
+        replaceNode(index, loop, labelledLoop(ctx, loop, name));
       }
       return name;
     };

@@ -9,6 +9,10 @@
 import type * as t from '@babel/types';
 import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { ScopeAnalysis } from './scope';
+import { isWithin, jumpTarget } from './control-flow';
+
+// Jump targets and containment come from the control-flow analysis, so every rule resolves labels alike.
+export { isWithin, jumpTarget };
 
 export type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement | t.ForInStatement | t.ForOfStatement;
 export type Jump = t.BreakStatement | t.ContinueStatement;
@@ -72,40 +76,10 @@ export function hasConstantTrueTest(loop: Loop): boolean {
   }
 }
 
-/** The statement a label names, or the loop it labels. */
-function labelledTarget(labelled: t.LabeledStatement): Node {
-  return labelled.body;
-}
-
 /** The label on a loop (`outer: while (true)`), if any. */
 export function labelOf(loop: Loop, index: AstIndex): t.LabeledStatement | undefined {
   const parent = index.parent(loop);
   return parent?.type === 'LabeledStatement' && parent.body === loop ? parent : undefined;
-}
-
-/**
- * Where a `break`/`continue` lands: the loop, switch or labelled statement it ends or continues.
- * Undefined when no target sits before a function boundary (code that would not parse).
- */
-export function jumpTarget(jump: Jump, index: AstIndex): Node | undefined {
-  const label = jump.label?.name;
-  for (const ancestor of index.ancestors(jump)) {
-    if (isFunctionBoundary(ancestor)) return undefined;
-    if (label !== undefined) {
-      if (ancestor.type === 'LabeledStatement' && ancestor.label.name === label) return labelledTarget(ancestor);
-      continue;
-    }
-    if (isLoop(ancestor)) return ancestor;
-    if (jump.type === 'BreakStatement' && ancestor.type === 'SwitchStatement') return ancestor;
-  }
-  return undefined;
-}
-
-/** True when `node` is `ancestor` or lies inside it. */
-export function isWithin(node: Node, ancestor: Node, index: AstIndex): boolean {
-  if (node === ancestor) return true;
-  for (const a of index.ancestors(node)) if (a === ancestor) return true;
-  return false;
 }
 
 /** The nearest loop around `node` in the same function. */
@@ -159,8 +133,9 @@ export function loopExits(loop: Loop, index: AstIndex): LoopExit[] {
     if (node.type !== 'BreakStatement' && node.type !== 'ContinueStatement') return;
     const target = jumpTarget(node, index);
     if (!target) return;
+    // A labelled break targets the labelled statement, which sits outside a loop it labels.
     if (node.type === 'ContinueStatement') {
-      if (target !== loop && !isWithin(target, loop, index)) exits.push({ kind: 'continue-outer', node });
+      if (!isWithin(target, loop, index)) exits.push({ kind: 'continue-outer', node });
       return;
     }
     if (target === loop || !isWithin(target, loop, index)) exits.push({ kind: node.label ? 'labelled-break' : 'break', node });
