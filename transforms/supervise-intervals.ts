@@ -183,6 +183,9 @@ function intervalSites(ctx: RuleContext, call: t.CallExpression, state: FixState
 
   switch (use.kind) {
     case 'escapes':
+      if (isConciseEffectBody(ctx, top, enclosing)) {
+        return [refusal('interval-dropped-handle', call, 'red', 'effect-returns-non-function', 'the effect returns the handle itself, not a cleanup function')];
+      }
       return [refusal('interval-handle-escapes', call, 'yellow', 'handle-escapes', `the interval's handle is ${use.how}; it is left to whoever holds it`)];
     case 'reassigned':
       return [refusal('interval-handle-read', call, 'yellow', 'handle-reassigned', `\`${use.binding.name}\` holds more than one value; which interval is live is not provable`)];
@@ -233,9 +236,43 @@ function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
 
   const owner = instanceOwner(ctx.index, site.call);
   const disposal = owner ? disposalMethod(owner.cls, ctx.options.strings('disposalMethods')) : undefined;
-  if (owner && disposal && handleReads.length === 0) return classSites(ctx, site, use, owner, disposal, state);
+  const statement = use.kind === 'dropped' ? use.statement : use.declaration;
+  if (owner && disposal && handleReads.length === 0 && runsOncePerCall(ctx, statement, owner.member)) {
+    return classSites(ctx, site, use, owner, disposal, state);
+  }
 
   return superviseSites(ctx, site, use, handleReads, pattern);
+}
+
+/** `useEffect(() => setInterval(...))`: the effect returns the handle. */
+function isConciseEffectBody(ctx: RuleContext, top: Node, enclosing: Node): boolean {
+  const effect = effectOf(ctx.index, enclosing, ctx.options.strings('effectHooks'));
+  return effect !== undefined && effect.callback.body === outermostValue(ctx.index, top);
+}
+
+/**
+ * True when `statement` runs at most once per call of `member`: no loop and no nested function
+ * (a callback may run many times) between them. One field can only hold one handle.
+ */
+function runsOncePerCall(ctx: RuleContext, statement: Node, member: Node): boolean {
+  for (const ancestor of ctx.index.ancestors(statement)) {
+    if (ancestor === member) return true;
+    if (isFunction(ancestor) || isLoop(ancestor)) return false;
+  }
+  return false;
+}
+
+function isLoop(node: Node): boolean {
+  switch (node.type) {
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function isRenderBody(ctx: RuleContext, fn: Node): boolean {

@@ -1,0 +1,218 @@
+/**
+ * supervise-intervals: detection on small snippets (one shape each), the rule's meta against what
+ * it reports and what the docs say, and the jscodeshift entry point. Rewrites are covered by the
+ * fixture pairs; run-time behaviour by supervise-intervals.behaviour.test.ts.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { API, FileInfo } from 'jscodeshift';
+import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
+import type { Finding } from '../lib/findings';
+import transform, { rule } from '../transforms/supervise-intervals';
+import { fixtureCases } from './helpers/fixtures';
+import { REPO_ROOT } from './helpers/paths';
+
+function audit(source: string, filePath = 'src/main.ts', options: Record<string, unknown> = {}): Finding[] {
+  const outcome = processSource(filePath, source, {
+    rules: [rule],
+    mode: 'audit',
+    ruleOptions: { [rule.meta.name]: options },
+    runtimeImport: DEFAULT_RUNTIME_IMPORT,
+  });
+  assert.notEqual(outcome.status, 'error', outcome.message);
+  return outcome.findings;
+}
+
+function rewrite(source: string, filePath = 'src/main.ts', options: Record<string, unknown> = {}): string {
+  const outcome = processSource(filePath, source, {
+    rules: [rule],
+    mode: 'transform',
+    ruleOptions: { [rule.meta.name]: options },
+    runtimeImport: DEFAULT_RUNTIME_IMPORT,
+  });
+  assert.notEqual(outcome.status, 'error', outcome.message);
+  return outcome.output ?? source;
+}
+
+function shape(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.start.line} ${f.rule} ${f.status}${f.reason ? ` ${f.reason}` : ''} ${f.grade}`);
+}
+
+/** One snippet per shape the fixtures do not show, with exactly the findings it must produce. */
+const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: string[] }> = [
+  {
+    title: 'a handle assigned twice in its function is not provably bare',
+    code: 'let t = setInterval(() => 1, 10);\nt = setInterval(() => 2, 10);\n',
+    expect: ['1 interval-handle-read refused handle-reassigned yellow', '2 interval-handle-read refused handle-reassigned yellow'],
+  },
+  {
+    title: 'a handle compared is read',
+    code: 'const t = setInterval(() => 1, 10);\nif (t) console.log(1);\n',
+    expect: ['1 interval-handle-read refused handle-read yellow'],
+  },
+  {
+    title: 'setInterval without a delay',
+    code: 'setInterval(() => 1);\n',
+    expect: ['1 interval-dropped-handle refused no-delay red'],
+  },
+  {
+    title: 'a handle on another object is reported, or managed when this file clears it',
+    code: 'const a = {}, b = {};\na.timer = setInterval(() => 1, 10);\nb.timer = setInterval(() => 1, 10);\nclearInterval(b.timer);\n',
+    expect: ['2 interval-property-no-disposal refused property-handle-no-owner red', '3 interval-managed ok green'],
+  },
+  {
+    title: 'a computed callback is not re-evaluated on every run',
+    code: 'declare function makeTick(): () => void;\nsetInterval(makeTick(), 10);\n',
+    expect: ['2 interval-dropped-handle refused callback-not-analyzable red'],
+  },
+  {
+    title: 'an undeclared global callback may change',
+    code: 'setInterval(tick, 10);\n',
+    file: 'src/main.js',
+    expect: ['1 interval-dropped-handle refused unstable-callback red'],
+  },
+  {
+    title: 'a concise effect returns the handle',
+    code: "import { useEffect } from 'react';\nexport function A() {\n  useEffect(() => setInterval(() => 1, 10), []);\n  return null;\n}\n",
+    file: 'src/a.jsx',
+    expect: ['3 interval-dropped-handle refused effect-returns-non-function red'],
+  },
+  {
+    title: 'a shadowed clearInterval blocks the effect fix',
+    code: "import { useEffect } from 'react';\nimport { clearInterval } from './fake';\nexport function A() {\n  useEffect(() => {\n    setInterval(() => 1, 10);\n  }, []);\n  return null;\n}\n",
+    file: 'src/a.jsx',
+    expect: ['5 interval-dropped-handle refused shadowed red'],
+  },
+  {
+    title: 'intervals in a loop or a callback of a class with close() are supervised (one field holds one handle)',
+    code: 'class A {\n  start(xs) {\n    for (const x of xs) setInterval(() => x.poll(), 10);\n    this.on(() => { setInterval(() => this.poll(), 10); });\n  }\n  close() {}\n}\n',
+    file: 'src/a.js',
+    expect: ['3 interval-dropped-handle fixable red', '4 interval-dropped-handle fixable red'],
+  },
+  {
+    title: 'a field initialiser handle is wired into the disposal method',
+    code: 'class A {\n  timer = setInterval(() => this.tick(), 10);\n  tick() {}\n  async shutdown() {}\n}\n',
+    file: 'src/a.js',
+    expect: ['2 interval-property-no-disposal fixable red'],
+  },
+  {
+    title: 'a disposal method that calls a method which clears counts as clearing',
+    code: 'class A {\n  start() { this.t = setInterval(() => 1, 10); }\n  pause() { clearInterval(this.t); }\n  close() { this.pause(); }\n}\n',
+    file: 'src/a.js',
+    expect: ['2 interval-managed ok green'],
+  },
+  {
+    title: 'a property cleared only outside a disposal method, in a class without one, is YELLOW',
+    code: 'class A {\n  start() { this.t = setInterval(() => 1, 10); }\n  pause() { clearInterval(this.t); }\n}\n',
+    file: 'src/a.js',
+    expect: ['2 interval-property-no-disposal refused no-disposal-method yellow'],
+  },
+  {
+    title: 'a local only ever cleared (in finally) is managed',
+    code: 'export async function run(work: () => Promise<void>) {\n  const t = setInterval(() => console.log("alive"), 10);\n  try {\n    await work();\n  } finally {\n    clearInterval(t);\n  }\n}\n',
+    expect: ['2 interval-managed ok green'],
+  },
+  {
+    title: 'a guarded async callback on a managed interval is not reported; a .catch() one neither',
+    code: 'class A {\n  start() {\n    this.a = setInterval(async () => { try { await this.x(); } catch {} }, 10);\n    this.b = setInterval(async () => { await this.x().catch(() => {}); }, 10);\n  }\n  async x() {}\n  close() { clearInterval(this.a); clearInterval(this.b); }\n}\n',
+    file: 'src/a.js',
+    expect: ['3 interval-managed ok green', '4 interval-managed ok green'],
+  },
+  {
+    title: 'a managed interval whose callback calls an unguarded async method is reported',
+    code: 'class A {\n  start() {\n    this.a = setInterval(() => this.refresh(), 10);\n  }\n  async refresh() { await fetch("x"); }\n  close() { clearInterval(this.a); }\n}\n',
+    file: 'src/a.js',
+    expect: ['3 interval-managed ok green', '3 interval-async-unhandled refused async-callback-unhandled yellow'],
+  },
+  {
+    title: 'a typed signal that is not an AbortSignal is not passed',
+    code: 'export function f(signal: string) {\n  setInterval(() => console.log(signal), 10);\n}\n',
+    expect: ['2 interval-dropped-handle fixable red'],
+  },
+  {
+    title: 'suppression with leakfix-ignore',
+    code: '// leakfix-ignore\nsetInterval(() => 1, 10);\n',
+    expect: ['2 interval-dropped-handle ignored leakfix-ignore red'],
+  },
+];
+
+describe('supervise-intervals: detection', () => {
+  for (const { title, code, file, expect } of SNIPPETS) {
+    it(title, () => {
+      assert.deepEqual(shape(audit(code, file)), expect);
+    });
+  }
+
+  it('does not pass a signal that is not an AbortSignal, and passes one declared before the call', () => {
+    assert.doesNotMatch(rewrite('export function f(signal: string) {\n  setInterval(() => console.log(signal), 10);\n}\n'), /everyMs: 10, signal/);
+    assert.match(rewrite('const { signal } = new AbortController();\nsetInterval(() => 1, 10);\n'), /everyMs: 10, signal }/);
+    assert.doesNotMatch(rewrite('setInterval(() => 1, 10);\nconst { signal } = new AbortController();\n'), /everyMs: 10, signal/);
+  });
+
+  it('keeps a bind(this) callback of a method without parameters as it is', () => {
+    const out = rewrite('class A {\n  start() {\n    setInterval(this.tick.bind(this), 10);\n  }\n  tick() {}\n}\n', 'src/a.js');
+    assert.match(out, /supervise\('tick', this\.tick\.bind\(this\), \{ everyMs: 10 \}\)/);
+  });
+
+  it('leaves test files alone unless includeTests is set', () => {
+    assert.deepEqual(audit('setInterval(() => 1, 10);\n', 'src/__tests__/a.ts'), []);
+    assert.equal(audit('setInterval(() => 1, 10);\n', 'src/a.spec.ts', { includeTests: true }).length, 1);
+  });
+});
+
+describe('supervise-intervals: meta', () => {
+  const fixtureFindings = fixtureCases(rule.meta.name).flatMap((c) => audit(c.input, c.filePath, c.options));
+  const snippetFindings = SNIPPETS.flatMap((s) => audit(s.code, s.file));
+  const all = [...fixtureFindings, ...snippetFindings];
+
+  it('every reported pattern and reason is declared in meta', () => {
+    for (const f of all) {
+      assert.ok(f.rule in rule.meta.patterns, `undeclared pattern ${f.rule}`);
+      if (f.reason && f.reason !== 'leakfix-ignore') assert.ok(f.reason in rule.meta.reasons, `undeclared reason ${f.reason}`);
+    }
+  });
+
+  it('every declared pattern and reason is exercised by a fixture or a snippet', () => {
+    const patterns = new Set(all.map((f) => f.rule));
+    const reasons = new Set(all.map((f) => f.reason));
+    assert.deepEqual(Object.keys(rule.meta.patterns).filter((p) => !patterns.has(p)), []);
+    // test-file: the engine skips such files before detection; the fixture test-file-skipped shows it.
+    assert.deepEqual(Object.keys(rule.meta.reasons).filter((r) => !reasons.has(r) && r !== 'test-file'), []);
+  });
+
+  it('the docs list every pattern, reason and option', () => {
+    const docs = fs.readFileSync(path.join(REPO_ROOT, 'docs/transforms/supervise-intervals.md'), 'utf8');
+    for (const id of [...Object.keys(rule.meta.patterns), ...Object.keys(rule.meta.reasons), ...Object.keys(rule.meta.options), 'includeTests']) {
+      assert.ok(docs.includes(`\`${id}\``), `docs/transforms/supervise-intervals.md does not mention \`${id}\``);
+    }
+  });
+
+  it('managed sites are GREEN and never fixable', () => {
+    const managed = all.filter((f) => f.rule === 'interval-managed');
+    assert.ok(managed.length >= 5);
+    for (const f of managed) assert.deepEqual([f.status, f.grade], ['ok', 'green']);
+  });
+});
+
+describe('supervise-intervals: jscodeshift entry point', () => {
+  it('rewrites a file and reports refusals through api.report', () => {
+    const reports: string[] = [];
+    const api = { report: (message: string) => reports.push(message) } as unknown as API;
+    const file: FileInfo = { path: 'src/jobs.ts', source: "setInterval(() => console.log('x'), 10);\nexport const h = setInterval(() => 1, 10);\n" };
+    const out = transform(file, api, {});
+    assert.match(out ?? '', /^import \{ supervise \} from '@leakfix\/runtime';/);
+    assert.match(out ?? '', /supervise\('console\.log', \(\) => console\.log\('x'\), \{ everyMs: 10 \}\);/);
+    assert.equal(reports.length, 1);
+    assert.match(reports[0], /interval-handle-escapes: left unchanged \(handle-escapes\)/);
+  });
+
+  it('reads string[] and boolean options as jscodeshift passes them', () => {
+    const api = { report: () => undefined } as unknown as API;
+    const source = 'setInterval(() => 1, 10).unref();\nclass A {\n  start() {\n    const t = setInterval(() => 2, 10);\n  }\n  teardown() {}\n}\n';
+    const out = transform({ path: 'src/a.js', source }, api, { disposalMethods: 'teardown', superviseUnref: 'true' }) ?? '';
+    assert.match(out, /teardown\(\) \{\n\s+clearInterval\(this\.t\);/);
+    assert.match(out, /supervise\('a', \(\) => 1, \{ everyMs: 10, unref: true \}\)/);
+  });
+});
