@@ -180,6 +180,8 @@ function declaresValueReturn(fn: t.Function): boolean {
   if (!annotation || (annotation.type !== 'TSTypeAnnotation' && annotation.type !== 'TypeAnnotation')) return false;
   const isVoidLike = (type: Node): boolean => {
     if (VOID_LIKE_TYPES.has(type.type)) return true;
+    if (type.type === 'TSUnionType' || type.type === 'UnionTypeAnnotation') return type.types.every(isVoidLike);
+    if (type.type === 'TSParenthesizedType') return isVoidLike(type.typeAnnotation);
     if (type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' && /^(Promise|PromiseLike)$/.test(type.typeName.name)) {
       const [arg] = type.typeParameters?.params ?? [];
       return arg !== undefined && isVoidLike(arg);
@@ -446,7 +448,7 @@ export const rule: LeakRule = {
         continue;
       }
 
-      const base = `break in ${completion.why} leaves only the switch: the ${where} loop never ends, so its finally and the code after it never run`;
+      const base = `break in ${completion.why} leaves only the switch: the ${where} loop never ends, so any finally around it and the code after it never run`;
       if (completion.sharedWith) {
         sites.push(refused(PATTERN_BREAK, jump, 'red', 'shared-case-body', `${base} (${completion.sharedWith} fall through into it)`));
         continue;
