@@ -203,6 +203,10 @@ function medianWall(result: RunResult | undefined): number | undefined {
   return result && result.runs.length > 0 ? median(result.runs.map((r) => r.wallMs)) : undefined;
 }
 
+function medianCpu(result: RunResult | undefined): number | undefined {
+  return result && result.runs.length > 0 ? median(result.runs.map((r) => r.cpuMs)) : undefined;
+}
+
 function ratio(numerator: number | undefined, denominator: number | undefined): string {
   if (numerator === undefined || denominator === undefined) return 'n/a';
   return `${(numerator / denominator).toFixed(2)}×`;
@@ -248,6 +252,15 @@ export function formatTable(results: readonly RunResult[], stats: CorpusStats, f
   for (const id of ['a', 'b'] as const) {
     const wall = medianWall(byId.get(id));
     lines.push(`| (${id}) | ${ratio(wall, medianWall(byId.get('c')))} | ${ratio(wall, medianWall(byId.get('e')))} | ${ratio(wall, medianWall(byId.get('g')))} |`);
+  }
+  lines.push('');
+  lines.push('CPU-time ratios (same, with CPU time of the whole process tree; robust to load from other processes):');
+  lines.push('');
+  lines.push('| | ÷ (c) jscodeshift | ÷ (e) babel parse | ÷ (g) ast-grep |');
+  lines.push('|---|---:|---:|---:|');
+  for (const id of ['a', 'b'] as const) {
+    const cpu = medianCpu(byId.get(id));
+    lines.push(`| (${id}) | ${ratio(cpu, medianCpu(byId.get('c')))} | ${ratio(cpu, medianCpu(byId.get('e')))} | ${ratio(cpu, medianCpu(byId.get('g')))} |`);
   }
   lines.push('');
   const a = medianWall(byId.get('a'));
