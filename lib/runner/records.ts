@@ -21,4 +21,8 @@ export interface FileRecord {
   /** Unified diff (git-apply compatible) when `changed`. */
   diff?: string;
   durationMs: number;
+  /** False when no transform's prefilter matched, so the file was never parsed. */
+  parsed?: boolean;
+  /** For `changed` files: true once the new text is on disk (never in --dry / --check / audit). */
+  written?: boolean;
 }

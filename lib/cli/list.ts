@@ -1,0 +1,34 @@
+/** `leakfix list`: each transform with its one-line description and its options (from rule meta). */
+import { optionSpecs, type LeakRule } from '../rule';
+import { RULES } from '../../transforms';
+import { resolveRules } from '../runner/rules';
+import { exitCodeForThrown, RULE_MODULES_ENV } from './common';
+import * as path from 'node:path';
+
+export function formatRuleList(rules: readonly LeakRule[]): string {
+  const lines: string[] = [];
+  for (const rule of rules) {
+    lines.push(`${rule.meta.name}`);
+    lines.push(`  ${rule.meta.description}`);
+    const specs = optionSpecs(rule.meta);
+    for (const [name, spec] of Object.entries(specs)) {
+      lines.push(`  option ${name} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function runListCommand(flags: { json?: boolean } = {}): number {
+  try {
+    const modules = process.env[RULE_MODULES_ENV];
+    const rules = modules ? resolveRules(modules.split(path.delimiter).filter(Boolean), process.cwd()).map((r) => r.rule) : [...RULES];
+    if (flags.json) {
+      const data = rules.map((r) => ({ name: r.meta.name, description: r.meta.description, options: optionSpecs(r.meta), patterns: r.meta.patterns, reasons: r.meta.reasons }));
+      process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    } else process.stdout.write(formatRuleList(rules));
+    return 0;
+  } catch (error) {
+    return exitCodeForThrown(error);
+  }
+}

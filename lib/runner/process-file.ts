@@ -1,0 +1,105 @@
+/**
+ * One file, start to finish, as a worker thread (or the main thread, for tiny runs) does it:
+ * stat, size limit, read, binary and encoding checks, generated-code check, then the engine, then
+ * the diff. Never throws: every problem becomes the file's record.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { processSource, type Mode } from '../engine';
+import type { ParserName } from '../parsers';
+import type { LeakRule } from '../rule';
+import { binaryReason, decodeUtf8, generatedVerdict } from './content';
+import { unifiedDiff } from './diff';
+import type { FileRecord } from './records';
+
+/** Everything a worker needs besides the rules; plain data, so it can be sent to threads. */
+export interface ProcessSettings {
+  cwd: string;
+  mode: Mode;
+  parser?: ParserName;
+  ruleOptions: Record<string, Record<string, unknown>>;
+  runtimeImport: string;
+  maxSize: number;
+}
+
+export interface FileResult {
+  record: FileRecord;
+  /** The new text of a `changed` file (transform mode), for the main thread to write. */
+  output?: string;
+  /** sha1 of the bytes the worker read, so the writer can tell the file did not change since. */
+  originalHash?: string;
+}
+
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0].trim();
+}
+
+export function processFile(relPath: string, rules: readonly LeakRule[], settings: ProcessSettings): FileResult {
+  const started = performance.now();
+  const record = (fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings?: FileRecord['findings'] }): FileRecord => ({
+    path: relPath,
+    findings: [],
+    ...fields,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+  });
+  const absolute = path.resolve(settings.cwd, relPath);
+
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(absolute);
+    if (!stat.isFile()) return { record: record({ status: 'skipped', reason: 'not-a-file', parsed: false }) };
+    if (stat.size > settings.maxSize) {
+      return { record: record({ status: 'skipped', reason: 'too-large', message: `${stat.size} bytes, over the ${settings.maxSize}-byte limit (--max-size)`, parsed: false }) };
+    }
+    bytes = fs.readFileSync(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'not-found' : 'unreadable';
+    return { record: record({ status: 'skipped', reason, message: oneLine(error instanceof Error ? error.message : String(error)), parsed: false }) };
+  }
+  if (bytes.length > settings.maxSize) {
+    return { record: record({ status: 'skipped', reason: 'too-large', message: `${bytes.length} bytes, over the ${settings.maxSize}-byte limit (--max-size)`, parsed: false }) };
+  }
+  const binary = binaryReason(bytes);
+  if (binary) return { record: record({ status: 'skipped', reason: binary, parsed: false }) };
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return { record: record({ status: 'skipped', reason: 'not-utf8', message: 'not valid UTF-8 text', parsed: false }) };
+  const generated = generatedVerdict(text);
+  if (generated) return { record: record({ status: 'skipped', reason: generated.reason, message: generated.message, parsed: false }) };
+
+  let outcome;
+  try {
+    outcome = processSource(relPath, text, {
+      rules,
+      mode: settings.mode,
+      parser: settings.parser,
+      ruleOptions: settings.ruleOptions,
+      runtimeImport: settings.runtimeImport,
+    });
+  } catch (error) {
+    // The engine turns rule failures into outcomes; anything reaching here is the engine's own bug.
+    return { record: record({ status: 'error', reason: 'internal-error', message: `leakfix failed: ${oneLine(error instanceof Error ? error.message : String(error))}`, parsed: true }) };
+  }
+
+  const fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings: FileRecord['findings'] } = {
+    status: outcome.status,
+    findings: outcome.findings,
+    parsed: outcome.parsed,
+  };
+  if (outcome.reason !== undefined) fields.reason = outcome.reason;
+  if (outcome.message !== undefined) fields.message = outcome.message;
+  if (outcome.transform !== undefined) fields.transform = outcome.transform;
+  if (outcome.parser !== undefined) fields.parser = outcome.parser;
+  if (outcome.status === 'changed' && outcome.output !== undefined && settings.mode === 'transform') {
+    fields.diff = unifiedDiff(relPath, text, outcome.output);
+    fields.written = false;
+    return { record: record(fields), output: outcome.output, originalHash: hashBytes(bytes) };
+  }
+  return { record: record(fields) };
+}

@@ -1,0 +1,227 @@
+/**
+ * The run's results as text: coloured or plain diffs, the stderr summary, the json report and
+ * the markdown migration-PR description. Pure functions of a RunResult.
+ */
+import { createColors } from 'picocolors';
+import { formatPosition, type Finding } from '../findings';
+import type { RuleMeta } from '../rule';
+import type { FileRecord } from './records';
+import type { RunResult } from './run';
+
+export type Colors = ReturnType<typeof createColors>;
+export const plain: Colors = createColors(false);
+
+export function colorsFor(enabled: boolean): Colors {
+  return createColors(enabled);
+}
+
+export function colorDiffLine(line: string, c: Colors): string {
+  if (line.startsWith('diff --git') || line.startsWith('--- ') || line.startsWith('+++ ')) return c.bold(line);
+  if (line.startsWith('@@')) return c.cyan(line);
+  if (line.startsWith('+')) return c.green(line);
+  if (line.startsWith('-')) return c.red(line);
+  return line;
+}
+
+/** All diffs, concatenated in path order; `git apply` accepts the plain form as it is. */
+export function formatDiffs(records: readonly FileRecord[], c: Colors = plain): string {
+  const diffs = records.filter((r) => r.status === 'changed' && r.diff).map((r) => r.diff as string);
+  const text = diffs.join('');
+  if (c === plain || !c.isColorSupported) return text;
+  return text
+    .split('\n')
+    .map((line) => colorDiffLine(line, c))
+    .join('\n');
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function byCount(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
+}
+
+export interface TextSummaryOptions {
+  verbose?: boolean;
+  colors?: Colors;
+  /** How many of the slowest files --verbose lists. */
+  slowest?: number;
+}
+
+/** A site as one line: `path:line:col transform/rule status (reason): message`. */
+export function formatFindingLine(record: FileRecord, finding: Finding): string {
+  const reason = finding.reason ? ` (${finding.reason})` : '';
+  return `${record.path}:${formatPosition(finding.start)} ${finding.transform}/${finding.rule} ${finding.status}${reason}: ${finding.message}`;
+}
+
+/** The summary printed on stderr after a text-format run. */
+export function formatTextSummary(result: RunResult, options: TextSummaryOptions = {}): string {
+  const c = options.colors ?? plain;
+  const s = result.summary;
+  const lines: string[] = [];
+  const modeLabel = result.mode === 'audit' ? 'audit' : result.check ? 'transform --check' : result.apply ? 'transform' : 'transform --dry';
+  const workers = result.inProcess ? 'main thread' : plural(result.jobs, 'worker');
+  lines.push(
+    `${c.bold(`leakfix ${modeLabel}`)}: ${plural(s.found, 'file')} found, ${s.skipped} skipped, ${s.skippedByPrefilter} skipped by prefilter, ` +
+      `${s.parsed} parsed, ${s.changed} ${result.apply ? 'changed' : result.mode === 'audit' ? 'with findings' : 'would change'}, ` +
+      `${s.unchanged} unchanged, ${s.failed} failed (${(s.durationMs / 1000).toFixed(1)} s, ${workers})`,
+  );
+  if (result.mode === 'audit') lines[0] = lines[0].replace(/, \d+ with findings/, '');
+  const width = Math.max(0, ...result.transforms.map((n) => n.length));
+  for (const name of result.transforms) {
+    const t = s.transforms[name];
+    if (!t) continue;
+    const refusedDetail = t.refused > 0 ? ` (${byCount(t.refusedByReason)})` : '';
+    const fixedText = result.mode === 'audit' ? `${t.fixable} fixable` : `${t.fixed} fixed${t.files > 0 ? ` in ${plural(t.files, 'file')}` : ''}`;
+    const extra = [t.ignored > 0 ? `${t.ignored} ignored` : '', t.ok > 0 ? `${t.ok} already managed` : ''].filter(Boolean).join(', ');
+    lines.push(`  ${name.padEnd(width)}  ${fixedText}, ${t.refused} refused${refusedDetail}${extra ? `, ${extra}` : ''}`);
+  }
+  if (s.skipped > 0) lines.push(`  skipped: ${byCount(s.skippedByReason)}`);
+  const failed = result.records.filter((r) => r.status === 'error');
+  if (failed.length > 0) {
+    lines.push(c.red(`failed (${failed.length}):`));
+    for (const record of failed) {
+      const who = record.transform ? ` [${record.transform}]` : '';
+      lines.push(`  ${record.path}: ${record.reason ?? 'error'}${who}: ${record.message ?? ''}`);
+    }
+  }
+  if (options.verbose) {
+    const skipped = result.records.filter((r) => r.status === 'skipped');
+    if (skipped.length > 0) {
+      lines.push('skipped files:');
+      for (const record of skipped) lines.push(`  ${record.path}: ${record.reason ?? ''}${record.message ? ` (${record.message})` : ''}`);
+    }
+    const review = result.records.flatMap((r) => r.findings.filter((f) => f.status === 'refused' || f.status === 'ignored').map((f) => formatFindingLine(r, f)));
+    if (review.length > 0) {
+      lines.push('sites left for manual review:');
+      for (const line of review) lines.push(`  ${line}`);
+    }
+    const slowest = [...result.records].filter((r) => r.durationMs > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, options.slowest ?? 10);
+    if (slowest.length > 0) {
+      lines.push('slowest files:');
+      for (const record of slowest) lines.push(`  ${record.durationMs.toFixed(1).padStart(8)} ms  ${record.path}`);
+    }
+  }
+  if (result.mode === 'transform') {
+    if (result.dirtyRefused.length > 0) lines.push(c.yellow('nothing written (uncommitted changes, see above).'));
+    else if (result.apply) lines.push(s.written > 0 ? c.green(`wrote ${plural(s.written, 'file')}.`) : 'nothing to change.');
+    else if (s.changed > 0) lines.push(`${plural(s.changed, 'file')} would change (nothing written: ${result.check ? '--check' : '--dry'}).`);
+    else lines.push('nothing to change.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface JsonReport {
+  tool: 'leakfix';
+  version: string;
+  mode: RunResult['mode'];
+  dry: boolean;
+  check: boolean;
+  transforms: string[];
+  summary: RunResult['summary'];
+  dirtyRefused: string[];
+  files: Array<FileRecord & { findings: Array<Finding & { location: string }> }>;
+}
+
+export function jsonReport(result: RunResult, version: string): JsonReport {
+  return {
+    tool: 'leakfix',
+    version,
+    mode: result.mode,
+    dry: result.mode === 'transform' && !result.apply && !result.check,
+    check: result.check,
+    transforms: result.transforms,
+    summary: result.summary,
+    dirtyRefused: result.dirtyRefused,
+    files: result.records.map((record) => ({
+      ...record,
+      findings: record.findings.map((finding) => ({ ...finding, location: formatPosition(finding.start) })),
+    })),
+  };
+}
+
+export function formatJson(result: RunResult, version: string): string {
+  return `${JSON.stringify(jsonReport(result, version), null, 2)}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function metaOf(result: RunResult, name: string): RuleMeta | undefined {
+  return result.rules.find((r) => r.meta.name === name)?.meta;
+}
+
+/** A ready migration-PR description: what changed per transform, the files, and what is left to review. */
+export function formatMarkdown(result: RunResult, version: string): string {
+  const s = result.summary;
+  const out: string[] = [];
+  const verb = result.apply ? 'changes' : 'would change';
+  out.push('## Fix resource leaks with leakfix', '');
+  out.push(
+    `This change was made with \`leakfix ${result.mode}\` (leakfix ${version}). It ${verb} ${plural(s.changed, 'file')}: ` +
+      `${Object.values(s.transforms).reduce((n, t) => n + t.fixed, 0)} sites fixed, ` +
+      `${Object.values(s.transforms).reduce((n, t) => n + t.refused, 0)} left for manual review.`,
+    '',
+  );
+  out.push('### What changed', '', '| Transform | What it does | Sites fixed | Files | Left for review |', '|---|---|---:|---:|---:|');
+  for (const name of result.transforms) {
+    const t = s.transforms[name];
+    out.push(`| \`${name}\` | ${escapeCell(metaOf(result, name)?.description ?? '')} | ${t.fixed} | ${t.files} | ${t.refused} |`);
+  }
+  out.push('');
+  for (const name of result.transforms) {
+    const changed = result.records.filter((r) => r.status === 'changed' && r.findings.some((f) => f.transform === name && f.status === 'fixed'));
+    if (changed.length === 0) continue;
+    out.push(`### \`${name}\``, '');
+    const description = metaOf(result, name)?.description;
+    if (description) out.push(description, '');
+    for (const record of changed) {
+      const sites = record.findings.filter((f) => f.transform === name && f.status === 'fixed');
+      out.push(`- \`${record.path}\`: ${plural(sites.length, 'site')} (${sites.map((f) => `line ${f.start.line}`).join(', ')})`);
+    }
+    out.push('');
+  }
+  const review = result.records.flatMap((record) => record.findings.filter((f) => f.status === 'refused').map((finding) => ({ record, finding })));
+  out.push('### Left for manual review', '');
+  if (review.length === 0) out.push('Nothing: every site leakfix found was fixed or already managed.', '');
+  else {
+    out.push('leakfix found these leak-prone sites but did not change them, on purpose:', '');
+    out.push('| Location | Transform | Pattern | Reason | Details |', '|---|---|---|---|---|');
+    for (const { record, finding } of review) {
+      const why = finding.reason ? metaOf(result, finding.transform)?.reasons[finding.reason] : undefined;
+      out.push(
+        `| \`${record.path}:${finding.start.line}\` | \`${finding.transform}\` | \`${finding.rule}\` | \`${finding.reason ?? ''}\`${why ? ` ${escapeCell(why)}` : ''} | ${escapeCell(finding.message)} |`,
+      );
+    }
+    out.push('');
+  }
+  const ignored = result.records.flatMap((record) => record.findings.filter((f) => f.status === 'ignored').map((finding) => ({ record, finding })));
+  const ignoredFiles = result.records.filter((r) => r.status === 'skipped' && r.reason === 'ignore-file');
+  if (ignored.length > 0 || ignoredFiles.length > 0) {
+    out.push('### Suppressed', '');
+    for (const { record, finding } of ignored) out.push(`- \`${record.path}:${finding.start.line}\` \`${finding.transform}/${finding.rule}\` (\`// leakfix-ignore\`)`);
+    for (const record of ignoredFiles) out.push(`- \`${record.path}\` (\`// leakfix-ignore-file\`)`);
+    out.push('');
+  }
+  const failed = result.records.filter((r) => r.status === 'error');
+  if (failed.length > 0) {
+    out.push('### Not processed', '', 'These files could not be parsed or transformed and were left as they were:', '');
+    for (const record of failed) out.push(`- \`${record.path}\`: ${record.reason ?? 'error'}${record.message ? `: ${escapeCell(record.message)}` : ''}`);
+    out.push('');
+  }
+  out.push(
+    '<details><summary>Run summary</summary>',
+    '',
+    `${plural(s.found, 'file')} found, ${s.skipped} skipped${s.skipped > 0 ? ` (${byCount(s.skippedByReason)})` : ''}, ${s.skippedByPrefilter} skipped by prefilter, ` +
+      `${s.parsed} parsed, ${s.changed} changed, ${s.unchanged} unchanged, ${s.failed} failed.`,
+    '',
+    '</details>',
+    '',
+  );
+  return out.join('\n');
+}
