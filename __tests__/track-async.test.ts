@@ -12,7 +12,7 @@ import * as ts from 'typescript';
 import type { API, FileInfo } from 'jscodeshift';
 import { DEFAULT_RUNTIME_IMPORT, processSource, type EngineSettings, type FileOutcome } from '../lib/engine';
 import transform, { rule } from '../transforms/track-async';
-import { clearTypedCache, typedProgramBuilds } from '../lib/analysis/typed';
+import { clearTypedCache, typedProgramStats } from '../lib/analysis/typed';
 import { fixtureCases, type FixtureCase } from './helpers/fixtures';
 import { FIXTURES, REPO_ROOT } from './helpers/paths';
 
@@ -95,7 +95,17 @@ describe('track-async: typed mode', () => {
     assert.ok(typed.length >= 3);
     for (const fixture of typed) runFixture(fixture);
     for (const fixture of typed) runFixture(fixture, 'audit');
-    assert.equal(typedProgramBuilds(), 1);
+    assert.equal(typedProgramStats().programs, 1);
+  });
+
+  it('uses the cached Program as is for a file on disk with a shebang (no derived Program)', () => {
+    clearTypedCache();
+    const file = path.join(TYPED_PROJECT, 'src', 'cli.ts');
+    const outcome = processSource(file, fs.readFileSync(file, 'utf8'), settings({ typed: true }));
+    assert.equal(outcome.status, 'changed');
+    assert.ok(outcome.output!.startsWith('#!/usr/bin/env node\n'));
+    assert.match(outcome.output!, /track\(saveUser\("cli"\), "saveUser"\)/);
+    assert.deepEqual(typedProgramStats(), { programs: 1, overlays: 0 });
   });
 
   it('finds a promise returned by an imported function when the file text is the one on disk', () => {

@@ -31,7 +31,12 @@ export interface TypedFile {
 interface FileView {
   program: ts.Program;
   sourceFile: ts.SourceFile;
+  /** Characters of the TS text before the analysed text (a shebang line leakfix cut off). */
+  offset: number;
 }
+
+/** A shebang line is all the engine cuts off that TypeScript keeps (both drop a BOM). */
+const SHEBANG_LINE = /^#![^\n]*\n$/;
 
 const OVERLAYS_KEPT = 2;
 
@@ -40,6 +45,7 @@ class TypedProject {
   private base: ts.Program | undefined;
   private readonly host: ts.CompilerHost;
   private readonly overlays: Array<{ fileName: string; text: string; view: FileView | undefined }> = [];
+  private rootSet: Set<string> | undefined;
 
   constructor(
     readonly configPath: string,
@@ -59,10 +65,24 @@ class TypedProject {
     return this.base;
   }
 
+  /** True when the tsconfig's own file list (include/files) has the file. */
+  includes(fileName: string): boolean {
+    this.rootSet ??= new Set(this.parsed.fileNames.map((f) => path.resolve(f)));
+    return this.rootSet.has(path.resolve(fileName));
+  }
+
+  /** The tsconfig files this one references (`references: [{ path }]`), for solution-style configs. */
+  referencedConfigs(): string[] {
+    return (this.parsed.projectReferences ?? []).map((reference) => ts.resolveProjectReferencePath(reference));
+  }
+
   view(fileName: string, text: string): FileView | undefined {
     const base = this.program();
     const onDisk = base.getSourceFile(fileName);
-    if (onDisk && onDisk.text === text) return { program: base, sourceFile: onDisk };
+    if (onDisk && onDisk.text === text) return { program: base, sourceFile: onDisk, offset: 0 };
+    if (onDisk && onDisk.text.endsWith(text) && SHEBANG_LINE.test(onDisk.text.slice(0, onDisk.text.length - text.length).replace(/\r\n$/, '\n'))) {
+      return { program: base, sourceFile: onDisk, offset: onDisk.text.length - text.length };
+    }
     const kept = this.overlays.find((o) => o.fileName === fileName && o.text === text);
     if (kept) return kept.view;
     const view = this.overlay(base, fileName, text);
@@ -83,9 +103,10 @@ class TypedProject {
     };
     const roots = base.getRootFileNames();
     const rootNames = roots.some((r) => samePath(r, fileName)) ? roots : [...roots, fileName];
+    overlayBuilds++;
     const program = ts.createProgram({ rootNames, options, host, oldProgram: base, projectReferences: this.parsed.projectReferences });
     const sourceFile = program.getSourceFile(fileName);
-    return sourceFile ? { program, sourceFile } : undefined;
+    return sourceFile ? { program, sourceFile, offset: 0 } : undefined;
   }
 }
 
@@ -102,6 +123,7 @@ function scriptKind(fileName: string): ts.ScriptKind {
 }
 
 let baseProgramBuilds = 0;
+let overlayBuilds = 0;
 const tsconfigByDirectory = new Map<string, string | null>();
 const projects = new Map<string, TypedProject | TypedUnavailable>();
 
@@ -148,11 +170,24 @@ function loadProject(configPath: string): TypedProject | TypedUnavailable {
   return project;
 }
 
+/**
+ * A solution-style tsconfig (`files: []` plus `references`) does not list the file itself: the
+ * referenced project that includes it is the one whose options apply.
+ */
+function projectFor(project: TypedProject | TypedUnavailable, filePath: string): TypedProject | TypedUnavailable {
+  if (!(project instanceof TypedProject) || project.includes(filePath)) return project;
+  for (const configPath of project.referencedConfigs()) {
+    const referenced = loadProject(configPath);
+    if (referenced instanceof TypedProject && referenced.includes(filePath)) return referenced;
+  }
+  return project;
+}
+
 /** Type facts for one file's text, or why there are none (the caller falls back to untyped analysis). */
 export function typedFile(filePath: string, text: string): TypedFile | TypedUnavailable {
   const configPath = nearestTsconfig(filePath);
   if (!configPath) return { available: false, reason: 'no-tsconfig', detail: `no tsconfig.json at or above ${path.dirname(path.resolve(filePath))}` };
-  const project = loadProject(configPath);
+  const project = projectFor(loadProject(configPath), filePath);
   if (!(project instanceof TypedProject)) return project;
   const view = project.view(path.resolve(filePath), text);
   if (!view) return { available: false, reason: 'file-not-in-project', detail: `${filePath} is not part of the program of ${configPath} (allowJs?)` };
@@ -160,11 +195,11 @@ export function typedFile(filePath: string, text: string): TypedFile | TypedUnav
   const verdicts = new Map<string, TypeVerdict | undefined>();
   return {
     available: true,
-    configPath,
+    configPath: project.configPath,
     verdictAt(start: number, end: number): TypeVerdict | undefined {
       const key = `${start}:${end}`;
       if (!verdicts.has(key)) {
-        const node = expressionWithSpan(view.sourceFile, start, end);
+        const node = expressionWithSpan(view.sourceFile, start + view.offset, end + view.offset);
         verdicts.set(key, node ? verdictOf(checker, node) : undefined);
       }
       return verdicts.get(key);
@@ -231,9 +266,10 @@ export function clearTypedCache(): void {
   tsconfigByDirectory.clear();
   projects.clear();
   baseProgramBuilds = 0;
+  overlayBuilds = 0;
 }
 
-/** For tests: how many Programs this thread has built from tsconfig files (derived ones not counted). */
-export function typedProgramBuilds(): number {
-  return baseProgramBuilds;
+/** For tests: Programs built from tsconfig files, and derived Programs built for edited texts. */
+export function typedProgramStats(): { programs: number; overlays: number } {
+  return { programs: baseProgramBuilds, overlays: overlayBuilds };
 }

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { saveUser } from "./api";
+
+saveUser("cli");

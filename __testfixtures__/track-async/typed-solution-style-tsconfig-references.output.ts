@@ -1,0 +1,6 @@
+import { reindex } from '@app/jobs';
+import { track } from '@leakfix/runtime';
+
+export function onBoot(): void {
+  track(reindex(), 'reindex');
+}

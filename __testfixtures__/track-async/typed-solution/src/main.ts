@@ -1,0 +1,5 @@
+import { reindex } from '@app/jobs';
+
+export function onBoot(): void {
+  reindex();
+}
