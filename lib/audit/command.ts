@@ -148,41 +148,33 @@ export async function auditCommand(options: AuditCommandOptions): Promise<AuditC
   const stderr = options.stderr ?? process.stderr;
   const previous = options.baseline ? readBaseline(options.baseline, cwd, options.updateBaseline === true) : undefined;
 
-  const {
-    format: _format,
-    output: _output,
-    failOn: _failOn,
-    baseline: _baseline,
-    updateBaseline: _update,
-    color: _color,
-    stdout: _stdout,
-    stderr: _stderr,
-    ...runOptions
-  } = options;
-  const runResult = await run({ ...runOptions, cwd, mode: 'audit' });
+  // The command's own keys stay out of the run's options.
+  const { format: _f, output: _o, failOn: _x, baseline: _b, updateBaseline: _u, color: _c, stdout: _so, stderr: _se, ...runOptions } = options;
+  let graded = await audit({ ...runOptions, cwd, failOn, baseline: previous });
+  const runResult = graded.run;
   const transforms = runResult.transforms;
-  let audit = auditRecords(runResult.records, { rules: runResult.rules, tool: toolInfo(), failOn, baseline: previous, transforms });
 
   let baselineWritten: AuditCommandResult['baselineWritten'];
   if (options.updateBaseline && options.baseline) {
     const file = path.resolve(cwd, options.baseline);
-    const next = updateBaseline(previous, audit.report, { files: audit.report.files, transforms }, (entry) => fs.existsSync(path.resolve(cwd, entry.path)));
+    const next = updateBaseline(previous, graded.report, { files: graded.report.files, transforms }, (entry) => fs.existsSync(path.resolve(cwd, entry.path)));
     writeText(file, serializeBaseline(next));
     baselineWritten = { path: options.baseline, entries: next.findings.length };
     // Everything open is accepted now: grade the run against what was just written.
-    const gate = evaluateGate(audit.report, { failOn, baseline: next, transforms });
-    audit = { ...audit, gate, exitCode: auditExitCode(audit.report, gate) };
+    const gate = evaluateGate(graded.report, { failOn, baseline: next, transforms });
+    graded = { ...graded, gate, exitCode: auditExitCode(graded.report, gate) };
   }
 
   const toFile = options.output !== undefined;
   const color = options.color ?? (!toFile && stdout.isTTY === true && !('NO_COLOR' in process.env));
-  const text = formatAudit(audit, format, { color });
+  const text = formatAudit(graded, format, { color });
   if (toFile) writeText(path.resolve(cwd, options.output as string), text);
   else stdout.write(text);
 
   if (baselineWritten) stderr.write(`Baseline written: ${plural(baselineWritten.entries, 'accepted finding')} in ${baselineWritten.path}\n`);
   if (toFile) stderr.write(`Audit report (${format}) written to ${options.output}\n`);
-  const result: AuditCommandResult = { exitCode: audit.exitCode, audit, run: runResult, format, text };
+  const { run: _run, ...auditResult } = graded;
+  const result: AuditCommandResult = { exitCode: graded.exitCode, audit: auditResult, run: runResult, format, text };
   if (baselineWritten) result.baselineWritten = baselineWritten;
   return result;
 }
