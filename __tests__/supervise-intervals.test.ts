@@ -151,6 +151,12 @@ describe('supervise-intervals: detection', () => {
     assert.doesNotMatch(rewrite('setInterval(() => 1, 10);\nconst { signal } = new AbortController();\n'), /everyMs: 10, signal/);
   });
 
+  it('wires a handle into a disposal method written as an arrow-function field', () => {
+    const out = rewrite('class A {\n  start() {\n    setInterval(() => this.poll(), 10);\n  }\n  poll() {}\n  close = () => {\n    this.poll();\n  };\n}\n', 'src/a.js');
+    assert.match(out, /this\.pollTimer = setInterval\(\(\) => this\.poll\(\), 10\);/);
+    assert.match(out, /close = \(\) => \{\n\s+clearInterval\(this\.pollTimer\);\n\s+this\.poll\(\);/);
+  });
+
   it('keeps a bind(this) callback of a method without parameters as it is', () => {
     const out = rewrite('class A {\n  start() {\n    setInterval(this.tick.bind(this), 10);\n  }\n  tick() {}\n}\n', 'src/a.js');
     assert.match(out, /supervise\('tick', this\.tick\.bind\(this\), \{ everyMs: 10 \}\)/);

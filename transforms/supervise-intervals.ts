@@ -55,7 +55,7 @@ import {
   type ClassOwner,
   type EffectOwner,
   type HandleRead,
-  type MethodMember,
+  type InstanceFunction,
 } from '../lib/analysis/intervals';
 
 const NAME = 'supervise-intervals';
@@ -378,9 +378,9 @@ function appendToFunction(ctx: RuleContext, fn: t.ArrowFunctionExpression | t.Fu
 // ---------------------------------------------------------------------------------------------
 // Case 2: classes with a disposal method.
 
-function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, owner: ClassOwner, disposal: MethodMember, state: FixState): Site[] {
+function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, owner: ClassOwner, disposal: InstanceFunction, state: FixState): Site[] {
   const pattern: Pattern = use.kind === 'dropped' ? 'interval-dropped-handle' : 'interval-never-cleared';
-  if (!ctx.isGlobal('clearInterval', disposal)) return [refusal(pattern, site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
+  if (!ctx.isGlobal('clearInterval', disposal.fn.body)) return [refusal(pattern, site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
   const disposalName = methodLabel(disposal);
   const fix = (): void => {
     const field = fieldNameFor(ctx, site, use, owner.cls, state);
@@ -397,11 +397,8 @@ function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
   ];
 }
 
-function methodLabel(method: MethodMember): string {
-  const key = method.key;
-  if (key.type === 'Identifier') return key.name;
-  if (key.type === 'PrivateName') return `#${key.id.name}`;
-  return `[${memberPath(key) ?? 'computed'}]`;
+function methodLabel(disposal: InstanceFunction): string {
+  return disposal.name.startsWith('Symbol.') ? `[${disposal.name}]` : disposal.name;
 }
 
 function isTypeScript(ctx: RuleContext): boolean {
@@ -437,12 +434,12 @@ function addFieldDeclaration(ctx: RuleContext, cls: AnyClass, field: string, sta
 }
 
 /** `clearInterval(<path>);` at the top of the disposal method, in source order of the fixes. */
-function insertClear(ctx: RuleContext, method: MethodMember, handlePath: string, state: FixState): void {
+function insertClear(ctx: RuleContext, disposal: InstanceFunction, handlePath: string, state: FixState): void {
   const clear = ctx.template.statement('clearInterval(__leakfixHandle);') as t.ExpressionStatement;
   (clear.expression as t.CallExpression).arguments[0] = thisMember(ctx, handlePath);
-  const at = state.disposalInserts.get(method) ?? 0;
-  method.body.body.splice(at, 0, clear);
-  state.disposalInserts.set(method, at + 1);
+  const at = state.disposalInserts.get(disposal.fn) ?? 0;
+  disposal.fn.body.body.splice(at, 0, clear);
+  state.disposalInserts.set(disposal.fn, at + 1);
 }
 
 /** `this.a` / `this.#a` as a new node (a private name cannot be parsed outside its class). */
@@ -463,7 +460,7 @@ function propertySites(ctx: RuleContext, site: IntervalSite, handlePath: string,
   const onInstance = owner !== undefined && handlePath.startsWith('this.') && handlePath.split('.').length === 2;
   if (!onInstance) {
     const effect = enclosingEffect(ctx.index, site.call, ctx.options.strings('effectHooks'));
-    const cleared = clearsPath(ctx.index, effect?.callback ?? ctx.file.program, handlePath, isGlobal);
+    const cleared = clearsPath(effect?.callback ?? ctx.file.program, handlePath, isGlobal);
     if (cleared) return [managed('interval-managed', site.call, `\`${handlePath}\` is cleared with clearInterval`), ...asyncReport(ctx, site, undefined)];
     return [
       refusal('interval-property-no-disposal', site.call, 'red', 'property-handle-no-owner', `\`${handlePath}\` is never cleared here, and may be cleared from elsewhere: left unchanged`),
@@ -471,7 +468,7 @@ function propertySites(ctx: RuleContext, site: IntervalSite, handlePath: string,
   }
   const disposal = disposalMethod(owner.cls, ctx.options.strings('disposalMethods'));
   if (!disposal) {
-    const clearedSomewhere = clearsPath(ctx.index, owner.cls, handlePath, isGlobal);
+    const clearedSomewhere = clearsPath(owner.cls, handlePath, isGlobal);
     return [
       refusal(
         'interval-property-no-disposal',
@@ -482,10 +479,10 @@ function propertySites(ctx: RuleContext, site: IntervalSite, handlePath: string,
       ),
     ];
   }
-  if (methodClears(ctx.index, owner.cls, disposal, handlePath, isGlobal)) {
+  if (methodClears(owner.cls, disposal, handlePath, isGlobal)) {
     return [managed('interval-managed', site.call, `${methodLabel(disposal)}() clears \`${handlePath}\``), ...asyncReport(ctx, site, owner)];
   }
-  if (!ctx.isGlobal('clearInterval', disposal)) {
+  if (!ctx.isGlobal('clearInterval', disposal.fn.body)) {
     return [refusal('interval-property-no-disposal', site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
   }
   return [

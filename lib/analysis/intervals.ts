@@ -172,7 +172,7 @@ export function clearCallOf(node: Node, isGlobal: (name: string, at: Node) => bo
 }
 
 /** True when some clear call inside `root` clears the handle at `path` (`this.timer`). */
-export function clearsPath(index: AstIndex, root: Node, path: string, isGlobal: (name: string, at: Node) => boolean): boolean {
+export function clearsPath(root: Node, path: string, isGlobal: (name: string, at: Node) => boolean): boolean {
   return descendants(root).some((node) => {
     const clear = clearCallOf(node, isGlobal);
     return clear !== undefined && memberPath(clear.arguments[0]) === path;
@@ -271,13 +271,35 @@ function classOfMember(index: AstIndex, member: ClassMember): ClassOwner | undef
 
 export type MethodMember = t.ClassMethod | t.ClassPrivateMethod;
 
+/** An instance method, or an instance field holding a function with a block body (`close = () => {...}`). */
+export interface InstanceFunction {
+  member: ClassMember;
+  fn: (MethodMember | t.ArrowFunctionExpression | t.FunctionExpression) & { body: t.BlockStatement };
+  name: string;
+}
+
+export function instanceFunctions(cls: AnyClass): InstanceFunction[] {
+  const out: InstanceFunction[] = [];
+  for (const member of cls.body.body) {
+    const name = memberName(member);
+    if (!name) continue;
+    if ((member.type === 'ClassMethod' || member.type === 'ClassPrivateMethod') && member.kind === 'method' && !member.static) {
+      out.push({ member, fn: member, name });
+    } else if ((member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty') && !member.static && member.value) {
+      const value = unwrapExpression(member.value);
+      if ((value.type === 'ArrowFunctionExpression' || value.type === 'FunctionExpression') && value.body.type === 'BlockStatement') {
+        out.push({ member, fn: value as InstanceFunction['fn'], name });
+      }
+    }
+  }
+  return out;
+}
+
 /** The class's disposal method: the first name of `names` (in order) the class defines. */
-export function disposalMethod(cls: AnyClass, names: readonly string[]): MethodMember | undefined {
-  const methods = cls.body.body.filter(
-    (m): m is MethodMember => (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && m.kind === 'method' && !m.static && m.body.body !== undefined,
-  );
+export function disposalMethod(cls: AnyClass, names: readonly string[]): InstanceFunction | undefined {
+  const functions = instanceFunctions(cls);
   for (const name of names) {
-    const found = methods.find((m) => memberName(m) === name);
+    const found = functions.find((f) => f.name === name);
     if (found) return found;
   }
   return undefined;
@@ -290,27 +312,26 @@ export function memberName(member: ClassMember): string | undefined {
 }
 
 /**
- * True when `method` clears `this.<path>`, itself or through `this.other()` calls to methods of
- * the same class (`close() { this.stopPolling(); }`).
+ * True when `disposal` clears `this.<path>`, itself or through `this.other()` calls to functions
+ * of the same class (`close() { this.stopPolling(); }`).
  */
-export function methodClears(index: AstIndex, cls: AnyClass, method: MethodMember, path: string, isGlobal: (name: string, at: Node) => boolean): boolean {
+export function methodClears(cls: AnyClass, disposal: InstanceFunction, path: string, isGlobal: (name: string, at: Node) => boolean): boolean {
+  const functions = instanceFunctions(cls);
   const seen = new Set<Node>();
-  const visit = (m: MethodMember): boolean => {
-    if (seen.has(m)) return false;
-    seen.add(m);
-    if (clearsPath(index, m.body, path, isGlobal)) return true;
-    for (const node of descendants(m.body)) {
+  const visit = (f: InstanceFunction): boolean => {
+    if (seen.has(f.fn)) return false;
+    seen.add(f.fn);
+    if (clearsPath(f.fn.body, path, isGlobal)) return true;
+    for (const node of descendants(f.fn.body)) {
       if (node.type !== 'CallExpression') continue;
       const called = calleePath(node);
       if (!called?.startsWith('this.') || called.split('.').length !== 2) continue;
-      const target = cls.body.body.find(
-        (other): other is MethodMember => (other.type === 'ClassMethod' || other.type === 'ClassPrivateMethod') && memberName(other) === called.slice(5),
-      );
+      const target = functions.find((other) => other.name === called.slice(5));
       if (target && visit(target)) return true;
     }
     return false;
   };
-  return visit(method);
+  return visit(disposal);
 }
 
 /** Names of the class's members and of every `this.x` it uses, so a new field never collides. */
@@ -383,7 +404,7 @@ export function targetFunction(index: AstIndex, scope: ScopeAnalysis, callback: 
   if (cb.type === 'MemberExpression' && owner) {
     const path = memberPath(cb);
     if (path?.startsWith('this.') && path.split('.').length === 2) {
-      return owner.cls.body.body.find((m): m is MethodMember => (m.type === 'ClassMethod' || m.type === 'ClassPrivateMethod') && memberName(m) === path.slice(5));
+      return instanceFunctions(owner.cls).find((f) => f.name === path.slice(5))?.fn;
     }
     return undefined;
   }
