@@ -317,20 +317,24 @@ export const rule: LeakRule = {
       return parts.length > 1 && sentinels.has(parts[parts.length - 1]);
     };
 
-    /** A disposal of something that outlives the loop (`clearInterval(timer)`, `this.sub.unsubscribe()`), not of a per-iteration value. */
-    const disposesOuterResource = (call: Node, loop: Loop): boolean => {
-      if (!isDisposalCall(call, disposalMethods)) return false;
+    /**
+     * Where a disposal call's target lives: `outer` when it outlives the loop (`clearInterval(timer)`,
+     * `this.sub.unsubscribe()`), `inner` when it was declared inside the loop (a per-iteration
+     * connection), undefined when the call is not a disposal of a named target.
+     */
+    const disposalScope = (call: Node, loop: Loop): 'outer' | 'inner' | undefined => {
+      if (!isDisposalCall(call, disposalMethods)) return undefined;
       const n = unwrapExpression(call) as t.CallExpression | t.OptionalCallExpression;
       const callee = unwrapExpression(n.callee);
       const isTimerClear = callee.type === 'Identifier' && Object.values(TIMER_CLEARS).includes(callee.name);
       const target = isTimerClear ? n.arguments[0] : (callee as t.MemberExpression | t.OptionalMemberExpression).object;
-      if (!target || memberPath(target) === undefined) return false;
+      if (!target || memberPath(target) === undefined) return undefined;
       let root = unwrapExpression(target);
       while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrapExpression(root.object);
-      if (root.type === 'ThisExpression') return true;
-      if (root.type !== 'Identifier') return false;
+      if (root.type === 'ThisExpression') return 'outer';
+      if (root.type !== 'Identifier') return undefined;
       const binding = ctx.scope.resolve(root);
-      return !binding || !isWithin(binding.identifier, loop, index);
+      return binding && isWithin(binding.identifier, loop, index) ? 'inner' : 'outer';
     };
 
     /** Whether the case holding `jump` (in `switchNode`) is a completion path, and why. */
@@ -338,14 +342,17 @@ export const rule: LeakRule = {
       const switchCase = index.closest(jump, (n): n is t.SwitchCase => n.type === 'SwitchCase' && index.parent(n) === switchNode);
       if (!switchCase) return undefined;
       const group = caseGroup(switchNode, switchCase);
-      let disposal = false;
+      const disposals = new Set<'outer' | 'inner'>();
       for (const statement of switchCase.consequent) {
         walkSameFunction(statement, (node) => {
-          if (!disposal && (node.end ?? 0) <= (jump.start ?? 0) && (node.type === 'CallExpression' || node.type === 'OptionalCallExpression')) {
-            disposal = disposesOuterResource(node, loop);
-          }
+          if ((node.end ?? 0) > (jump.start ?? 0) || (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression')) return;
+          const scope = disposalScope(node, loop);
+          if (scope) disposals.add(scope);
         });
       }
+      const disposal = disposals.has('outer');
+      // `case 'close': conn.destroy(); break;` on a connection of this iteration ends that item, not the loop.
+      if (!disposal && disposals.has('inner')) return undefined;
       const sentinelCase = group.find((c) => isSentinel(c.test));
       if (!sentinelCase && !disposal) return undefined;
       if (disposal) return { switchCase, why: `${caseLabel(switchCase.test, ctx.source)} (it calls a disposal)` };
