@@ -22,8 +22,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../transforms';
+import { REPO_ROOT } from './report';
 
-export const BENCH_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../bench' : '.');
+export const BENCH_DIR = path.join(REPO_ROOT, 'bench');
 export const CACHE_DIR = path.join(BENCH_DIR, '.corpus');
 export const TREE_DIR = path.join(CACHE_DIR, 'tree');
 const MANIFEST = path.join(CACHE_DIR, 'manifest.json');

@@ -18,12 +18,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CACHE_DIR, TREE_DIR, loadCorpus, slice, type CorpusStats } from './corpus';
 import { measure, median, type CommandSpec, type Measurement } from './measure';
-import { replaceSection, REPO_ROOT } from './report';
+import { DIST_ROOT, relaunchFromSnapshot, replaceSection, REPO_ROOT } from './report';
 
 const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
-const LEAKFIX = path.join(REPO_ROOT, 'dist', 'bin', 'leakfix.js');
+const LEAKFIX = path.join(DIST_ROOT, 'bin', 'leakfix.js');
 const JSCODESHIFT = path.join(REPO_ROOT, 'node_modules', 'jscodeshift', 'bin', 'jscodeshift.js');
-const DIST_BENCH = path.join(REPO_ROOT, 'dist', 'bench');
+const DIST_BENCH = path.join(DIST_ROOT, 'bench');
 
 type RunId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 const RUN_IDS: readonly RunId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
@@ -158,13 +158,14 @@ function definitions(root: string, listFile: string, fileCount: number): RunDefi
         args: ['run', '--pattern', 'setInterval($$$)', '--json=stream', '--no-ignore', 'vcs', '--no-ignore', 'parent', '.'],
         cwd: root,
       },
-      check: exitedZero,
+      // ast-grep exits 1 when nothing matched, like grep.
+      check: (result) => (result.exitCode === 0 || (result.exitCode === 1 && result.stderr.trim() === '') ? undefined : exitedZero(result)),
     },
   ];
 }
 
 function commandLine(spec: CommandSpec): string {
-  const short = (arg: string): string => (path.isAbsolute(arg) ? path.relative(REPO_ROOT, arg) || '.' : arg);
+  const short = (arg: string): string => (path.isAbsolute(arg) ? path.relative(REPO_ROOT, arg).replace(/^\.cache\/bench-dist\//, 'dist/') || '.' : arg);
   const command = spec.command === process.execPath ? 'node' : short(spec.command);
   return [command, ...spec.args.map(short)].join(' ');
 }
@@ -227,7 +228,12 @@ export function formatTable(results: readonly RunResult[], stats: CorpusStats, f
   const byId = new Map(results.map((r) => [r.id, r]));
   const lines: string[] = [];
   lines.push(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`);
-  lines.push(`Corpus: ${corpusLine(stats, files, options.quick)}. Load average before/after: ${loads}.`);
+  lines.push(`Corpus: ${corpusLine(stats, files, options.quick)}. Load average (1, 5, 15 min) before / after: ${loads}.`);
+  if (!options.quick) {
+    const triggers = Object.entries(stats.triggers).map(([name, n]) => `${name} ${n}`).join(', ');
+    const excluded = Object.entries(stats.excluded).map(([reason, n]) => `${reason} ${n}`).join(', ');
+    lines.push(`Files containing each transform's trigger words (its \`meta.prefilter\`): ${triggers}; any of them: ${stats.anyTrigger}. Left out of the corpus: ${excluded}.`);
+  }
   lines.push('');
   lines.push('| run | files/s | median wall | CPU (user+sys) | peak RSS (tree) | runs |');
   lines.push('|---|---:|---:|---:|---:|---:|');
@@ -307,7 +313,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
+if (require.main === module && !relaunchFromSnapshot('run.js')) {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -27,6 +27,7 @@ import type { TransformSummary } from '../lib/runner/summary';
 import { PARSER_NAMES, parseForDetection, parserForFile, type ParserName } from '../lib/parsers';
 import type { LeakRule } from '../lib/rule';
 import { RULES } from '../transforms';
+import { relaunchFromSnapshot } from './report';
 
 export interface SweepOptions {
   /** Folder the relative `files` are read from. */
@@ -522,7 +523,7 @@ async function main(): Promise<void> {
   process.exitCode = sweepFailures(report).length === 0 ? 0 : 1;
 }
 
-if (require.main === module) {
+if (require.main === module && !relaunchFromSnapshot('sweep.js')) {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
