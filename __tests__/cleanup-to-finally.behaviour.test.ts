@@ -319,6 +319,10 @@ const SCENARIOS: Record<string, Scenario> = {
       return element.props.onClick();
     },
   },
+  'declarations-inside-or-used-outside-region': {
+    entry: 'main',
+    run: (f, w) => (f as (db: unknown) => Promise<unknown>)({ open: () => later(w, 'open', w.resource('conn', { migrate: () => later(w, 'migrate', 1) })) }),
+  },
   'tsx-hook-subscription': {
     entry: 'useRefresh',
     run: (f, w) => {

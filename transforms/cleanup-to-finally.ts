@@ -60,6 +60,7 @@ const REASONS = {
   'exit-without-cleanup': 'Some normal exit (return, fall-through, break/continue) leaves without the cleanup: that path keeps the resource, deliberately or not.',
   'finally-does-not-cover': 'The cleanup is in a finally, but code before that try can throw or leave without it.',
   'report-only-cleanup': 'The cleanup (e.g. r.end(), a graceful end) is report-only: ending gracefully on an error path is questionable.',
+  'cleanup-arguments-not-stable': 'The cleanup reads values that are declared after the acquisition, reassigned or computed, so running it later in a finally could pass different arguments.',
   'cleanup-not-a-statement': 'A cleanup call is part of a larger expression or sits where it cannot be removed on its own.',
   'unsupported-acquisition': 'The resource is not bound by a statement in a block (a parameter, a loop head, a switch case), or is used outside that block.',
   'declarations-escape-region': 'The statements to wrap declare names used outside them (or imports/exports), which a try block would hide.',
@@ -331,7 +332,17 @@ function detect(ctx: RuleContext): Site[] {
     if (site) sites.push(site);
   }
   sites.push(...propertySites(ctx, propertyCalls));
-  return sites.sort((a, b) => (a.node.start ?? 0) - (b.node.start ?? 0));
+  // Source order, except that resources bound by one statement (`const a = x(), b = y();`) are
+  // fixed last-first: each fix wraps what follows the statement, so the last fix is outermost.
+  const order = (site: Site): [number, number] => {
+    const parent = site.node.type === 'VariableDeclarator' ? ctx.index.parent(site.node) : undefined;
+    return parent ? [parent.start ?? 0, -(site.node.start ?? 0)] : [site.node.start ?? 0, 0];
+  };
+  return sites.sort((a, b) => {
+    const [a1, a2] = order(a);
+    const [b1, b2] = order(b);
+    return a1 - b1 || a2 - b2;
+  });
 }
 
 /** `this.timer` released in a method that also (re)assigns it: reported, never moved. */
@@ -464,6 +475,51 @@ function regionDeclarationsEscape(ctx: RuleContext, statements: readonly t.State
   return false;
 }
 
+/**
+ * The cleanup's arguments and guard evaluate the same in a finally: literals, and names bound
+ * outside the region that are never reassigned (or globals), combined by operators.
+ */
+function stableCleanupInputs(ctx: RuleContext, cleanup: CleanupStatement, regionStart: number, regionEnd: number): boolean {
+  const inputs: Node[] = [...cleanup.call.arguments];
+  if (cleanup.guardForm === 'if' && cleanup.statement.type === 'IfStatement') inputs.push(cleanup.statement.test);
+  if (cleanup.guardForm === 'and' && cleanup.statement.type === 'ExpressionStatement' && cleanup.statement.expression.type === 'LogicalExpression') {
+    inputs.push(cleanup.statement.expression.left);
+  }
+  let stable = true;
+  for (const input of inputs) {
+    walk(input, (n) => {
+      if (!stable) return false;
+      switch (n.type) {
+        case 'Identifier': {
+          const binding = ctx.scope.resolve(n);
+          if (binding && (binding.references.some((r) => r.write) || inRange(binding.identifier, regionStart, regionEnd))) stable = false;
+          return undefined;
+        }
+        case 'StringLiteral':
+        case 'NumericLiteral':
+        case 'BooleanLiteral':
+        case 'NullLiteral':
+        case 'BigIntLiteral':
+        case 'UnaryExpression':
+        case 'BinaryExpression':
+        case 'LogicalExpression':
+        case 'ParenthesizedExpression':
+        case 'TSAsExpression':
+        case 'TSNonNullExpression':
+          return undefined;
+        case 'TemplateLiteral':
+          return undefined;
+        case 'TemplateElement':
+          return undefined;
+        default:
+          stable = false;
+          return false;
+      }
+    });
+  }
+  return stable;
+}
+
 function safeCallFor(ctx: RuleContext, config: Config): (call: AnyCall) => boolean {
   return (call) => {
     const callee = unwrapExpression(call.callee);
@@ -545,6 +601,11 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const signatures = new Set(cleanups.map((c) => c.signature));
   if (signatures.size > 1) {
     return refuse('cleanup-some-paths', 'cleanup-arguments-differ', `\`${name}\` is released differently on different paths (${[...signatures].join(' / ')}).`);
+  }
+
+  const unstable = cleanups.find((c) => !stableCleanupInputs(ctx, c, regionStart, regionEnd));
+  if (unstable) {
+    return refuse('cleanup-not-on-throw-path', 'cleanup-arguments-not-stable', `\`${textOf(ctx, unstable.call)}\` reads values that could differ when a finally runs it.`);
   }
 
   if (regionDeclarationsEscape(ctx, region, regionStart, regionEnd)) {
@@ -858,11 +919,16 @@ function applyPlan(ctx: RuleContext, plan: Plan): void {
 function applyChainPlan(ctx: RuleContext, plan: ChainPlan): void {
   const statement = ctx.index.closest(plan.catchCall, (n): n is t.Statement => ctx.index.link(n)?.inList === true && isStatementNode(n));
   const text = statement ? chainStatementText(ctx, plan, statement) : undefined;
-  if (!statement || text === undefined) {
+  let replacement: t.Statement | undefined;
+  try {
+    replacement = text === undefined ? undefined : ctx.template.statement(text);
+  } catch {
+    replacement = undefined; // e.g. a `yield` that only parses inside its generator
+  }
+  if (!statement || !replacement) {
     applyChainPlanOnTree(ctx, plan);
     return;
   }
-  const replacement = ctx.template.statement(text);
   const place = locate(ctx.file, statement);
   if (!place?.list) throw new Error(`${NAME}: promise chain statement not found`);
   const comments = (statement as Commented).comments;
