@@ -229,9 +229,11 @@ function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
   if (isRenderBody(ctx, site.enclosing)) {
     return [refusal(pattern, site.call, 'red', 'render-body', 'the interval starts on every render of a component or hook; move it into an effect')];
   }
-  const onlyUnrefNext = use.kind === 'local' && handleReads.length === 1 && nextStatementIfUnref(ctx, use, handleReads[0]) !== undefined;
-  if (handleReads.length > 0 && !onlyUnrefNext) {
-    return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', `\`${(use as LocalUse).binding.name}\` is read after the interval starts; it is managed, or may be`)];
+  if (use.kind === 'local' && handleReads.length > 0) {
+    const onlyUnrefNext = handleReads.length === 1 && nextStatementIfUnref(ctx, use, handleReads[0]) !== undefined;
+    if (!onlyUnrefNext) {
+      return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', `\`${use.binding.name}\` is read after the interval starts; it is managed, or may be`)];
+    }
   }
 
   const owner = instanceOwner(ctx.index, site.call);
@@ -277,17 +279,17 @@ function isLoop(node: Node): boolean {
 
 function isRenderBody(ctx: RuleContext, fn: Node): boolean {
   if (!isFunction(fn)) return false;
-  const name = fn.type === 'FunctionDeclaration' && fn.id ? fn.id.name : enclosingFunctionNameOf(ctx, fn);
+  const name = ownName(ctx, fn);
   if (!name) return false;
   if (/^use[A-Z0-9]/.test(name)) return true;
   return /^[A-Z]/.test(name) && fn.type !== 'ClassMethod' && descendants(fn).some((n) => n.type === 'JSXElement' || n.type === 'JSXFragment');
 }
 
-function enclosingFunctionNameOf(ctx: RuleContext, fn: Node): string | undefined {
+/** `function Name() {}`, `const Name = () => ...`, `const Name = function () {}`. */
+function ownName(ctx: RuleContext, fn: t.Function): string | undefined {
+  if ((fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') && fn.id) return fn.id.name;
   const parent = ctx.index.parent(outermostValue(ctx.index, fn));
-  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
-  if (fn.type === 'FunctionExpression' && fn.id) return fn.id.name;
-  return undefined;
+  return parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' ? parent.id.name : undefined;
 }
 
 /** Reports an async callback that nothing catches, on an interval that is otherwise managed. */
@@ -530,7 +532,8 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
     const fills: Record<string, Node> = { __leakfixFn: fnNode, __leakfixDelay: site.delay };
     site.extras.forEach((arg, i) => (fills[extraNames[i]] = arg));
     fillPlaceholders(replacement, fills);
-    replaceNode(ctx.index, site.top, replacement);
+    // A cast of the handle (`as NodeJS.Timeout`) would not hold for the task: it goes with the call.
+    replaceNode(ctx.index, outermostValue(ctx.index, site.top), replacement);
     if (use.kind === 'local') {
       const id = use.declarator.id as t.Identifier & { typeAnnotation?: unknown };
       if (id.typeAnnotation) id.typeAnnotation = null;
