@@ -8,15 +8,15 @@ import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
 import { rule } from '../transforms/track-async';
 import { runNode, writeModules, type RunResult } from './helpers/run-code';
 
-function rewrite(source: string, filePath = 'main.js'): string {
-  const outcome = processSource(filePath, source, { rules: [rule], mode: 'transform', runtimeImport: DEFAULT_RUNTIME_IMPORT });
+function rewrite(source: string, filePath = 'main.js', options: Record<string, unknown> = {}): string {
+  const outcome = processSource(filePath, source, { rules: [rule], mode: 'transform', runtimeImport: DEFAULT_RUNTIME_IMPORT, ruleOptions: { [rule.meta.name]: options } });
   assert.equal(outcome.status, 'changed', `expected a rewrite, got ${outcome.status}: ${outcome.message ?? ''}`);
   return outcome.output!;
 }
 
-async function run(source: string): Promise<RunResult> {
-  const dir = writeModules({ 'main.js': source });
-  const result = await runNode(dir, 'main.js', { timeoutMs: 10_000 });
+async function run(source: string, entry = 'main.js'): Promise<RunResult> {
+  const dir = writeModules({ [entry]: source });
+  const result = await runNode(dir, entry, { timeoutMs: 10_000 });
   assert.equal(result.timedOut, false, `child timed out; stderr: ${result.stderr}`);
   return result;
 }
@@ -96,6 +96,46 @@ order.push('sync:end');
 setTimeout(() => console.log('ORDER:' + JSON.stringify(order)), 80);
 `;
 
+const ESM_BACKGROUND_CALL = `
+import { setTimeout as sleep } from 'node:timers/promises';
+
+async function refreshCache() {
+  await sleep(10);
+  throw new Error('cache backend unreachable');
+}
+
+refreshCache();
+await sleep(50);
+console.log('still serving');
+`;
+
+const CLASS_OWNED_GROUP = `
+const { TaskGroup } = require('@leakfix/runtime');
+
+class Session {
+  constructor() {
+    this.tasks = new TaskGroup({ name: 'session' });
+    this.saved = 0;
+  }
+  async persist() {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    this.saved++;
+  }
+  touch() {
+    this.persist();
+  }
+  async close() {
+    const result = await this.tasks.drain({ timeoutMs: 1000 });
+    console.log('closed saved=' + this.saved + ' settled=' + result.settled);
+  }
+}
+
+const session = new Session();
+session.touch();
+session.touch();
+session.close().catch((error) => console.error(error));
+`;
+
 function orderOf(result: RunResult): string[] {
   const line = result.stdout.split('\n').find((l) => l.startsWith('ORDER:'));
   assert.ok(line, `no order log in: ${result.stdout}`);
@@ -117,6 +157,26 @@ describe('track-async behaviour', () => {
     const logged = result.stdout + result.stderr;
     assert.match(logged, /\[leakfix\][^\n]*sendAnalytics/, 'the rejection is logged on the runtime\'s line with the tracked name');
     assert.match(logged, /analytics endpoint down for signup/, 'the rejection is logged with its error');
+  });
+
+  it('an ES module gets an import that works, and survives the same way', async () => {
+    const original = await run(ESM_BACKGROUND_CALL, 'main.mjs');
+    assert.notEqual(original.code, 0);
+    const rewritten = rewrite(ESM_BACKGROUND_CALL, 'main.mjs');
+    assert.match(rewritten, /^import \{ track \} from '@leakfix\/runtime';$/m);
+    const result = await run(rewritten, 'main.mjs');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /still serving/);
+    assert.match(result.stdout + result.stderr, /\[leakfix\][^\n]*refreshCache/);
+  });
+
+  it('a configured tracker (this.tasks.track) puts the work in the class\'s own group, which close() drains', async () => {
+    const rewritten = rewrite(CLASS_OWNED_GROUP, 'main.js', { tracker: 'this.tasks.track' });
+    assert.match(rewritten, /this\.tasks\.track\(this\.persist\(\), 'this\.persist'\)/);
+    const before = await run(CLASS_OWNED_GROUP);
+    assert.match(before.stdout, /closed saved=0 settled=0/, 'without tracking, close() does not wait');
+    const after = await run(rewritten);
+    assert.match(after.stdout, /closed saved=2 settled=2/);
   });
 
   it('drain() waits for the tracked work', async () => {

@@ -12,5 +12,11 @@ export function Profile({ id }) {
     loadUser();
   }, [id]);
 
+  useEffect(() => {
+    (async () => {
+      await fetch(`/api/users/${id}/seen`, { method: 'POST' });
+    })();
+  }, [id]);
+
   return <div>{user?.name}</div>;
 }

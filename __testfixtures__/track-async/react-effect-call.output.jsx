@@ -13,5 +13,11 @@ export function Profile({ id }) {
     track(loadUser(), 'loadUser');
   }, [id]);
 
+  useEffect(() => {
+    track((async () => {
+      await fetch(`/api/users/${id}/seen`, { method: 'POST' });
+    })(), 'async IIFE');
+  }, [id]);
+
   return <div>{user?.name}</div>;
 }
