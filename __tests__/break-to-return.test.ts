@@ -306,6 +306,28 @@ describe('break-to-return detection', () => {
     assert.match(run(inCase).output!, /break loop;/);
   });
 
+  it('refuses when code after the switch still runs in the iteration, following enclosing breaks and fall-through', () => {
+    const nested = (tail: string): string => `async function f(q: any) {
+  while (true) {
+    const m = await q.next();
+    switch (m.kind) {
+      case 'control':
+        switch (m.command) {
+          case 'stop':
+            break;
+        }
+        ${tail}
+      case 'other':
+        q.log(m);
+    }
+  }
+}
+`;
+    assert.deepEqual(summary(run(nested('break;'))), ['switch-break-in-endless-loop:red:fixed@8']);
+    assert.deepEqual(summary(run(nested(''))), ['switch-break-in-endless-loop:red:refused:code-after-switch@8']);
+    assert.deepEqual(summary(run(nested('q.audit(m);\n        break;'))), ['switch-break-in-endless-loop:red:refused:code-after-switch@8']);
+  });
+
   it('refuses when the function would fall off its end after the loop but returns values elsewhere', () => {
     const source = `async function f(q: any) {
   if (!q) return 0;

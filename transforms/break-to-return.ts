@@ -286,6 +286,8 @@ export const rule: LeakRule = {
       'function-returns-values':
         'The function returns values on other paths (or declares a non-void return type): ending the loop would make it fall off its end and return undefined where callers expect a value.',
       'shared-case-body': 'Cases that are not completion paths fall through into this case, so they share its `break`: changing it would end the loop for them too.',
+      'code-after-switch':
+        'Code after the switch runs in the same iteration for this case too (an `ack(msg)`, a `sleep`); ending the loop at the `break` would skip it. Move that code or end the loop after it.',
       'break-in-finally': 'The `break` is inside a `finally` block: a `return` or labelled `break` there would discard an exception or return in flight.',
       'crosses-function-boundary':
         'The `break` is in a nested function (a callback) inside the endless loop: no statement there can end the loop; it needs a flag or an abort signal.',
@@ -455,6 +457,19 @@ export const rule: LeakRule = {
         continue;
       }
 
+      const after = codeAfterSwitch(switchNode, loop, index);
+      if (after) {
+        sites.push(
+          refused(
+            PATTERN_BREAK,
+            jump,
+            'red',
+            'code-after-switch',
+            `break in ${completion.why} leaves only the switch: the ${where} loop never ends; code after the switch (${lineOf(after)}) still runs for this case, and ending the loop here would skip it`,
+          ),
+        );
+        continue;
+      }
       const base = `break in ${completion.why} leaves only the switch: the ${where} loop never ends, so any finally around it and the code after it never run`;
       if (completion.sharedWith) {
         sites.push(refused(PATTERN_BREAK, jump, 'red', 'shared-case-body', `${base} (${completion.sharedWith} fall through into it)`));
@@ -540,6 +555,41 @@ function fallsOffEnd(statement: Node, fn: t.Function, index: RuleContext['index'
     }
     node = parent;
   }
+}
+
+/**
+ * The first statement that still runs in the same iteration after `switchNode` completes (code
+ * after the switch in the loop body, or a case it falls into), or undefined when the iteration
+ * ends there. A `break` of an enclosing switch is followed to that switch.
+ */
+function codeAfterSwitch(switchNode: t.SwitchStatement, loop: Loop, index: RuleContext['index']): t.Statement | undefined {
+  let node: Node = switchNode;
+  while (node !== loop.body) {
+    const link = index.link(node);
+    if (!link || link.parent === loop) return undefined;
+    const parent = link.parent;
+    if (link.inList && (parent.type === 'BlockStatement' || parent.type === 'SwitchCase')) {
+      const list = (parent.type === 'BlockStatement' ? parent.body : parent.consequent) as t.Statement[];
+      const next = list.slice(list.indexOf(node as t.Statement) + 1).find((s) => s.type !== 'EmptyStatement');
+      if (next?.type === 'BreakStatement' && !next.label) {
+        const target = jumpTarget(next, index);
+        if (target?.type === 'SwitchStatement' && isWithin(target, loop, index)) {
+          node = target;
+          continue;
+        }
+      }
+      if (next) return next;
+      if (parent.type === 'SwitchCase') {
+        const outer = index.parent(parent) as t.SwitchStatement;
+        const later = outer.cases.slice(outer.cases.indexOf(parent) + 1).find((c) => c.consequent.length > 0);
+        if (later) return later.consequent[0];
+        node = outer;
+        continue;
+      }
+    }
+    node = parent;
+  }
+  return undefined;
 }
 
 export default toJscodeshiftTransform(rule);
