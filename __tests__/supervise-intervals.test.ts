@@ -157,6 +157,11 @@ describe('supervise-intervals: detection', () => {
     assert.match(out, /close = \(\) => \{\n\s+clearInterval\(this\.pollTimer\);\n\s+this\.poll\(\);/);
   });
 
+  it('keeps the other declarators of a declaration (such a handle is supervised, not moved onto the instance)', () => {
+    const out = rewrite('class A {\n  go() {\n    const a = setInterval(() => 1, 10), b = 2;\n    return b;\n  }\n  close() {}\n}\n', 'src/a.js');
+    assert.match(out, /const a = supervise\('go', \(\) => 1, \{ everyMs: 10 \}\), b = 2;/);
+  });
+
   it('keeps a bind(this) callback of a method without parameters as it is', () => {
     const out = rewrite('class A {\n  start() {\n    setInterval(this.tick.bind(this), 10);\n  }\n  tick() {}\n}\n', 'src/a.js');
     assert.match(out, /supervise\('tick', this\.tick\.bind\(this\), \{ everyMs: 10 \}\)/);

@@ -239,7 +239,9 @@ function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
   const owner = instanceOwner(ctx.index, site.call);
   const disposal = owner ? disposalMethod(owner.cls, ctx.options.strings('disposalMethods')) : undefined;
   const statement = use.kind === 'dropped' ? use.statement : use.declaration;
-  if (owner && disposal && handleReads.length === 0 && runsOncePerCall(ctx, statement, owner.member)) {
+  // `const t = setInterval(...), other = 1;` keeps its other declarators: only a lone one becomes `this.t = ...`.
+  const movable = use.kind === 'dropped' || use.declaration.declarations.length === 1;
+  if (owner && disposal && movable && handleReads.length === 0 && runsOncePerCall(ctx, statement, owner.member)) {
     return classSites(ctx, site, use, owner, disposal, state);
   }
 

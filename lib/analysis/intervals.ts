@@ -83,6 +83,7 @@ export function handleUse(index: AstIndex, scope: ScopeAnalysis, top: Node, encl
       if (left.type === 'MemberExpression') {
         const path = memberPath(left);
         if (!path || !statement) return { kind: 'escapes', how: 'used in an expression' };
+        if (/^(module\.)?exports\./.test(path)) return { kind: 'escapes', how: 'exported' };
         return { kind: 'property', path, target: left, statement };
       }
       if (left.type !== 'Identifier' || !statement) return { kind: 'escapes', how: 'used in an expression' };
