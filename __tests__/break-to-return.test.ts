@@ -11,7 +11,7 @@ import { parseForDetection } from '../lib/parsers';
 import { AstIndex } from '../lib/analysis/ast';
 import { ScopeAnalysis } from '../lib/analysis/scope';
 import { constantTruthiness, hasConstantTrueTest, isLoop, iteratesEndlessly, loopExits, type Loop } from '../lib/analysis/loops';
-import { rule } from '../transforms/break-to-return';
+import transform, { rule } from '../transforms/break-to-return';
 import { RULES } from '../transforms';
 import { FIXTURES } from './helpers/paths';
 
@@ -361,6 +361,20 @@ describe('break-to-return detection', () => {
         if (finding.reason) assert.ok(finding.reason in rule.meta.reasons, finding.reason);
       }
     }
+  });
+});
+
+describe('break-to-return as a jscodeshift transform', () => {
+  it('rewrites through the default export and reports refusals through api.report', () => {
+    const reports: string[] = [];
+    const api = { report: (message: string) => reports.push(message) } as unknown as Parameters<typeof transform>[1];
+    const fixed = transform({ path: 'src/a.js', source: consumer('while (true)', "'end'").replace(/: any/g, '') }, api, {});
+    assert.match(fixed ?? '', /case 'end':\n {8}return;/);
+    const shared = consumer('while (true)', "'end'").replace(/: any/g, '').replace("case 'end':", "case 'tick':\n      case 'end':");
+    assert.equal(transform({ path: 'src/b.js', source: shared }, api, {}), undefined);
+    assert.equal(reports.length, 1);
+    assert.match(reports[0], /^src\/b\.js:10:9 switch-break-in-endless-loop: left unchanged \(shared-case-body\)/);
+    assert.equal(transform({ path: 'src/c.js', source: shared.replace("'tick'", "'close'") }, api, { sentinels: 'end,close' }) !== undefined, true);
   });
 });
 
