@@ -85,6 +85,7 @@ class TrackAsyncDetector {
       );
     }
     for (const statement of this.ctx.index.ofType('ExpressionStatement')) this.statement(statement);
+    for (const fn of [...this.ctx.index.ofType('ArrowFunctionExpression'), ...this.ctx.index.ofType('FunctionExpression')]) this.asyncCallback(fn);
     for (const unary of this.ctx.index.ofType('UnaryExpression')) {
       if (unary.operator !== 'void') continue;
       const verdict = this.promiseOf(unary.argument);
@@ -97,7 +98,7 @@ class TrackAsyncDetector {
 
   private statement(statement: t.ExpressionStatement): void {
     const expression = unwrapExpression(statement.expression);
-    if (expression.type === 'UnaryExpression' || expression.type === 'AssignmentExpression' || isTestFrameworkCall(expression)) return;
+    if (expression.type === 'UnaryExpression' || expression.type === 'AssignmentExpression' || isTestFrameworkCall(expression, (root) => this.facts.isTestFunction(root))) return;
     if (this.isTrackCall(expression)) {
       this.sites.push(managed('promise-tracked', statement, `${this.facts.nameOf((expression as t.CallExpression).arguments[0] ?? expression)}: promise tracked`));
       return;
@@ -174,6 +175,22 @@ class TrackAsyncDetector {
     );
   }
 
+  /**
+   * An async function handed to setTimeout/setImmediate or to a listener registration: its caller
+   * drops the promise each call returns. setInterval callbacks are supervise-intervals' business.
+   */
+  private asyncCallback(fn: t.ArrowFunctionExpression | t.FunctionExpression): void {
+    if (!fn.async || fn.generator) return;
+    const owner = this.callbackOwnerOf(fn);
+    if (!owner || owner.kind === 'supervised' || owner.name.endsWith('setInterval')) return;
+    if (catchesEverything(fn)) return;
+    const reason = owner.kind === 'timer' ? 'async-timer-callback' : 'async-listener-callback';
+    const caller = owner.kind === 'timer' ? owner.name : `a listener registered with ${owner.name}`;
+    this.sites.push(
+      refused('promise-in-timer-callback', fn, 'red', reason, `async callback passed to ${caller}: the promise each call returns is dropped, so a rejection crashes the process; catch inside the callback (try/catch around its body)`),
+    );
+  }
+
   /** True when the promise's chain, or the async function it calls, waits for a drain of tracked work. */
   private drainsItself(expression: Node): boolean {
     const specifier = this.ctx.runtime.specifier;
@@ -246,9 +263,9 @@ class TrackAsyncDetector {
     return runtimeExportName(this.ctx.index, this.ctx.scope, callee, specifier) === 'track' || isTaskGroupTrack(this.ctx.index, this.ctx.scope, callee, specifier);
   }
 
-  /** The timer, listener or supervised task whose callback directly contains the statement. */
-  private callbackOwnerOf(statement: t.ExpressionStatement): CallbackOwner | undefined {
-    const fn = this.ctx.index.enclosingFunction(statement);
+  /** The timer, listener or supervised task a function is handed to; for a statement, its enclosing function's. */
+  private callbackOwnerOf(node: t.ExpressionStatement | t.Function): CallbackOwner | undefined {
+    const fn = isFunction(node) ? node : this.ctx.index.enclosingFunction(node);
     if (!fn || !isFunction(fn)) return undefined;
     const specifier = this.ctx.runtime.specifier;
     return callbackOwner(
@@ -258,6 +275,12 @@ class TrackAsyncDetector {
       (callee) => runtimeExportName(this.ctx.index, this.ctx.scope, callee, specifier) === 'supervise',
     );
   }
+}
+
+/** An async body that is one or more try/catch statements and nothing else cannot reject (short of its catch throwing). */
+function catchesEverything(fn: t.Function): boolean {
+  if (fn.body.type !== 'BlockStatement' || fn.body.body.length === 0) return false;
+  return fn.body.body.every((statement) => statement.type === 'TryStatement' && statement.handler !== null);
 }
 
 function memberPathText(node: Node): string | undefined {
@@ -339,6 +362,8 @@ export const rule: LeakRule = {
       'lint-opt-out': 'An eslint-disable comment names no-floating-promises: the author chose to let it float.',
       'timer-callback': 'Started in a timer callback: the timer ignores the callback\'s result, so the callback must handle it (or supervise-intervals owns it).',
       'listener-callback': 'Started in an event listener: the emitter ignores the listener\'s result, so the listener must handle it.',
+      'async-timer-callback': 'An async callback passed to setTimeout/setImmediate: the timer drops the promise, so the fix belongs inside the callback (try/catch).',
+      'async-listener-callback': 'An async event listener: the emitter drops the promise, so the fix belongs inside the listener (try/catch).',
       'supervised-task': 'Started in a supervised task: it should be returned or awaited so the supervisor sees it, not tracked aside.',
       'async-callbacks-dropped': 'Each element starts a promise nobody collects; the fix is Promise.allSettled, which changes when the caller continues.',
       'promise-in-expression': 'The promise is one branch of a conditional, logical or comma expression; wrapping it needs a rewrite of the expression.',

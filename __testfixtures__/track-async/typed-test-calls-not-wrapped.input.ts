@@ -1,5 +1,8 @@
-import { test, saveUser } from './api';
+import { describe, test } from 'node:test';
+import { saveUser } from './api';
 
-test('saves a user', async () => {
-  saveUser('u1');
+describe('users', () => {
+  test('saves a user', async () => {
+    saveUser('u1');
+  });
 });

@@ -1,6 +1,9 @@
-import { test, saveUser } from './api';
+import { describe, test } from 'node:test';
+import { saveUser } from './api';
 import { track } from '@leakfix/runtime';
 
-test('saves a user', async () => {
-  track(saveUser('u1'), 'saveUser');
+describe('users', () => {
+  test('saves a user', async () => {
+    track(saveUser('u1'), 'saveUser');
+  });
 });

@@ -52,6 +52,22 @@ const TEST_FUNCTIONS = new Set([
   'suiteTeardown',
 ]);
 
+/** Modules test functions are imported from; their globals count too. */
+const TEST_MODULES = new Set([
+  'node:test',
+  'test',
+  'vitest',
+  '@jest/globals',
+  'mocha',
+  'bun:test',
+  'ava',
+  'tap',
+  'uvu',
+  '@playwright/test',
+  'jasmine',
+  '@japa/runner',
+]);
+
 /** Methods that register a listener: `emitter.on('x', cb)`, `el.addEventListener('x', cb)`. */
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 
@@ -273,6 +289,14 @@ export class PromiseFacts {
     return isNonGeneratorAsync(value) ? value : undefined;
   }
 
+  /** A test function's name: unbound (a framework global) or imported/required from a test module. */
+  isTestFunction(identifier: t.Identifier): boolean {
+    const binding = this.scope.resolve(identifier);
+    if (!binding) return true;
+    const ref = this.bindingModuleRef(binding);
+    return ref !== undefined && TEST_MODULES.has(ref.module);
+  }
+
   /** Where an identifier or member chain comes from, when it is (a member of) an imported or required module. */
   private moduleRef(node: Node): ModuleRef | undefined {
     const n = unwrapExpression(node);
@@ -370,15 +394,23 @@ function isNullish(node: Node): boolean {
   return n.type === 'NullLiteral' || (n.type === 'Identifier' && n.name === 'undefined') || (n.type === 'UnaryExpression' && n.operator === 'void');
 }
 
-/** `it(...)`, `test.only(...)`, `describe.each(table)(...)`, `t.test(...)`, `beforeEach(...)`. */
-export function isTestFrameworkCall(expression: Node): boolean {
+/**
+ * `it(...)`, `test.only(...)`, `describe.each(table)(...)`, `t.test(...)`, `beforeEach(...)`.
+ * `isTestFunction` says whether the root name is the framework's (a global, or imported from a
+ * test module) rather than, say, a local `async function setup()`.
+ */
+export function isTestFrameworkCall(expression: Node, isTestFunction: (root: t.Identifier) => boolean): boolean {
   let node = unwrapExpression(expression);
   while (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
     const callee = unwrapExpression(node.callee);
     const path = memberPath(callee);
     if (path !== undefined) {
       const parts = path.split('.');
-      if (TEST_FUNCTIONS.has(parts[0])) return true;
+      if (TEST_FUNCTIONS.has(parts[0])) {
+        let root: Node = callee;
+        while (isMember(root)) root = unwrapExpression(root.object);
+        return root.type === 'Identifier' && isTestFunction(root);
+      }
       return parts.length === 2 && (parts[1] === 'test' || parts[1] === 'it' || parts[1] === 'describe');
     }
     node = callee; // `describe.each(table)(name, fn)`: the callee is itself a call

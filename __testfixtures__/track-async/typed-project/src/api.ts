@@ -28,8 +28,3 @@ export const store: Store = {
   flush: async () => undefined,
   size: () => 0,
 };
-
-/** A test-framework style function that returns a promise, as node:test's `test` does. */
-export function test(name: string, fn: () => Promise<void>): Promise<void> {
-  return fn().then(() => console.log(name));
-}

@@ -1,0 +1,12 @@
+import { test } from 'node:test';
+import { track } from '@leakfix/runtime';
+
+async function setup() {}
+async function after() {}
+
+export function boot() {
+  track(setup(), 'setup');
+  track(after(), 'after');
+}
+
+test('framework call stays as is', async () => {});
