@@ -395,6 +395,24 @@ function inNestedFunction(ctx: RuleContext, node: Node, fn: Node): boolean {
   return false;
 }
 
+/**
+ * Whether an initializer only copies an existing value (`this.watcher`, `other`, nothing) rather
+ * than acquiring one (a call, `new`, `await`): a copy's resource is owned where it was acquired.
+ */
+function aliasedSource(init: Node | null | undefined): 'property' | 'binding' | undefined {
+  if (!init) return 'binding';
+  let acquires = false;
+  let member = false;
+  walk(init, (n) => {
+    if (isFunction(n)) return false;
+    if (isCall(n) || n.type === 'NewExpression' || n.type === 'AwaitExpression' || n.type === 'YieldExpression' || n.type === 'TaggedTemplateExpression') acquires = true;
+    if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') member = true;
+    return !acquires;
+  });
+  if (acquires) return undefined;
+  return member ? 'property' : 'binding';
+}
+
 /** How a reference hands the resource on: returned, yielded, stored, aliased, resolved. */
 function escapeOf(ctx: RuleContext, reference: t.Identifier): string | undefined {
   let node: Node = reference;
@@ -560,6 +578,14 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   if (references.some((r) => r.write)) return refuse('cleanup-some-paths', 'reassigned', `\`${name}\` is reassigned; the cleanup might release a different resource.`);
 
+  const alias = aliasedSource(declarator.init);
+  if (alias === 'property') {
+    return refuse('cleanup-some-paths', 'property-resource', `\`${name}\` is a copy of a property (\`${textOf(ctx, declarator.init!)}\`): the resource was acquired, and is owned, elsewhere.`);
+  }
+  if (alias === 'binding') {
+    return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is not acquired where it is bound (no initializer, or a copy of another binding).`);
+  }
+
   const block = enclosingBlock(ctx, declaration);
   if (!block) return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is not bound by a statement directly in a block.`);
   const at = block.body.indexOf(declaration);
@@ -567,9 +593,6 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   if (region.length === 0) return undefined;
   const regionStart = region[0].start ?? 0;
   const regionEnd = region[region.length - 1].end ?? 0;
-  if (references.some((r) => !within(r.identifier, declaration) && !inRange(r.identifier, regionStart, regionEnd))) {
-    return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is used outside the block it is bound in.`);
-  }
 
   // Cleanups inside callbacks: the promise-chain form, or a refusal.
   const nested = cleanupCalls.filter((c) => inNestedFunction(ctx, c.call, fn));
@@ -579,6 +602,10 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
       if (chain) return chain;
     }
     return refuse('cleanup-some-paths', 'cleanup-in-callback', `\`${name}\` is released inside a callback, which has another lifetime.`);
+  }
+
+  if (references.some((r) => !within(r.identifier, declaration) && !inRange(r.identifier, regionStart, regionEnd))) {
+    return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is used outside the block it is bound in.`);
   }
 
   const cleanups: CleanupStatement[] = [];

@@ -1,0 +1,10 @@
+class Watcher {
+  watch(files) {
+    const oldWatcher = this.watcher;
+    this.watcher = createWatcher(files);
+    this.watcher.start();
+    if (oldWatcher) {
+      oldWatcher.close();
+    }
+  }
+}
