@@ -352,6 +352,16 @@ describe('break-to-return detection', () => {
     assert.deepEqual(out.findings.map((f) => f.status), ['ignored']);
   });
 
+  it('reports nothing at all for the silent fixtures', () => {
+    const dir = path.join(FIXTURES, 'break-to-return');
+    const silent = ['data-case-break-unchanged', 'flag-controlled-loop-unchanged', 'polling-default-break-unchanged', 'for-await-plain-stream-finish-unchanged', 'sentinel-closing-per-iteration-item-unchanged'];
+    for (const name of silent) {
+      const file = fs.readdirSync(dir).find((f) => f.startsWith(`${name}.input.`));
+      assert.ok(file, name);
+      assert.deepEqual(summary(run(fs.readFileSync(path.join(dir, file), 'utf8'), {}, 'audit', `src/${file}`)), [], name);
+    }
+  });
+
   it('declares every pattern and reason it reports', () => {
     const dir = path.join(FIXTURES, 'break-to-return');
     for (const file of fs.readdirSync(dir).filter((f) => f.includes('.input.'))) {

@@ -27,7 +27,7 @@ import { fixable, managed, refused, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
 import { isFunction, memberPath, nodeLoc, unwrapExpression, type Node } from '../lib/analysis/ast';
-import { moveComments, replaceNode } from '../lib/analysis/edit';
+import { replaceNode } from '../lib/analysis/edit';
 import { DEFAULT_CLEANUP_METHODS, TIMER_CLEARS, isDisposalCall } from '../lib/analysis/resources';
 import {
   enclosingLoop,
@@ -489,9 +489,7 @@ export const rule: LeakRule = {
       if (plan.kind === 'return') {
         sites.push(
           fixable(PATTERN_BREAK, jump, 'red', `${base}; rewritten to return`, () => {
-            const replacement = ctx.template.statement('return;');
-            moveComments(jump, replacement);
-            replaceNode(index, jump, replacement);
+            replaceNode(index, jump, ctx.template.statement('return;'));
           }),
         );
         continue;
