@@ -1,7 +1,6 @@
 /** `leakfix list`: each transform with its one-line description and its options (from rule meta). */
 import { optionSpecs, type LeakRule } from '../rule';
-import { RULES } from '../../transforms';
-import { resolveRules } from '../runner/rules';
+import { builtinRules, resolveRules } from '../runner/rules';
 import { exitCodeForThrown, RULE_MODULES_ENV } from './common';
 import * as path from 'node:path';
 
@@ -22,7 +21,7 @@ export function formatRuleList(rules: readonly LeakRule[]): string {
 export function runListCommand(flags: { json?: boolean } = {}): number {
   try {
     const modules = process.env[RULE_MODULES_ENV];
-    const rules = modules ? resolveRules(modules.split(path.delimiter).filter(Boolean), process.cwd()).map((r) => r.rule) : [...RULES];
+    const rules = modules ? resolveRules(modules.split(path.delimiter).filter(Boolean), process.cwd()).map((r) => r.rule) : builtinRules().map((r) => r.rule);
     if (flags.json) {
       const data = rules.map((r) => ({ name: r.meta.name, description: r.meta.description, options: optionSpecs(r.meta), patterns: r.meta.patterns, reasons: r.meta.reasons }));
       process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);

@@ -180,7 +180,10 @@ export function discoverFiles(options: DiscoveryOptions): Discovery {
     } catch {
       stat = undefined;
     }
-    if (!stat) skip(relativeOf(absolute), 'not-found', `listed in --files-from but not found`);
+    if (!stat) {
+      const relative = relativeOf(absolute);
+      if (nameFilter(relative) !== 'extension') skip(relative, 'not-found', 'listed in --files-from but not found');
+    }
     else if (stat.isDirectory()) walk(absolute, ancestorLevels(absolute));
     else addExplicitFile(absolute, false);
   }

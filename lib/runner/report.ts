@@ -107,7 +107,7 @@ export function formatTextSummary(result: RunResult, options: TextSummaryOptions
     }
   }
   if (result.mode === 'transform') {
-    if (result.dirtyRefused.length > 0) lines.push(c.yellow('nothing written (uncommitted changes, see above).'));
+    if (result.dirtyRefused.length > 0) lines.push(c.yellow('nothing written: files that would change have uncommitted changes.'));
     else if (result.apply) lines.push(s.written > 0 ? c.green(`wrote ${plural(s.written, 'file')}.`) : 'nothing to change.');
     else if (s.changed > 0) lines.push(`${plural(s.changed, 'file')} would change (nothing written: ${result.check ? '--check' : '--dry'}).`);
     else lines.push('nothing to change.');

@@ -8,8 +8,13 @@
  */
 import * as path from 'node:path';
 import type { LeakRule } from '../rule';
-import { RULES } from '../../transforms';
 import { UsageError } from './errors';
+
+/** The built-in registry, loaded on first use: runs with only their own rules never pay for it. */
+function registry(): readonly LeakRule[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../transforms') as typeof import('../../transforms')).RULES;
+}
 
 export type RuleSource = { kind: 'builtin'; name: string } | { kind: 'module'; path: string; name: string } | { kind: 'object'; name: string };
 
@@ -58,7 +63,7 @@ export function loadRuleModule(modulePath: string, cwd: string): ResolvedRule[] 
 }
 
 function traceRuleObject(rule: LeakRule): RuleSource {
-  if (RULES.includes(rule)) return { kind: 'builtin', name: rule.meta.name };
+  if (registry().includes(rule)) return { kind: 'builtin', name: rule.meta.name };
   for (const [file, cached] of Object.entries(require.cache)) {
     if (cached && rulesExportedBy(cached.exports).includes(rule)) return { kind: 'module', path: file, name: rule.meta.name };
   }
@@ -75,7 +80,7 @@ export function resolveRules(specs: readonly (LeakRule | string)[], cwd: string)
 }
 
 export function builtinRules(): ResolvedRule[] {
-  return RULES.map((rule) => ({ rule, source: { kind: 'builtin', name: rule.meta.name } }));
+  return registry().map((rule) => ({ rule, source: { kind: 'builtin', name: rule.meta.name } }));
 }
 
 /** Applies `--transform` / `--skip`; an unknown name is a usage error that lists the valid ones. */
@@ -98,7 +103,7 @@ export function rulesFromSources(sources: readonly RuleSource[]): LeakRule[] {
   const moduleCache = new Map<string, LeakRule[]>();
   return sources.map((source) => {
     if (source.kind === 'builtin') {
-      const rule = RULES.find((r) => r.meta.name === source.name);
+      const rule = registry().find((r) => r.meta.name === source.name);
       if (!rule) throw new Error(`no built-in rule ${source.name}`);
       return rule;
     }
