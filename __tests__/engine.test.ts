@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { processSource, type EngineSettings } from '../lib/engine';
 import { parseForDetection, parserForFile } from '../lib/parsers';
+import { retabChangedLines } from '../lib/layout';
 import { demoRule } from './helpers/demo-rule';
 
 function settings(overrides: Partial<EngineSettings> = {}): EngineSettings {
@@ -30,6 +31,28 @@ describe('engine: file framing is kept byte for byte', () => {
     const input = '// Copyright ACME\n// SPDX: MIT\n\n/** Ticks. */\nsetInterval(tick, 10);\n';
     const out = processSource('src/a.mjs', input, settings());
     assert.equal(out.output, "// Copyright ACME\n// SPDX: MIT\n\nimport { supervise } from '@leakfix/runtime';\n\n/** Ticks. */\nsupervise('demo', tick, { everyMs: 10 });\n");
+  });
+});
+
+describe('engine: indentation of changed lines', () => {
+  it('indents new and re-indented lines with tabs in a tab-indented file', () => {
+    const input = 'function f() {\n\tif (x) {\n\t\t/**\n\t\t * keep alignment\n\t\t */\n\t\tsetInterval(g, 1);\n\t}\n}\n';
+    const out = processSource('a.ts', input, settings());
+    const body = (out.output ?? '').split('\n').slice(2).join('\n');
+    assert.equal(body, "function f() {\n\tif (x) {\n\t\t/**\n\t\t * keep alignment\n\t\t */\n\t\tsupervise('demo', g, { everyMs: 1 });\n\t}\n}\n");
+  });
+});
+
+describe('layout: retabChangedLines', () => {
+  const layout = { quote: 'single' as const, lineTerminator: '\n' as const, tabWidth: 4, useTabs: true };
+  it('turns recast space indentation after tabs into tabs, on changed lines only', () => {
+    const original = 'f() {\n\t  aligned();\n}\n';
+    const printed = 'f() {\n\t  aligned();\n\t    added();\n        moved();\n\t     * comment\n}\n';
+    assert.equal(retabChangedLines(original, printed, layout), 'f() {\n\t  aligned();\n\t\tadded();\n\t\tmoved();\n\t\t * comment\n}\n');
+  });
+  it('leaves space-indented files alone', () => {
+    const printed = 'f() {\n    x();\n}\n';
+    assert.equal(retabChangedLines('', printed, { ...layout, useTabs: false }), printed);
   });
 });
 

@@ -16,7 +16,7 @@ import type { Finding, FindingStatus, Site } from './findings';
 import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
 import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type LeakRule } from './rule';
 import { isFunction, nodeLoc, type AstIndex, type Node } from './analysis/ast';
-import { detectLayout, type Layout } from './layout';
+import { detectLayout, retabChangedLines, type Layout } from './layout';
 import { addRuntimeImports } from './analysis/imports';
 
 export type Mode = 'transform' | 'audit';
@@ -194,7 +194,7 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => source.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
-  const printed = undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source);
+  const printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
   // A fix that broke the syntax must be reported as such, not as a failure of the import edit.
   parseForDetection(printed, parser);
   return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout);

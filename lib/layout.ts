@@ -50,3 +50,26 @@ function guessIndentWidth(indents: readonly string[]): number {
   if (two === 0) return 2;
   return four >= two * 0.95 ? 4 : 2;
 }
+
+/**
+ * Recast indents the lines it prints with spaces even when asked for tabs (it adds spaces after
+ * the original tab prefix). In a tab-indented file, re-express the indentation of every line that
+ * is not an original line as tabs plus the leftover spaces, so alignment inside comments is kept.
+ */
+export function retabChangedLines(original: string, output: string, layout: Layout): string {
+  if (!layout.useTabs) return output;
+  const originalLines = new Set(original.split(/\r?\n/));
+  const width = layout.tabWidth;
+  return output
+    .split('\n')
+    .map((line) => {
+      const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (originalLines.has(bare)) return line;
+      const indent = /^[ \t]*/.exec(line)![0];
+      if (!indent.includes(' ')) return line;
+      let columns = 0;
+      for (const ch of indent) columns = ch === '\t' ? columns + width - (columns % width) : columns + 1;
+      return '\t'.repeat(Math.floor(columns / width)) + ' '.repeat(columns % width) + line.slice(indent.length);
+    })
+    .join('\n');
+}
