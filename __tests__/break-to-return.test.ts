@@ -102,6 +102,11 @@ describe('loops analysis', () => {
       ['for await (const e of stream) {}', false],
       ["import { on } from 'node:events'; for (const e of on(em, 'x')) {}", false],
       ["import { once } from 'node:events'; for await (const e of once(em, 'x')) {}", false],
+      ["import { on } from 'node:events'; for await (const e of on(em, 'x', { signal })) {}", true],
+      ["import { on } from 'node:events'; for await (const e of on(em, 'data', { close: ['end'] })) {}", false],
+      ["import { on } from 'node:events'; for await (const e of on(em, 'data', { 'close': ['end'] })) {}", false],
+      ["import { on } from 'node:events'; for await (const e of on(em, 'data', options)) {}", false],
+      ["import { on } from 'node:events'; for await (const e of on(em, 'data', { ...options })) {}", false],
     ];
     for (const [source, expected] of cases) {
       const { index, scope, loops } = analyse(source);

@@ -7,7 +7,7 @@
  * that was meant to run after it.
  */
 import type * as t from '@babel/types';
-import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
+import { isFunction, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { ScopeAnalysis } from './scope';
 import { isWithin, jumpTarget } from './control-flow';
 
@@ -234,5 +234,22 @@ export function iteratesEndlessly(loop: Loop, endless: readonly string[], scope:
   if (loop.type !== 'ForOfStatement' || !loop.await) return false;
   const right = unwrapExpression(loop.right);
   if (right.type !== 'CallExpression' && right.type !== 'OptionalCallExpression') return false;
-  return calleeNames(right.callee, scope, index).some((name) => endless.includes(name));
+  const names = calleeNames(right.callee, scope, index);
+  if (!names.some((name) => endless.includes(name))) return false;
+  return !(names.some((name) => EVENTS_ON.has(name)) && mayCloseOnEvent(right.arguments[2]));
+}
+
+const EVENTS_ON = new Set(['events:on', 'events:EventEmitter.on']);
+
+/**
+ * `events.on(emitter, name, { close: ['end'] })` ends when a `close` event fires. Options that
+ * are not an object literal without `close` (a variable, a spread) may hold one too.
+ */
+function mayCloseOnEvent(options: Node | undefined): boolean {
+  if (!options) return false;
+  const n = unwrapExpression(options);
+  if (n.type !== 'ObjectExpression') return true;
+  return n.properties.some(
+    (p) => p.type === 'SpreadElement' || ((p.type === 'ObjectProperty' || p.type === 'ObjectMethod') && (p.computed || staticKeyName(p.key, false) === 'close')),
+  );
 }
