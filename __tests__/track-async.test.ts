@@ -145,6 +145,19 @@ describe('track-async: typed mode', () => {
   });
 });
 
+describe('track-async: typed mode with a broken tsconfig', () => {
+  it('falls back to untyped analysis and says why', () => {
+    const dir = path.join(REPO_ROOT, '.cache', 'track-async-broken-tsconfig', String(process.pid));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": { "target": ');
+    const outcome = processSource(path.join(dir, 'a.ts'), 'async function f() {}\nf();\n', settings({ typed: true }));
+    const notice = outcome.findings.find((f) => f.rule === 'typed-mode-fallback');
+    assert.equal(notice?.reason, 'typed-mode-unavailable');
+    assert.match(notice?.message ?? '', /tsconfig\.json/);
+    assert.equal(outcome.status, 'changed');
+  });
+});
+
 describe('track-async: jscodeshift entry point', () => {
   it('runs as a jscodeshift transform, options as strings included', () => {
     const reports: string[] = [];

@@ -19,7 +19,7 @@ import * as ts from 'typescript';
  */
 export type TypeVerdict = 'promise' | 'thenable' | 'maybe' | 'not';
 
-export type TypedUnavailable = { available: false; reason: 'no-tsconfig' | 'tsconfig-unreadable' | 'file-not-in-project'; detail: string };
+export type TypedUnavailable = { available: false; reason: 'no-tsconfig' | 'tsconfig-unreadable' | 'file-not-in-project' | 'typescript-error'; detail: string };
 
 export interface TypedFile {
   available: true;
@@ -162,6 +162,9 @@ function loadProject(configPath: string): TypedProject | TypedUnavailable {
       problem = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
     },
   });
+  // "No inputs were found" and "the files list is empty" are normal for solution-style configs.
+  const fatal = parsed?.errors.find((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18002 && d.code !== 18003);
+  if (fatal) problem = ts.flattenDiagnosticMessageText(fatal.messageText, ' ');
   const project: TypedProject | TypedUnavailable =
     parsed && problem === undefined
       ? new TypedProject(configPath, parsed)
@@ -189,9 +192,15 @@ export function typedFile(filePath: string, text: string): TypedFile | TypedUnav
   if (!configPath) return { available: false, reason: 'no-tsconfig', detail: `no tsconfig.json at or above ${path.dirname(path.resolve(filePath))}` };
   const project = projectFor(loadProject(configPath), filePath);
   if (!(project instanceof TypedProject)) return project;
-  const view = project.view(path.resolve(filePath), text);
+  let view: FileView | undefined;
+  try {
+    view = project.view(path.resolve(filePath), text);
+  } catch (error) {
+    return { available: false, reason: 'typescript-error', detail: `TypeScript failed on ${filePath}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+  }
   if (!view) return { available: false, reason: 'file-not-in-project', detail: `${filePath} is not part of the program of ${configPath} (allowJs?)` };
-  const checker = view.program.getTypeChecker();
+  const { program, sourceFile, offset } = view;
+  const checker = program.getTypeChecker();
   const verdicts = new Map<string, TypeVerdict | undefined>();
   return {
     available: true,
@@ -199,7 +208,7 @@ export function typedFile(filePath: string, text: string): TypedFile | TypedUnav
     verdictAt(start: number, end: number): TypeVerdict | undefined {
       const key = `${start}:${end}`;
       if (!verdicts.has(key)) {
-        const node = expressionWithSpan(view.sourceFile, start + view.offset, end + view.offset);
+        const node = expressionWithSpan(sourceFile, start + offset, end + offset);
         verdicts.set(key, node ? verdictOf(checker, node) : undefined);
       }
       return verdicts.get(key);
