@@ -598,6 +598,9 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const nested = cleanupCalls.filter((c) => inNestedFunction(ctx, c.call, fn));
   if (nested.length > 0) {
     if (ownCleanups.length === 0) {
+      if (nested.length === 1 && inPromiseFinally(ctx, nested[0])) {
+        return managed('cleanup-in-finally', siteNode, `\`${name}\` is released in a promise's .finally callback, which runs on every outcome.`);
+      }
       const chain = promiseChain(ctx, binding, nested);
       if (chain) return chain;
     }
@@ -800,6 +803,23 @@ function handlerCall(ctx: RuleContext, fn: Node, method: 'then' | 'catch'): t.Ca
   const callee = call.callee;
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== method) return undefined;
   return call;
+}
+
+/** `p.finally(() => C(r))` or `p.finally(() => { C(r); })`: the cleanup is the callback's only work. */
+function inPromiseFinally(ctx: RuleContext, cleanup: CleanupCall): boolean {
+  let node: Node = cleanup.call;
+  let parent = ctx.index.parent(node);
+  if (parent?.type === 'ExpressionStatement') {
+    const block = ctx.index.parent(parent);
+    if (block?.type !== 'BlockStatement' || block.body.length !== 1) return false;
+    node = block;
+    parent = ctx.index.parent(block);
+  }
+  if (!parent || !isFunction(parent) || parent.body !== node) return false;
+  const call = ctx.index.parent(parent);
+  if (call?.type !== 'CallExpression' || call.arguments.length !== 1 || call.arguments[0] !== parent) return false;
+  const callee = call.callee;
+  return callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'finally';
 }
 
 function promiseChain(ctx: RuleContext, binding: Binding, nested: readonly CleanupCall[]): Site | undefined {

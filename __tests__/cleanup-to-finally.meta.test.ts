@@ -1,0 +1,77 @@
+/**
+ * cleanup-to-finally's contract: every refusal reason and every pattern is exercised by a fixture,
+ * documented, and the findings a fixture expects are the ones the engine reports.
+ */
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { rule } from '../transforms/cleanup-to-finally';
+import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
+import { fixtureCases } from './helpers/fixtures';
+import { REPO_ROOT } from './helpers/paths';
+
+const cases = fixtureCases('cleanup-to-finally');
+
+function findingsOf(name: string): Array<{ rule: string; status: string; reason?: string }> {
+  const fixture = cases.find((c) => c.name === name)!;
+  return processSource(fixture.filePath, fixture.input, {
+    rules: [rule],
+    mode: 'audit',
+    ruleOptions: { [rule.meta.name]: fixture.options },
+    runtimeImport: DEFAULT_RUNTIME_IMPORT,
+  }).findings;
+}
+
+describe('cleanup-to-finally: meta', () => {
+  it('has at least 25 fixture pairs', () => {
+    assert.ok(cases.length >= 25, `only ${cases.length} fixtures`);
+  });
+
+  it('exercises every refusal reason and every pattern in some fixture', () => {
+    const reasons = new Set<string>();
+    const patterns = new Set<string>();
+    for (const fixture of cases) {
+      for (const finding of findingsOf(fixture.name)) {
+        patterns.add(finding.rule);
+        if (finding.reason) reasons.add(finding.reason);
+      }
+    }
+    assert.deepEqual(Object.keys(rule.meta.reasons).filter((r) => !reasons.has(r)), []);
+    assert.deepEqual(Object.keys(rule.meta.patterns).filter((p) => !patterns.has(p)), []);
+    assert.deepEqual([...reasons].filter((r) => !(r in rule.meta.reasons)), []);
+    assert.deepEqual([...patterns].filter((p) => !(p in rule.meta.patterns)), []);
+  });
+
+  it('documents every refusal reason and every option', () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'transforms', 'cleanup-to-finally.md'), 'utf8');
+    for (const name of [...Object.keys(rule.meta.reasons), ...Object.keys(rule.meta.patterns), ...Object.keys(rule.meta.options)]) {
+      assert.ok(doc.includes(`\`${name}\``), `docs do not mention ${name}`);
+    }
+  });
+
+  it('grades a rewritten resource GREEN when audited again', () => {
+    for (const fixture of cases) {
+      if (fixture.input === fixture.output) continue;
+      const again = processSource(fixture.filePath, fixture.output, {
+        rules: [rule],
+        mode: 'audit',
+        ruleOptions: { [rule.meta.name]: fixture.options },
+        runtimeImport: DEFAULT_RUNTIME_IMPORT,
+      });
+      const fixable = again.findings.filter((f) => f.status === 'fixable');
+      assert.deepEqual(fixable, [], `${fixture.name}: still fixable after the rewrite`);
+      const before = findingsOf(fixture.name).filter((f) => f.status === 'fixable').length;
+      const green = again.findings.filter((f) => f.grade === 'green').length;
+      assert.ok(green >= before, `${fixture.name}: ${before} fixed sites but only ${green} GREEN after the rewrite`);
+    }
+  });
+
+  it('the prefilter follows the configured cleanups', () => {
+    const source = 'async function f(p) { const s = await p.open(); await s.work(); s.shutdown(); }';
+    const run = (options: Record<string, unknown>): string =>
+      processSource('src/x.js', source, { rules: [rule], mode: 'transform', ruleOptions: { [rule.meta.name]: options }, runtimeImport: DEFAULT_RUNTIME_IMPORT }).status;
+    assert.equal(run({}), 'unchanged');
+    assert.equal(run({ cleanupMethods: ['shutdown'] }), 'changed');
+  });
+});
