@@ -98,6 +98,8 @@ describe('loops analysis', () => {
       ["const on = require('events').on; for await (const e of on(em, 'x')) {}", true],
       ["import { setInterval } from 'node:timers/promises'; for await (const t of setInterval(10)) {}", true],
       ['for await (const m of bus.subscribe()) {}', true],
+      ["import { on } from 'events'; const messages = on(em, 'm'); for await (const e of messages) {}", true],
+      ["import { on } from 'events'; let messages = on(em, 'm'); for await (const e of messages) {}", false],
       ["function on() {} for await (const e of on(em, 'x')) {}", false],
       ['for await (const e of stream) {}', false],
       ["import { on } from 'node:events'; for (const e of on(em, 'x')) {}", false],

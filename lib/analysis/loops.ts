@@ -232,11 +232,23 @@ export function calleeNames(callee: Node, scope: ScopeAnalysis, index: AstIndex)
  */
 export function iteratesEndlessly(loop: Loop, endless: readonly string[], scope: ScopeAnalysis, index: AstIndex): boolean {
   if (loop.type !== 'ForOfStatement' || !loop.await) return false;
-  const right = unwrapExpression(loop.right);
-  if (right.type !== 'CallExpression' && right.type !== 'OptionalCallExpression') return false;
+  const right = iteratedCall(loop.right, scope);
+  if (!right) return false;
   const names = calleeNames(right.callee, scope, index);
   if (!names.some((name) => endless.includes(name))) return false;
   return !(names.some((name) => EVENTS_ON.has(name)) && mayCloseOnEvent(right.arguments[2]));
+}
+
+/** The call a `for...of` iterates: written in place, or held by a `const` (`const messages = on(bus, 'm')`). */
+function iteratedCall(iterable: Node, scope: ScopeAnalysis): t.CallExpression | t.OptionalCallExpression | undefined {
+  let n = unwrapExpression(iterable);
+  if (n.type === 'Identifier') {
+    const binding = scope.resolve(n);
+    const declaration = binding?.declaration;
+    if (binding?.kind !== 'const' || declaration?.type !== 'VariableDeclarator' || declaration.id !== binding.identifier || !declaration.init) return undefined;
+    n = unwrapExpression(declaration.init);
+  }
+  return n.type === 'CallExpression' || n.type === 'OptionalCallExpression' ? n : undefined;
 }
 
 const EVENTS_ON = new Set(['events:on', 'events:EventEmitter.on']);
