@@ -476,7 +476,9 @@ export const rule: LeakRule = {
         sites.push(refused(PATTERN_BREAK, jump, 'red', 'shared-case-body', `${base} (${completion.sharedWith} fall through into it)`));
         continue;
       }
-      const inFinally = [...index.ancestors(jump)].some((a) => a.type === 'TryStatement' && a.finalizer !== null && a.finalizer !== undefined && isWithin(jump, a.finalizer, index) && isWithin(a, loop, index));
+      const inFinally = [...index.ancestors(jump)].some(
+        (a) => a.type === 'TryStatement' && a.finalizer != null && isWithin(jump, a.finalizer, index) && isWithin(a, loop, index),
+      );
       if (inFinally) {
         sites.push(refused(PATTERN_BREAK, jump, 'red', 'break-in-finally', base));
         continue;
