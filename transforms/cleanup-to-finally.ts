@@ -479,9 +479,9 @@ function regionDeclarationsEscape(ctx: RuleContext, statements: readonly t.State
       if (statement.id) ids.push(statement.id);
     } else if (statement.type === 'VariableDeclaration' && statement.kind !== 'var') {
       for (const declarator of statement.declarations) {
+        // Identifiers in defaults and computed keys are not declared; `declared()` skips them below.
         walk(declarator.id, (n) => {
           if (n.type === 'Identifier') ids.push(n);
-          return n.type !== 'AssignmentPattern' ? undefined : undefined;
         });
       }
     }
