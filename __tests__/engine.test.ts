@@ -4,6 +4,8 @@ import { processSource, type EngineSettings } from '../lib/engine';
 import { parseForDetection, parserForFile } from '../lib/parsers';
 import { retabChangedLines } from '../lib/layout';
 import { demoRule } from './helpers/demo-rule';
+import { fixable, type Site } from '../lib/findings';
+import type { RuleContext } from '../lib/rule';
 
 function settings(overrides: Partial<EngineSettings> = {}): EngineSettings {
   return { rules: [demoRule()], mode: 'transform', runtimeImport: '@leakfix/runtime', ...overrides };
@@ -40,6 +42,28 @@ describe('engine: indentation of changed lines', () => {
     const out = processSource('a.ts', input, settings());
     const body = (out.output ?? '').split('\n').slice(2).join('\n');
     assert.equal(body, "function f() {\n\tif (x) {\n\t\t/**\n\t\t * keep alignment\n\t\t */\n\t\tsupervise('demo', g, { everyMs: 1 });\n\t}\n}\n");
+  });
+});
+
+describe('engine: fix mode source text', () => {
+  it('gives fixes a ctx.source whose offsets match the recast AST in CRLF and tab files', () => {
+    const slices: string[] = [];
+    const base = demoRule();
+    const rule = {
+      ...base,
+      detect(ctx: RuleContext): Site[] {
+        return ctx.index.ofType('CallExpression')
+          .filter((call) => call.callee.type === 'Identifier' && call.callee.name === 'setInterval')
+          .map((call) => fixable('dropped', call, 'red', 'm', () => {
+            slices.push(ctx.source.slice(call.start ?? 0, call.end ?? 0));
+            call.arguments.pop();
+          }));
+      },
+    };
+    const input = "'use strict';\r\nfunction f() {\r\n\t\tsetInterval(g, 1);\r\n}\r\n";
+    const out = processSource('a.js', input, settings({ rules: [rule] }));
+    assert.deepEqual(slices, ['setInterval(g, 1)']);
+    assert.equal(out.output, "'use strict';\r\nfunction f() {\r\n\t\tsetInterval(g);\r\n}\r\n");
   });
 });
 

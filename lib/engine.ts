@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as recast from 'recast';
+import { fromString } from 'recast/lib/lines';
 import type * as t from '@babel/types';
 import type { Finding, FindingStatus, Site } from './findings';
 import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
@@ -169,6 +170,18 @@ function undoubleDirectiveSemicolons(output: string, directives: readonly string
 }
 
 /**
+ * Recast parses a normalised copy of the text (tabs expanded, every line ending `\n`), so node
+ * offsets in its AST index into that copy, not into the file. Fix code that slices source text by
+ * offsets gets this copy as `ctx.source`.
+ */
+function recastParsedText(source: string): string {
+  return fromString(source, { tabWidth: RECAST_TAB_WIDTH }).toString({ tabWidth: RECAST_TAB_WIDTH, reuseWhitespace: false, useTabs: false });
+}
+
+/** Recast's default, used when it parses; printing uses the file's own width. */
+const RECAST_TAB_WIDTH = 4;
+
+/**
  * Applies one rule's fixes on a recast parse of `source`. Returns the new text, or undefined when
  * the rule found nothing to fix there (after suppression).
  */
@@ -176,9 +189,10 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
   const shared = new SharedAnalysis(file);
   const layout = detectLayout(source, file);
+  const parsedText = recastParsedText(source);
   const ctx = new RuleContext({
     file,
-    source,
+    source: parsedText,
     filePath,
     parser,
     options: optionsFor(settings, rule),
@@ -192,7 +206,7 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
     .detect(ctx)
     .filter((site) => site.status === 'fixable' && site.fix && !shared.comments.isSuppressed(nodeLoc(site.node)?.start.line ?? -1));
   if (fixes.length === 0) return undefined;
-  const directives = file.program.directives.map((d) => source.slice(d.start ?? 0, d.end ?? 0));
+  const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
   const printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
   // A fix that broke the syntax must be reported as such, not as a failure of the import edit.

@@ -109,6 +109,7 @@ export function validateRuleOptions(meta: RuleMeta, values: Record<string, unkno
 
 export interface ContextInit {
   file: t.File;
+  /** The text the AST's offsets index into (in fix mode: recast's normalised copy of the file). */
   source: string;
   filePath: string;
   parser: ParserName;
