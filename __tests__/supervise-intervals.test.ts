@@ -132,6 +132,42 @@ const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: stri
     expect: ['2 interval-dropped-handle fixable red'],
   },
   {
+    title: 'a parameter is not a function of this file: calling it from a managed interval is not an unhandled async callback',
+    code: 'export async function f(handle: (m: string) => void, work: () => Promise<void>) {\n  const t = setInterval(() => handle("ping"), 1000);\n  await work();\n  clearInterval(t);\n}\n',
+    expect: ['2 interval-managed ok green'],
+  },
+  {
+    title: 'a parameter passed to setTimeout is not a self-rescheduling loop',
+    code: 'export function later(run: () => void, ms: number) {\n  setTimeout(run, ms);\n}\n',
+    expect: [],
+  },
+  {
+    title: 'self-rescheduling setTimeout loops: named function expression, arrow in a const, function in a const',
+    code: 'setTimeout(function tick() {\n  work();\n  setTimeout(tick, 100);\n}, 100);\nconst poll = () => {\n  work();\n  setTimeout(poll, 100);\n};\nconst beat = async function () {\n  await work();\n  setTimeout(beat, 100);\n};\nasync function work() {}\n',
+    file: 'src/a.js',
+    expect: [
+      '3 timeout-loop refused timeout-loop-not-rewritten yellow',
+      '7 timeout-loop refused timeout-loop-not-rewritten yellow',
+      '11 timeout-loop refused timeout-loop-not-rewritten yellow',
+    ],
+  },
+  {
+    title: "the runtime's supervise is GREEN however it is imported: named, aliased, namespace",
+    code: "import { supervise, supervise as sv } from '@leakfix/runtime';\nimport * as lf from '@leakfix/runtime';\nsupervise('a', () => 1, { everyMs: 10 });\nsv('b', () => 1, { everyMs: 10 });\nlf.supervise('c', () => 1, { everyMs: 10 });\n",
+    expect: ['3 interval-supervised ok green', '4 interval-supervised ok green', '5 interval-supervised ok green'],
+  },
+  {
+    title: "the runtime's supervise is GREEN however it is required: destructured, aliased, the module object, a property",
+    code: "const { supervise, supervise: sv } = require('@leakfix/runtime');\nconst lf = require('@leakfix/runtime');\nconst direct = require('@leakfix/runtime').supervise;\nsupervise('a', () => 1, { everyMs: 10 });\nsv('b', () => 1, { everyMs: 10 });\nlf.supervise('c', () => 1, { everyMs: 10 });\ndirect('d', () => 1, { everyMs: 10 });\n",
+    file: 'src/a.js',
+    expect: ['4 interval-supervised ok green', '5 interval-supervised ok green', '6 interval-supervised ok green', '7 interval-supervised ok green'],
+  },
+  {
+    title: 'a supervise that is not the runtime\'s (another module, a parameter, a type-only import) is not a site',
+    code: "import { supervise } from './my-supervisor';\nimport type * as rt from '@leakfix/runtime';\nsupervise('a', () => 1, { everyMs: 10 });\nexport function f(lf: typeof rt) {\n  lf.supervise('b', () => 1, { everyMs: 10 });\n}\n",
+    expect: [],
+  },
+  {
     title: 'suppression with leakfix-ignore',
     code: '// leakfix-ignore\nsetInterval(() => 1, 10);\n',
     expect: ['2 interval-dropped-handle ignored leakfix-ignore red'],
@@ -165,6 +201,12 @@ describe('supervise-intervals: detection', () => {
   it('keeps a bind(this) callback of a method without parameters as it is', () => {
     const out = rewrite('class A {\n  start() {\n    setInterval(this.tick.bind(this), 10);\n  }\n  tick() {}\n}\n', 'src/a.js');
     assert.match(out, /supervise\('tick', this\.tick\.bind\(this\), \{ everyMs: 10 \}\)/);
+  });
+
+  it('grades supervise() from the configured runtime specifier only', () => {
+    const code = "import { supervise } from '@acme/jobs';\nimport * as lf from '@leakfix/runtime';\nsupervise('a', () => 1, { everyMs: 10 });\nlf.supervise('b', () => 1, { everyMs: 10 });\n";
+    const outcome = processSource('src/main.ts', code, { rules: [rule], mode: 'audit', runtimeImport: '@acme/jobs' });
+    assert.deepEqual(shape(outcome.findings), ['3 interval-supervised ok green']);
   });
 
   it('leaves test files alone unless includeTests is set', () => {

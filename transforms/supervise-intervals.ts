@@ -15,7 +15,8 @@
  * `setInterval` that is shadowed, from `timers/promises` or not the global, `.unref()`ed
  * process-lifetime timers (unless `superviseUnref`), effects with conditional or non-function
  * returns, callbacks whose `this`/arguments would change. Async callbacks with no error handling
- * on managed intervals and self-rescheduling `setTimeout` loops are reported.
+ * on managed intervals and self-rescheduling `setTimeout` loops are reported. The runtime's own
+ * `supervise(...)` calls are reported GREEN, so every fix is graded GREEN by the next audit.
  *
  *   setInterval(() => flush(), 5000);
  *   // becomes
@@ -31,6 +32,7 @@ import { removeNode, replaceNode } from '../lib/analysis/edit';
 import { DEFAULT_DISPOSAL_METHODS, globalTimerCall } from '../lib/analysis/resources';
 import type { Binding } from '../lib/analysis/scope';
 import {
+  callsModuleExport,
   classMemberNames,
   classifyRead,
   clearsPath,
@@ -71,6 +73,7 @@ const PATTERNS = {
   'interval-async-unhandled': 'An async interval callback with no error handling: a rejection is unhandled on every tick.',
   'timeout-loop': 'A self-rescheduling setTimeout loop (function tick() { ...; setTimeout(tick, ms) }): unstoppable like a bare interval.',
   'interval-managed': 'An interval cleared by its owner: an effect cleanup, a disposal method, a finally block or a clear call.',
+  'interval-supervised': "A supervise(...) task of the leakfix runtime: stopped by shutdown() or its signal, errors caught, no overlapping runs.",
 } as const;
 
 const REASONS = {
@@ -124,7 +127,8 @@ export const rule: LeakRule = {
   meta: {
     name: NAME,
     description: 'Bare setInterval loops become stoppable: cleared by the React effect or the class disposal method that owns them, else supervised tasks from the runtime.',
-    prefilter: /\bset(Interval|Timeout)\b/,
+    // `supervise`: the output of a fix, graded GREEN on the next audit.
+    prefilter: /\bset(Interval|Timeout)\b|\bsupervise\b/,
     skipsTestFiles: true,
     options: {
       disposalMethods: {
@@ -156,6 +160,8 @@ export const rule: LeakRule = {
       else if (timer?.kind === 'setTimeout') {
         const loop = timeoutLoop(ctx, call);
         if (loop) sites.push(loop);
+      } else if (!timer && callsModuleExport(ctx.index, ctx.scope, call, ctx.runtime.specifier, 'supervise')) {
+        sites.push(managed('interval-supervised', call, 'a supervised task: shutdown() or its signal stops it, and a failing run cannot crash the process'));
       } else if (!timer) {
         const other = nonGlobalInterval(ctx, call);
         if (other) sites.push(other);
@@ -530,7 +536,7 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
     const extraNames = site.extras.map((_, i) => `__leakfixArg${i}`);
     const fnText = plan.kind === 'as-is' ? '__leakfixFn' : `() => __leakfixFn(${extraNames.join(', ')})`;
     const replacement = ctx.template.expression(`${callee}(${JSON.stringify(name)}, ${fnText}, { ${options.join(', ')} })`);
-    const fnNode = plan.kind === 'wrap-call' ? plan.target : site.callback;
+    const fnNode = plan.kind === 'wrap-call' ? asCallee(plan.target) : site.callback;
     const fills: Record<string, Node> = { __leakfixFn: fnNode, __leakfixDelay: site.delay };
     site.extras.forEach((arg, i) => (fills[extraNames[i]] = arg));
     fillPlaceholders(replacement, fills);
@@ -655,6 +661,17 @@ function mayBeAbortSignal(binding: Binding): boolean {
   const annotation = (binding.identifier as { typeAnnotation?: Node | null }).typeAnnotation;
   if (!annotation) return true;
   return descendants(annotation).some((n) => n.type === 'Identifier' && n.name === 'AbortSignal');
+}
+
+/**
+ * An inline function moved into callee position (`(<fn>)(args)`) needs parentheses. Recast only
+ * reuses a moved node's original text where it needs no parentheses of its own, else reprints it
+ * (`(x) => f(x)` would become `x => f(x)`): an explicit parenthesized node keeps the text as written.
+ */
+function asCallee(target: Node): Node {
+  if (!isFunction(unwrapExpression(target))) return target;
+  const parenthesized: t.ParenthesizedExpression = { type: 'ParenthesizedExpression', expression: target as t.Expression };
+  return parenthesized;
 }
 
 /** Replaces placeholder identifiers in freshly built code by existing nodes (which keep their text). */

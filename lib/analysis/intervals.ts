@@ -360,12 +360,20 @@ function isFunctionLike(node: Node): node is FunctionLike {
   return isFunction(node);
 }
 
-/** The function a declared name refers to: `function tick() {}` or `const tick = () => {}`. */
+/**
+ * The function a declared name refers to: `function tick() {}`, the name of a named function
+ * expression inside itself (`setTimeout(function tick() { ... }, ms)`), or
+ * `const tick = () => {}`. A parameter's binding also has its function as `declaration`, but
+ * names some unknown value: only a binding whose identifier is the function's own name, or the
+ * declarator's whole id, counts.
+ */
 export function functionOfBinding(binding: Binding | undefined): FunctionLike | undefined {
   if (!binding) return undefined;
-  const declaration = binding.declaration;
-  if (declaration.type === 'FunctionDeclaration') return declaration;
-  if (declaration.type === 'VariableDeclarator' && declaration.init) {
+  const { declaration, identifier } = binding;
+  if (binding.kind === 'function' && (declaration.type === 'FunctionDeclaration' || declaration.type === 'FunctionExpression')) {
+    return declaration.id === identifier ? declaration : undefined;
+  }
+  if (declaration.type === 'VariableDeclarator' && declaration.id === identifier && declaration.init) {
     const init = unwrapExpression(declaration.init);
     if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') return init;
   }
@@ -502,4 +510,86 @@ export function taskName(index: AstIndex, callback: Node, call: Node): string | 
 
 function stripThis(path: string): string {
   return path.replace(/^this\./, '').replace(/#/g, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Supervised tasks: calls of the runtime's `supervise`.
+
+/** `require('<specifier>')`, or `await import('<specifier>')`, through wrappers. */
+function loadsModule(node: Node, specifier: string): boolean {
+  let n = unwrapExpression(node);
+  if (n.type === 'AwaitExpression') n = unwrapExpression(n.argument);
+  if (n.type === 'ImportExpression') return n.source.type === 'StringLiteral' && n.source.value === specifier;
+  if (n.type !== 'CallExpression') return false;
+  const callee = unwrapExpression(n.callee);
+  const isLoader = (callee.type === 'Identifier' && callee.name === 'require') || callee.type === 'Import';
+  const [arg] = n.arguments;
+  return isLoader && n.arguments.length === 1 && arg.type === 'StringLiteral' && arg.value === specifier;
+}
+
+/**
+ * What a binding holds of module `specifier`: `'*'` for the module object (namespace import,
+ * `const lf = require(...)`), the export's name for a named import or destructured require
+ * (`import { supervise as sv }`, `const { supervise: sv } = require(...)`), else undefined.
+ */
+export function moduleExportOf(index: AstIndex, binding: Binding, specifier: string): string | undefined {
+  const declaration = binding.declaration;
+  switch (declaration.type) {
+    case 'ImportSpecifier':
+    case 'ImportNamespaceSpecifier':
+    case 'ImportDefaultSpecifier': {
+      const importDeclaration = index.parent(declaration);
+      if (importDeclaration?.type !== 'ImportDeclaration' || importDeclaration.source.value !== specifier) return undefined;
+      if (importDeclaration.importKind === 'type' || (declaration.type === 'ImportSpecifier' && declaration.importKind === 'type')) return undefined;
+      if (declaration.type !== 'ImportSpecifier') return '*';
+      return declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
+    }
+    case 'TSImportEqualsDeclaration': {
+      const reference = declaration.moduleReference;
+      return reference.type === 'TSExternalModuleReference' && reference.expression.value === specifier ? '*' : undefined;
+    }
+    case 'VariableDeclarator': {
+      if (!declaration.init) return undefined;
+      const init = unwrapExpression(declaration.init);
+      if (declaration.id === binding.identifier) {
+        if (loadsModule(init, specifier)) return '*';
+        // `const supervise = require('<specifier>').supervise`
+        if (init.type === 'MemberExpression' && !init.computed && init.property.type === 'Identifier' && loadsModule(init.object, specifier)) {
+          return init.property.name;
+        }
+        return undefined;
+      }
+      if (declaration.id.type !== 'ObjectPattern' || !loadsModule(init, specifier)) return undefined;
+      for (const property of declaration.id.properties) {
+        if (property.type !== 'ObjectProperty' || property.computed) continue;
+        const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+        if (value !== binding.identifier) continue;
+        if (property.key.type === 'Identifier') return property.key.name;
+        if (property.key.type === 'StringLiteral') return property.key.value;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * True when `call` calls export `name` of the runtime module `specifier`: `supervise(...)` as
+ * imported or required (aliases included), or `lf.supervise(...)` on the module object.
+ */
+export function callsModuleExport(index: AstIndex, scope: ScopeAnalysis, call: t.CallExpression, specifier: string, name: string): boolean {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type === 'Identifier') {
+    const binding = scope.resolve(callee);
+    return binding !== undefined && moduleExportOf(index, binding, specifier) === name;
+  }
+  if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return false;
+  const property = callee.property;
+  const key = callee.computed ? (property.type === 'StringLiteral' ? property.value : undefined) : property.type === 'Identifier' ? property.name : undefined;
+  if (key !== name) return false;
+  const object = unwrapExpression(callee.object);
+  if (object.type !== 'Identifier') return false;
+  const binding = scope.resolve(object);
+  return binding !== undefined && moduleExportOf(index, binding, specifier) === '*';
 }
