@@ -76,6 +76,7 @@ describe('transform --dry and write mode', { concurrency: 4 }, () => {
     const check = await leakfix(dir, ['transform', '--check']);
     assert.equal(check.code, 1, check.stderr);
     assert.equal(check.stdout, '');
+    assert.match(check.stderr, /would change \(4\):\n {2}src\/bin\/cli\.ts\n {2}src\/crlf\.js\n/);
     assert.deepEqual(readTree(dir), before);
     assert.equal((await leakfix(dir, ['transform', '--check', '--quiet'])).code, 1, '--quiet keeps the exit code');
     assert.equal((await leakfix(dir, ['transform', '-q'])).code, 0);
@@ -258,6 +259,9 @@ describe('dirty-tree guard', { concurrency: 4 }, () => {
     assert.equal(fs.readFileSync(path.join(dir, 'a.js'), 'utf8'), 'leakyCall(10);\n');
     assert.equal(fs.readFileSync(path.join(dir, 'b.js'), 'utf8'), 'leakyCall(2);\n', 'nothing is written');
     assert.equal((await leakfix(dir, ['transform', '--dry'])).code, 0, '--dry is not guarded');
+
+    const fromOutside = await leakfix(path.dirname(dir), ['transform', path.basename(dir)]);
+    assert.equal(fromOutside.code, 3, 'the guard holds when the run starts outside the repository');
 
     const allowed = await leakfix(dir, ['transform', '--allow-dirty']);
     assert.equal(allowed.code, 0, allowed.stderr);

@@ -19,6 +19,19 @@ export function findGitRoot(dir: string): string | undefined {
   }
 }
 
+/** The repositories the files belong to (one lookup per directory). */
+export function gitRootsOf(files: readonly string[]): string[] {
+  const byDirectory = new Map<string, string | undefined>();
+  const roots = new Set<string>();
+  for (const file of files) {
+    const dir = path.dirname(file);
+    if (!byDirectory.has(dir)) byDirectory.set(dir, findGitRoot(dir));
+    const root = byDirectory.get(dir);
+    if (root) roots.add(root);
+  }
+  return [...roots];
+}
+
 function git(root: string, args: string[]): { ok: boolean; stdout: string; stderr: string } {
   const result = spawnSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (result.error) return { ok: false, stdout: '', stderr: result.error.message };

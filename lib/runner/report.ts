@@ -89,6 +89,12 @@ export function formatTextSummary(result: RunResult, options: TextSummaryOptions
       lines.push(`  ${record.path}: ${record.reason ?? 'error'}${who}: ${record.message ?? ''}`);
     }
   }
+  if (result.check && s.changed > 0) {
+    const changed = result.records.filter((r) => r.status === 'changed').map((r) => r.path);
+    lines.push(`would change (${changed.length}):`);
+    for (const file of changed.slice(0, options.verbose ? changed.length : 20)) lines.push(`  ${file}`);
+    if (!options.verbose && changed.length > 20) lines.push(`  ... and ${changed.length - 20} more (--verbose lists all)`);
+  }
   if (options.verbose) {
     const skipped = result.records.filter((r) => r.status === 'skipped');
     if (skipped.length > 0) {

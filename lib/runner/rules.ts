@@ -84,7 +84,12 @@ export function builtinRules(): ResolvedRule[] {
 }
 
 /** Applies `--transform` / `--skip`; an unknown name is a usage error that lists the valid ones. */
-export function selectRules(all: readonly ResolvedRule[], only: readonly string[] | undefined, skip: readonly string[] | undefined): ResolvedRule[] {
+export function selectRules(
+  all: readonly ResolvedRule[],
+  only: readonly string[] | undefined,
+  skip: readonly string[] | undefined,
+  labels: { only: string; skip: string } = { only: '--transform', skip: '--skip' },
+): ResolvedRule[] {
   const names = all.map((r) => r.rule.meta.name);
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
   if (duplicates.length > 0) throw new UsageError(`two rules are named ${duplicates[0]}`);
@@ -93,8 +98,8 @@ export function selectRules(all: readonly ResolvedRule[], only: readonly string[
       if (!names.includes(name)) throw new UsageError(`unknown transform "${name}" in ${flag} (valid: ${names.join(', ')})`);
     }
   };
-  check(only, '--transform');
-  check(skip, '--skip');
+  check(only, labels.only);
+  check(skip, labels.skip);
   return all.filter((r) => (only === undefined || only.length === 0 || only.includes(r.rule.meta.name)) && !(skip ?? []).includes(r.rule.meta.name));
 }
 

@@ -13,7 +13,7 @@ import type { LeakRule } from '../rule';
 import { loadConfig, validateConfigOptions, type LeakfixConfig } from './config';
 import { DEFAULT_EXTENSIONS, discoverFiles } from './discovery';
 import { UsageError } from './errors';
-import { changedSince, dirtyFiles, findGitRoot } from './git';
+import { changedSince, dirtyFiles, findGitRoot, gitRootsOf } from './git';
 import { runPool, workerScriptAvailable } from './pool';
 import { processFile, type FileResult, type ProcessSettings } from './process-file';
 import type { FileRecord } from './records';
@@ -143,7 +143,11 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   const allRules = [...(options.rules ? resolveRules(options.rules, cwd) : builtinRules()), ...resolveRules(options.extraRules ?? [], cwd)];
   if (config.options) validateConfigOptions(config.options, allRules.map((r) => r.rule), loaded.source ?? 'config');
   if (options.ruleOptions) validateConfigOptions(options.ruleOptions, allRules.map((r) => r.rule), 'ruleOptions');
-  const selected: ResolvedRule[] = selectRules(allRules, options.transforms ?? config.transforms, options.skip ?? config.skip);
+  const configLabel = (key: string): string => `${loaded.source ?? 'config'} "${key}"`;
+  const selected: ResolvedRule[] = selectRules(allRules, options.transforms ?? config.transforms, options.skip ?? config.skip, {
+    only: options.transforms ? '--transform' : configLabel('transforms'),
+    skip: options.skip ? '--skip' : configLabel('skip'),
+  });
   const rules = selected.map((r) => r.rule);
   const parser = options.parser ?? config.parser;
   if (parser !== undefined && !PARSER_NAMES.includes(parser)) throw new UsageError(`unknown parser "${String(parser)}" (valid: ${PARSER_NAMES.join(', ')})`);
@@ -183,9 +187,9 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   // stream as results arrive; otherwise they wait for the end, when the changed files are known.
   let dirty: Set<string> | undefined;
   if (apply && !options.allowDirty && files.length > 0) {
-    const root = findGitRoot(cwd);
-    const all = root ? dirtyFiles(root) : undefined;
-    if (all && files.some((file) => all.has(path.resolve(cwd, file)))) dirty = all;
+    const all = new Set<string>();
+    for (const root of gitRootsOf(files.map((file) => path.resolve(cwd, file)))) for (const file of dirtyFiles(root) ?? []) all.add(file);
+    if (files.some((file) => all.has(path.resolve(cwd, file)))) dirty = all;
   }
 
   const settings: ProcessSettings = {
