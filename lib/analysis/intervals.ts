@@ -535,13 +535,13 @@ function loadsModule(node: Node, specifier: string): boolean {
 export function moduleExportOf(index: AstIndex, binding: Binding, specifier: string): string | undefined {
   const declaration = binding.declaration;
   switch (declaration.type) {
+    // A default import is not the module object: the runtime has no default export.
     case 'ImportSpecifier':
-    case 'ImportNamespaceSpecifier':
-    case 'ImportDefaultSpecifier': {
+    case 'ImportNamespaceSpecifier': {
       const importDeclaration = index.parent(declaration);
       if (importDeclaration?.type !== 'ImportDeclaration' || importDeclaration.source.value !== specifier) return undefined;
       if (importDeclaration.importKind === 'type' || (declaration.type === 'ImportSpecifier' && declaration.importKind === 'type')) return undefined;
-      if (declaration.type !== 'ImportSpecifier') return '*';
+      if (declaration.type === 'ImportNamespaceSpecifier') return '*';
       return declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
     }
     case 'TSImportEqualsDeclaration': {
