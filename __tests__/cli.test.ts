@@ -370,6 +370,18 @@ describe('configuration and selection', { concurrency: 4 }, () => {
     expectNoStack(badOption.stderr);
   });
 
+  test('--runtime-import and the config\'s runtimeImport choose the runtime module; the flag wins', async () => {
+    const dir = sandbox({
+      'leakfix.config.json': JSON.stringify({ runtimeImport: '#config-runtime', options: { 'test-rename': { viaRuntime: true } } }),
+      'a.mjs': 'leakyCall(1);\n',
+    });
+    const fromConfig = await leakfix(dir, ['transform', '--dry']);
+    assert.equal(fromConfig.code, 0, fromConfig.stderr);
+    assert.match(fromConfig.stdout, /\+import \{ track \} from '#config-runtime';/);
+    const fromFlag = await leakfix(dir, ['transform', '--dry', '--runtime-import', '@acme/leak-runtime']);
+    assert.match(fromFlag.stdout, /\+import \{ track \} from '@acme\/leak-runtime';\n[\s\S]*\+track\(1\);/);
+  });
+
   test('a "leakfix" key in package.json is read too, and a bad key is named', async () => {
     const dir = sandbox({ 'package.json': JSON.stringify({ name: 'x', leakfix: { tranforms: ['test-rename'] } }), 'a.js': 'leakyCall(1);\n' });
     const result = await leakfix(dir, ['transform', '--dry']);

@@ -15,6 +15,7 @@ import { parseSize, validateConfig } from '../lib/runner/config';
 import { unifiedDiff } from '../lib/runner/diff';
 import { hashBytes } from '../lib/runner/process-file';
 import { writeIfUnchanged } from '../lib/runner/write';
+import { ProgressBar, progressWanted } from '../lib/runner/progress';
 import type { LeakRule } from '../lib/rule';
 import { rule as renameRule } from './transforms/rename-leaky';
 import { RENAME_RULE_MODULE, git, removeSandboxes, sandbox } from './transforms/sandbox';
@@ -90,7 +91,15 @@ describe('run()', () => {
     await assert.rejects(run({ cwd: dir, rules: [renameRule], ruleOptions: { 'test-rename': { nope: 1 } }, config: false }), /unknown option of test-rename/);
   });
 
-  test('per-transform options and the runtime import reach the rules', async () => {
+  test('the parser is chosen by extension unless overridden', async () => {
+    const dir = sandbox({ 'typed.js': 'const x: number = leakyCall(1);\n' });
+    const byExtension = await run({ cwd: dir, rules: [renameRule], dry: true, config: false });
+    assert.deepEqual([byExtension.records[0].status, byExtension.records[0].reason, byExtension.records[0].parser], ['error', 'parse-error', 'babel']);
+    const forced = await run({ cwd: dir, rules: [renameRule], dry: true, config: false, parser: 'ts' });
+    assert.deepEqual([forced.records[0].status, forced.records[0].parser], ['changed', 'ts']);
+  });
+
+  test('per-transform options reach the rules', async () => {
     const dir = sandbox({ 'a.js': 'leakyCall(1);\n' });
     const result = await run({ cwd: dir, rules: [renameRule], dry: true, config: false, ruleOptions: { 'test-rename': { target: 'other' } } });
     assert.match(result.records[0].diff ?? '', /\+other\(1\);/);
@@ -200,5 +209,21 @@ describe('diffs and writes', () => {
     assert.equal(fresh.ok, true);
     assert.equal(fs.readFileSync(file, 'utf8'), 'three\n');
     assert.deepEqual(fs.readdirSync(dir), ['a.js']);
+  });
+});
+
+describe('progress', () => {
+  test('drawn only on a terminal outside CI, with counts and ETA, and cleared at the end', () => {
+    const written: string[] = [];
+    const tty = { isTTY: true, columns: 120, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream;
+    const pipe = { isTTY: false } as unknown as NodeJS.WriteStream;
+    assert.equal(progressWanted(tty, {}), true);
+    assert.equal(progressWanted(tty, { CI: 'true' }), false);
+    assert.equal(progressWanted(pipe, {}), false);
+    const bar = new ProgressBar(tty, 'leakfix');
+    bar.update({ done: 50, total: 100, changed: 3, failed: 1, elapsedMs: 2000 });
+    assert.match(written[0], /^\rleakfix \[=+ +\] 50\/100 files, 3 changed, 1 failed, ETA 2s/);
+    bar.clear();
+    assert.equal(written[1], '\r\x1b[K');
   });
 });

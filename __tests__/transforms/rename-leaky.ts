@@ -2,6 +2,8 @@
  * test-rename (test-only): renames `leakyCall(...)` to `safeCall(...)`. A call with a spread
  * argument is refused (`spread-args`), `safeCall(...)` is reported as already managed. Small and
  * predictable, so the runner tests can check diffs, writes and reports without the real rules.
+ * With `viaRuntime`, the new callee is the runtime's `track` (adding its import), so tests can
+ * check where `--runtime-import` points.
  */
 import type * as t from '@babel/types';
 import { fixable, managed, refused, type Site } from '../../lib/findings';
@@ -16,6 +18,7 @@ export const rule: LeakRule = {
     skipsTestFiles: false,
     options: {
       target: { type: 'string', default: 'safeCall', description: 'The new callee name.' },
+      viaRuntime: { type: 'boolean', default: false, description: "Call the runtime's track instead (adds its import)." },
     },
     patterns: { 'leaky-call': 'A call to leakyCall().' },
     reasons: { 'spread-args': 'Calls with spread arguments are left alone.' },
@@ -34,7 +37,7 @@ export const rule: LeakRule = {
         } else {
           sites.push(
             fixable('leaky-call', call, 'red', `leakyCall() becomes ${target}()`, () => {
-              (callee as t.Identifier).name = target;
+              (callee as t.Identifier).name = ctx.options.bool('viaRuntime') ? ctx.runtime.use('track') : target;
             }),
           );
         }
