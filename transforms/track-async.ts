@@ -14,9 +14,10 @@
  * `Promise.all(...)` and friends, a `.then(f)` / `.finally(f)` chain. In typed mode (`typed`), the
  * TypeScript checker also decides, as typescript-eslint's no-floating-promises does.
  *
- * Never touched: awaited, returned, yielded, assigned or passed promises; `void p`; `.catch(h)` or
- * `.then(a, b)` at a chain's end; statements under an eslint-disable naming no-floating-promises;
- * test-framework calls (`it`, `describe`, hooks). Reported, not rewritten: `xs.map(async ...)` and
+ * Never touched: awaited, returned, yielded, assigned or passed promises; `void p` (the explicit
+ * opt-out, still reported YELLOW because its rejection goes unhandled); `.catch(h)` or `.then(a, b)`
+ * at a chain's end; statements under an eslint-disable naming no-floating-promises; test-framework
+ * calls (`it`, `describe`, hooks). Reported, not rewritten: `xs.map(async ...)` and
  * `xs.forEach(async ...)` statements, promises started in timer, listener or supervised-task
  * callbacks, promises inside `a && p()` / `c ? p() : q()`, and `T | Promise<T>` values.
  */
@@ -90,7 +91,15 @@ class TrackAsyncDetector {
       if (unary.operator !== 'void') continue;
       const verdict = this.promiseOf(unary.argument);
       if (verdict && (verdict.certain || verdict.type === 'promise')) {
-        this.sites.push(managed('promise-voided', unary, `${verdict.name}: promise explicitly discarded with void`));
+        this.sites.push(
+          refused(
+            'promise-voided',
+            unary,
+            'yellow',
+            'explicit-void',
+            `${verdict.name}: promise explicitly discarded with void; its rejection still goes unhandled and shutdown cannot wait for it (track it, or .catch it)`,
+          ),
+        );
       }
     }
     return this.sites;
@@ -351,7 +360,7 @@ export const rule: LeakRule = {
     },
     patterns: {
       'floating-promise': 'A promise started as a statement and never awaited, returned or handled: its rejection crashes Node and shutdown cannot wait for it.',
-      'promise-voided': 'A promise explicitly discarded with void (an opt-out: a rejection still goes unhandled).',
+      'promise-voided': 'A promise explicitly discarded with void: an opt-out, so it is left alone, but its rejection still goes unhandled and shutdown cannot wait for it.',
       'promise-caught': 'A promise started and not awaited whose chain ends in .catch(h) or .then(a, b).',
       'promise-tracked': 'A promise handed to track(...) or a TaskGroup: rejections logged, drained on shutdown.',
       'async-map-statement': 'xs.map(async ...) or xs.forEach(async ...) used as a statement: one dropped promise per element.',
@@ -359,6 +368,7 @@ export const rule: LeakRule = {
       'typed-mode-fallback': 'Typed mode was asked for but is unavailable for this file; it was analysed without types.',
     },
     reasons: {
+      'explicit-void': '`void p` is the author\'s explicit opt-out (typescript-eslint\'s ignoreVoid): leakfix respects it, but the rejection is still unhandled and shutdown cannot wait for it.',
       'lint-opt-out': 'An eslint-disable comment names no-floating-promises: the author chose to let it float.',
       'timer-callback': 'Started in a timer callback: the timer ignores the callback\'s result, so the callback must handle it (or supervise-intervals owns it).',
       'listener-callback': 'Started in an event listener: the emitter ignores the listener\'s result, so the listener must handle it.',
