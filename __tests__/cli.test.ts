@@ -424,6 +424,30 @@ describe('bad input: one line, no stack trace, the documented exit code', { conc
   }
 });
 
+describe('audit and output plumbing', { concurrency: 4 }, () => {
+  test('audit lists sites and changes nothing', async () => {
+    const dir = sandbox({ 'a.js': 'leakyCall(1);\nleakyCall(...x);\n' }, { git: true });
+    const result = await leakfix(dir, ['audit']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /1:1 .*test-rename\/leaky-call .*fixable/);
+    assert.match(result.stdout, /2:1 .*test-rename\/leaky-call .*spread-args/);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.js'), 'utf8'), 'leakyCall(1);\nleakyCall(...x);\n');
+  });
+
+  test('diffs are plain when piped, coloured with --color, and go to --output when given', async () => {
+    const dir = sandbox({ 'a.js': 'leakyCall(1);\n' });
+    const piped = await leakfix(dir, ['transform', '--dry']);
+    assert.doesNotMatch(piped.stdout, /\x1b\[/);
+    const colored = await leakfix(dir, ['transform', '--dry', '--color'], { env: { NO_COLOR: '' } });
+    assert.match(colored.stdout, /\x1b\[32m\+safeCall\(1\);\x1b\[39m/);
+    const out = `${dir}.patch`;
+    const toFile = await leakfix(dir, ['transform', '--dry', '--output', out]);
+    assert.equal(toFile.stdout, '');
+    assert.equal(fs.readFileSync(out, 'utf8'), piped.stdout);
+    fs.rmSync(out);
+  });
+});
+
 describe('list, help, version', { concurrency: 4 }, () => {
   test('list prints each transform with its description and options', async () => {
     const result = await leakfix(sandbox({}), ['list']);
