@@ -141,6 +141,39 @@ const SCENARIOS: Record<string, Scenario> = {
     entry: 'findUser',
     run: (f, w) => (f as (pool: unknown, id: number) => Promise<unknown>)({ connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) }, 7),
   },
+  'abort-from-timeout-callback': {
+    entry: 'fetchJson',
+    globals: (w) => ({
+      fetch: () => later(w, 'fetch', { json: () => later(w, 'json', { ok: true }) }),
+      AbortController: class {
+        signal = {};
+        abort(): void {}
+      },
+    }),
+    run: (f) => (f as (url: string, ms: number) => Promise<unknown>)('https://x', 100),
+  },
+  'interval-handles-left-to-supervise-intervals': {
+    entry: 'pollUntil',
+    globals: (w) => ({ runChecks: () => w.call('runChecks', w.choose() ? 'done' : 'pending') }),
+    run: async (f) => (f as (check: () => void, ms: number) => unknown)(() => undefined, 10),
+  },
+  'tab-indented': {
+    entry: 'firstRow',
+    run: (f, w) =>
+      (f as (pool: unknown, sql: string) => Promise<unknown>)(
+        { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) },
+        'SELECT 1',
+      ),
+  },
+  'crlf-promise-chain': {
+    entry: 'fetchJson',
+    run: (f, w) =>
+      (f as (client: unknown, url: string, ms: number) => Promise<unknown>)(
+        { get: () => later(w, 'get', { body: 'ok' }), abortAll: () => w.step('abortAll') },
+        'https://x',
+        10,
+      ),
+  },
   'crlf-line-endings': {
     entry: 'ping',
     run: (f, w) => (f as (pool: unknown) => Promise<unknown>)({ connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', 1) })) }),
@@ -442,6 +475,7 @@ describe('cleanup-to-finally: behaviour of rewritten fixtures on every path', ()
         'merge-existing-try-catch-finally',
         'then-catch-to-finally',
         'chain-four-space-indent',
+        'crlf-promise-chain',
       ];
       if (!noLeakExpected.includes(name)) assert.ok(summary.originalLeaks > 0, `${name}: no path leaks in the original, so this test could not fail`);
     });

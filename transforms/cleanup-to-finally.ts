@@ -33,7 +33,7 @@ import { fixable, managed, refused, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext, RuleOptions } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
 import { isCall, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
-import { DEFAULT_CLEANUP_METHODS, TIMER_CLEARS } from '../lib/analysis/resources';
+import { DEFAULT_CLEANUP_METHODS, TIMER_CLEARS, globalTimerCall } from '../lib/analysis/resources';
 import type { Binding } from '../lib/analysis/scope';
 import { detectLayout, type Layout } from '../lib/layout';
 import { canThrow, regionExits, traceRegion, type FlowDomain, type RegionExit } from '../lib/analysis/control-flow';
@@ -47,6 +47,7 @@ const PATTERNS = {
   'cleanup-every-path': 'A resource released on every exit, with nothing between acquisition and release that can throw (managed).',
   'cleanup-promise-chain': 'A promise chain whose .then and .catch handlers both start with the same cleanup; one .finally covers both.',
   'property-cleanup': 'A resource held on a property (this.timer) that is released and re-armed in the same method.',
+  'cleanup-returned-disposer': 'A resource released by a function the acquiring function returns on every normal exit (an effect cleanup, an unsubscribe): the caller owns the release (managed).',
 } as const;
 
 const REASONS = {
@@ -146,28 +147,9 @@ interface CleanupStatement extends CleanupCall {
   awaited: boolean;
 }
 
-const positionedSources = new WeakMap<RuleContext, string>();
-
-/**
- * The text node positions refer to. Detection parses the source as is; recast parses it with CRLF
- * as LF and leading tabs expanded (tab width 4), so in fix mode positions refer to that text.
- */
-function positionedSource(ctx: RuleContext): string {
-  if (ctx.mode === 'detect') return ctx.source;
-  let text = positionedSources.get(ctx);
-  if (text === undefined) {
-    text = ctx.source.replace(/\r\n?/g, '\n').replace(/^[ \t]+/gm, (ws) => {
-      let width = 0;
-      for (const ch of ws) width = ch === '\t' ? width + 4 - (width % 4) : width + 1;
-      return ' '.repeat(width);
-    });
-    positionedSources.set(ctx, text);
-  }
-  return text;
-}
-
+/** The node's text. In fix mode `ctx.source` is the normalised text recast parsed, so offsets match. */
 function textOf(ctx: RuleContext, node: Node): string {
-  return positionedSource(ctx).slice(node.start ?? 0, node.end ?? 0);
+  return ctx.source.slice(node.start ?? 0, node.end ?? 0);
 }
 
 /** The resource named by a cleanup call, when `call` is one. */
@@ -329,7 +311,8 @@ function detect(ctx: RuleContext): Site[] {
   const sites: Site[] = [];
   for (const [binding, cleanups] of byBinding) {
     const site = analyseResource(ctx, config, binding, cleanups);
-    if (site) sites.push(site);
+    // supervise-intervals grades every setInterval handle; this rule only offers its rewrite.
+    if (site && (site.status === 'fixable' || !holdsInterval(ctx, binding))) sites.push(site);
   }
   sites.push(...propertySites(ctx, propertyCalls));
   // Source order, except that resources bound by one statement (`const a = x(), b = y();`) are
@@ -345,7 +328,31 @@ function detect(ctx: RuleContext): Site[] {
   });
 }
 
-/** `this.timer` released in a method that also (re)assigns it: reported, never moved. */
+/** `setInterval(...)` or `setInterval(...).unref()` with the global `setInterval`. */
+function isIntervalCreation(ctx: RuleContext, value: Node | null | undefined): boolean {
+  if (!value) return false;
+  let n = unwrapExpression(value);
+  if (n.type === 'CallExpression' && n.arguments.length === 0) {
+    const callee = unwrapExpression(n.callee);
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && callee.property.name === 'unref') n = unwrapExpression(callee.object);
+  }
+  return globalTimerCall(n, (name, at) => ctx.isGlobal(name, at))?.kind === 'setInterval';
+}
+
+/** Whether the binding is ever given a `setInterval` handle (initializer or assignment). */
+function holdsInterval(ctx: RuleContext, binding: Binding): boolean {
+  const declarator = binding.declaration;
+  if (declarator.type === 'VariableDeclarator' && declarator.id.type === 'Identifier' && isIntervalCreation(ctx, declarator.init)) return true;
+  return binding.references.some((r) => {
+    const parent = ctx.index.parent(r.identifier);
+    return r.write && parent?.type === 'AssignmentExpression' && parent.operator === '=' && parent.left === r.identifier && isIntervalCreation(ctx, parent.right);
+  });
+}
+
+/**
+ * `this.timer` released in a method that also (re)assigns it: reported, never moved. A property
+ * the method assigns a `setInterval` handle is supervise-intervals' to report.
+ */
 function propertySites(ctx: RuleContext, calls: ReadonlyArray<{ call: AnyCall; path: string }>): Site[] {
   const sites: Site[] = [];
   const seen = new Set<string>();
@@ -355,11 +362,15 @@ function propertySites(ctx: RuleContext, calls: ReadonlyArray<{ call: AnyCall; p
     const key = `${owner.start}|${path}`;
     if (seen.has(key)) continue;
     let assigned = false;
+    let interval = false;
     walk(owner, (n) => {
-      if (n.type === 'AssignmentExpression' && memberPath(n.left) === path) assigned = true;
-      return !assigned;
+      if (n.type === 'AssignmentExpression' && memberPath(n.left) === path) {
+        assigned = true;
+        if (isIntervalCreation(ctx, n.right)) interval = true;
+      }
+      return !interval;
     });
-    if (!assigned) continue;
+    if (!assigned || interval) continue;
     seen.add(key);
     sites.push(
       refused('property-cleanup', call, 'yellow', 'property-resource', `\`${path}\` is released and re-armed in the same method; property-held resources are not moved into a finally.`),
@@ -567,7 +578,16 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const fn = ctx.index.enclosingFunction(declaration);
   if (!fn) return undefined;
   const references = binding.references;
-  const ownCleanups = cleanupCalls.filter((c) => !inNestedFunction(ctx, c.call, fn));
+  const disposers = new Map<CleanupCall, Disposer>();
+  for (const cleanup of cleanupCalls) {
+    if (!inNestedFunction(ctx, cleanup.call, fn)) continue;
+    const disposer = returnedDisposer(ctx, cleanup, fn);
+    if (disposer) disposers.set(cleanup, disposer);
+  }
+  // `abort()` from a timer or event callback signals a deadline or a cancel; it releases nothing.
+  const releases = cleanupCalls.filter((c) => !(c.kind === 'abort' && !disposers.has(c) && inNestedFunction(ctx, c.call, fn)));
+  if (releases.length === 0) return undefined;
+  const ownCleanups = releases.filter((c) => !inNestedFunction(ctx, c.call, fn));
 
   // Already in a finally?
   const finallyVerdict = finallyCoverage(ctx, config, declaration, ownCleanups, references.map((r) => r.identifier));
@@ -594,10 +614,10 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const regionStart = region[0].start ?? 0;
   const regionEnd = region[region.length - 1].end ?? 0;
 
-  // Cleanups inside callbacks: the promise-chain form, or a refusal.
-  const nested = cleanupCalls.filter((c) => inNestedFunction(ctx, c.call, fn));
+  // Cleanups inside callbacks (other than returned disposers): the promise-chain form, or a refusal.
+  const nested = releases.filter((c) => inNestedFunction(ctx, c.call, fn) && !disposers.has(c));
   if (nested.length > 0) {
-    if (ownCleanups.length === 0) {
+    if (ownCleanups.length === 0 && disposers.size === 0) {
       if (nested.length === 1 && inPromiseFinally(ctx, nested[0])) {
         return managed('cleanup-in-finally', siteNode, `\`${name}\` is released in a promise's .finally callback, which runs on every outcome.`);
       }
@@ -623,7 +643,9 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     cleanups.push(shape.cleanup);
   }
 
+  const disposerFunctions = [...disposers.values()].map((d) => d.fn);
   for (const reference of references) {
+    if (disposerFunctions.some((d) => within(reference.identifier, d))) continue;
     const escape = escapeOf(ctx, reference.identifier as t.Identifier);
     if (escape) return refuse('cleanup-some-paths', 'resource-escapes', `\`${name}\` is ${escape} (line ${reference.identifier.loc?.start.line}); its owner releases it elsewhere.`);
   }
@@ -632,6 +654,8 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   if (signatures.size > 1) {
     return refuse('cleanup-some-paths', 'cleanup-arguments-differ', `\`${name}\` is released differently on different paths (${[...signatures].join(' / ')}).`);
   }
+
+  if (disposers.size > 0) return disposerSite(ctx, config, binding, region, cleanups, [...disposers.values()]);
 
   const unstable = cleanups.find((c) => !stableCleanupInputs(ctx, c, regionStart, regionEnd));
   if (unstable) {
@@ -678,6 +702,98 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
       : `\`${name}\` is released (${kind}) by a copy on every exit; one finally replaces the copies.`,
     () => applyPlan(ctx, plan),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The disposer-return form: `const t = setTimeout(...); return () => clearTimeout(t);`
+
+/** A function the acquiring function returns, whose call runs the cleanup. */
+interface Disposer {
+  fn: t.Function;
+  /** The value `return` hands out: the function, the object holding it, or the name bound to it. */
+  returned: Node;
+}
+
+/** The outermost parenthesis or type wrapper around `node`. */
+function outermostWrapper(ctx: RuleContext, node: Node): Node {
+  let current = node;
+  for (let parent = ctx.index.parent(current); parent && parent !== current && unwrapExpression(parent) === unwrapExpression(current); parent = ctx.index.parent(current)) {
+    current = parent;
+  }
+  return current;
+}
+
+/** The `return value` of `owner` that hands out exactly `value`, else undefined. */
+function returnedBy(ctx: RuleContext, value: Node, owner: Node): Node | undefined {
+  const outer = outermostWrapper(ctx, value);
+  const parent = ctx.index.parent(outer);
+  return parent?.type === 'ReturnStatement' && parent.argument === outer && ctx.index.enclosingFunction(parent) === owner ? parent.argument : undefined;
+}
+
+/**
+ * When the cleanup runs whenever its function is called (the concise body, or a top-level
+ * statement of the body, maybe guarded by the resource itself) and `owner` returns that function
+ * (directly, as a property or method of a returned object literal, or through a const name it
+ * returns): the disposer.
+ */
+function returnedDisposer(ctx: RuleContext, cleanup: CleanupCall, owner: Node): Disposer | undefined {
+  const fn = ctx.index.enclosingFunction(cleanup.call);
+  if (!fn || fn === owner || fn.type === 'Program' || !isFunction(fn) || fn.generator) return undefined;
+  if (fn.body.type === 'BlockStatement') {
+    const shape = statementShape(ctx, cleanup);
+    if (shape.kind !== 'statement' || ctx.index.parent(shape.cleanup.statement) !== fn.body) return undefined;
+  } else if (unwrapExpression(fn.body) !== cleanup.call) {
+    return undefined;
+  }
+  let value: Node = fn;
+  const holder = fn.type === 'ObjectMethod' ? fn : ctx.index.parent(outermostWrapper(ctx, fn));
+  if (holder?.type === 'ObjectMethod' || (holder?.type === 'ObjectProperty' && holder.value === outermostWrapper(ctx, fn))) {
+    const object = ctx.index.parent(holder);
+    if (object?.type !== 'ObjectExpression') return undefined;
+    value = object;
+  }
+  const direct = returnedBy(ctx, value, owner);
+  if (direct) return { fn, returned: direct };
+  // `const stop = () => ...; return stop;` and `function stop() { ... } return stop;`
+  let name: t.Identifier | undefined;
+  if (value === fn && fn.type === 'FunctionDeclaration' && fn.id) name = fn.id;
+  const declarator = ctx.index.parent(outermostWrapper(ctx, value));
+  if (declarator?.type === 'VariableDeclarator' && declarator.init === outermostWrapper(ctx, value) && declarator.id.type === 'Identifier') name = declarator.id;
+  const binding = name ? ctx.scope.declared(name) : undefined;
+  if (!binding || binding.references.some((r) => r.write)) return undefined;
+  for (const reference of binding.references) {
+    const returned = returnedBy(ctx, reference.identifier, owner);
+    if (returned) return { fn, returned };
+  }
+  return undefined;
+}
+
+/**
+ * Graded GREEN when every normal exit after the acquisition releases the resource or returns a
+ * disposer that does: ownership passes to the caller, like returning the resource itself. A throw
+ * before the hand-over is out of scope here, as for any function that returns what it acquired.
+ */
+function disposerSite(ctx: RuleContext, config: Config, binding: Binding, region: readonly t.Statement[], cleanups: readonly CleanupStatement[], disposers: readonly Disposer[]): Site {
+  const name = binding.name;
+  const siteNode = binding.declaration;
+  const trace = traceResource(ctx, config, region, cleanups, binding.references.map((r) => r.identifier), new Set(disposers.map((d) => d.returned)));
+  if (trace.unsupported.length > 0) return refused('cleanup-not-on-throw-path', siteNode, 'yellow', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
+  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released);
+  if (withoutCleanup) {
+    const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
+    return refused(
+      'cleanup-some-paths',
+      siteNode,
+      'yellow',
+      'exit-without-cleanup',
+      `\`${name}\` is released by a returned disposer, but ${how} (line ${withoutCleanup.node.loc?.start.line}) leaves without releasing it or returning the disposer.`,
+    );
+  }
+  const late = trace.exits.find((e) => e.state.released && e.state.taint !== '');
+  if (late) {
+    return refused('cleanup-not-on-throw-path', siteNode, 'yellow', 'use-after-cleanup', `After \`${name}\` is released, it is used (line ${late.state.at?.loc?.start.line}) before leaving.`);
+  }
+  return managed('cleanup-returned-disposer', siteNode, `\`${name}\` is released by the disposer this function returns; its caller owns the release.`);
 }
 
 /**
@@ -729,7 +845,18 @@ function containsAwait(node: Node): boolean {
   return found;
 }
 
-function traceResource(ctx: RuleContext, config: Config, region: readonly t.Statement[], cleanups: readonly CleanupStatement[], references: readonly Node[]): { exits: Array<RegionExit<ResourceState>>; unsupported: Node[] } {
+/**
+ * `releasing`: returned values that hand the release to the caller (disposers); returning one
+ * counts as the cleanup on that path.
+ */
+function traceResource(
+  ctx: RuleContext,
+  config: Config,
+  region: readonly t.Statement[],
+  cleanups: readonly CleanupStatement[],
+  references: readonly Node[],
+  releasing: ReadonlySet<Node> = new Set(),
+): { exits: Array<RegionExit<ResourceState>>; unsupported: Node[] } {
   const byStatement = new Map<Node, CleanupStatement>(cleanups.map((c) => [c.statement, c]));
   const touches = (node: Node): boolean => references.some((r) => within(r, node));
   const safeCall = safeCallFor(ctx, config);
@@ -746,6 +873,7 @@ function traceResource(ctx: RuleContext, config: Config, region: readonly t.Stat
       return taint(state, 'use', statement);
     },
     evaluate(state, node) {
+      if (!state.released && releasing.has(node)) return { released: true, signature: 'disposer', taint: '' };
       if (!state.released || state.taint !== '') return state;
       if (touches(node)) return taint(state, 'use', node);
       if (containsAwait(node)) return taint(state, 'await', node);
@@ -1008,7 +1136,7 @@ function startsLine(source: string, at: number): boolean {
  * text has multi-line template literals, whose lines must not be re-indented.
  */
 function chainStatementText(ctx: RuleContext, plan: ChainPlan, statement: t.Statement): string | undefined {
-  const source = positionedSource(ctx);
+  const source = ctx.source;
   let multilineLiteral = false;
   walk(statement, (n) => {
     if (n.type === 'TemplateLiteral' && n.quasis.some((q) => q.value.raw.includes('\n'))) multilineLiteral = true;

@@ -1,0 +1,17 @@
+export async function fetchJson(url: string, timeoutMs = 5_000): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    const body = await response.json();
+    return body;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function cancelOnClose(socket: { on(event: string, cb: () => void): void }, start: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  socket.on('close', () => controller.abort());
+  return start(controller.signal);
+}
