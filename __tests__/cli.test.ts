@@ -241,7 +241,7 @@ describe('sharding', { concurrency: 4 }, () => {
     };
     const all = await listed(['-j', '0']);
     assert.equal(all.length, 40);
-    const shards = await Promise.all([1, 2, 3].map((i) => listed(['--shard', `${i}/3`])));
+    const shards = await Promise.all([1, 2, 3].map((i) => listed(['-j', '0', '--shard', `${i}/3`])));
     for (const shard of shards) assert.ok(shard.length > 0, 'every shard gets files');
     const union = shards.flat().sort();
     assert.deepEqual(union, [...all].sort(), 'shards cover every file');
