@@ -91,8 +91,15 @@ export function sharedRunOptions(flags: SharedFlags, env: NodeJS.ProcessEnv = pr
 /** Writes a report to --output (a file) or stdout. */
 export function emit(text: string, output: string | undefined, cwd: string): void {
   if (text === '') return;
-  if (output !== undefined) fs.writeFileSync(path.resolve(cwd, output), text);
-  else process.stdout.write(text);
+  if (output === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    fs.writeFileSync(path.resolve(cwd, output), text);
+  } catch (error) {
+    throw new UsageError(`cannot write --output ${output}: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 export function printError(message: string): void {
