@@ -159,7 +159,9 @@ describe('content checks', () => {
     assert.equal(generatedVerdict('var a = 1;\n//# sourceMappingURL=a.js.map')?.reason, 'generated');
     assert.equal(generatedVerdict(`var a = "${'x'.repeat(2500)}";\n`)?.reason, 'minified');
     assert.equal(generatedVerdict(Array.from({ length: 30 }, () => 'x'.repeat(300)).join('\n'))?.reason, 'minified');
+    assert.equal(generatedVerdict('/******/ (() => {\n/******/ \tvar __webpack_modules__ = {};\n')?.reason, 'generated');
     assert.equal(generatedVerdict('export function f() {\n  return 1;\n}\n'), undefined);
+    assert.equal(generatedVerdict("const req = typeof __webpack_require__ === 'function' ? __non_webpack_require__ : require;\n"), undefined);
     assert.equal(generatedVerdict(`${'const x = 1;\n'.repeat(300)}// mentions @generated only far below the header\n`), undefined);
   });
 

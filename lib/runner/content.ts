@@ -16,8 +16,9 @@ const TRAILER_CHARS = 1024;
 const GENERATED_BANNERS: readonly RegExp[] = [
   /@generated\b/,
   /\bwebpackBootstrap\b/,
-  /\b__webpack_require__\b/,
-  /\bparcelRequire\b/,
+  // webpack's runtime lines; a bare `__webpack_require__` also appears in hand-written code.
+  /^\/\*{6}\/ /m,
+  /\bparcelRequire\s*=/,
   /This file (?:is|was|has been) (?:auto-?generated|automatically generated|generated)/i,
   /\bauto-generated (?:file|code)\b/i,
   /\bDO NOT EDIT\b/,
