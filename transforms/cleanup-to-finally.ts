@@ -68,6 +68,8 @@ const REASONS = {
   'unsupported-control-flow': 'The code uses control flow the analysis does not model (with, a loop that does not settle).',
   'chain-handler-uses-resource': 'A .then/.catch handler uses the resource after its cleanup.',
   'chain-not-last-use': 'The promise chain is not the last use of the resource.',
+  'watchdog-timer':
+    'The timer is a watchdog: its callback releases or stops something else (session.close(), a kill, process.exit). When the code throws, the original still enforces that deadline; a finally would cancel it.',
 } as const;
 
 type Pattern = keyof typeof PATTERNS;
@@ -326,6 +328,64 @@ function detect(ctx: RuleContext): Site[] {
     const [b1, b2] = order(b);
     return a1 - b1 || a2 - b2;
   });
+}
+
+/** Words in a callee's name that say it releases, stops or ends something (`killProcess`, `close`, `exit`). */
+const RELEASE_WORDS = new Set(['kill', 'terminate', 'destroy', 'close', 'abort', 'cancel', 'disconnect', 'release', 'shutdown', 'exit', 'end', 'stop', 'dispose', 'unsubscribe']);
+
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_$]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+/** `new AbortController()` bound to a local const: its signal serves this function's own work. */
+function isLocalAbortController(ctx: RuleContext, receiver: Node): boolean {
+  const n = unwrapExpression(receiver);
+  if (n.type !== 'Identifier') return false;
+  const binding = ctx.scope.resolve(n);
+  const declarator = binding?.declaration;
+  if (!binding || binding.references.some((r) => r.write) || declarator?.type !== 'VariableDeclarator' || !declarator.init) return false;
+  const init = unwrapExpression(declarator.init);
+  return init.type === 'NewExpression' && init.callee.type === 'Identifier' && init.callee.name === 'AbortController' && ctx.isGlobal('AbortController', init.callee);
+}
+
+/**
+ * For a timer whose callback releases, stops or ends something when it fires (a deadline that
+ * closes a session, escalates to SIGKILL, forces `process.exit`): that call's text. Aborting a local
+ * `AbortController` does not count: once the code it serves has thrown, aborting it is moot.
+ * A callback passed by name is followed to a local function.
+ */
+function watchdogAction(ctx: RuleContext, declarator: t.VariableDeclarator): string | undefined {
+  const timer = declarator.init ? globalTimerCall(declarator.init, (name, at) => ctx.isGlobal(name, at)) : undefined;
+  let callback: Node | undefined = timer?.call.arguments[0];
+  if (callback && unwrapExpression(callback).type === 'Identifier') {
+    const binding = ctx.scope.resolve(unwrapExpression(callback));
+    const declaration = binding?.declaration;
+    if (declaration && isFunction(declaration)) callback = declaration;
+    else if (declaration?.type === 'VariableDeclarator' && declaration.init && isFunction(unwrapExpression(declaration.init))) callback = declaration.init;
+    else callback = undefined;
+  }
+  if (!callback || !isFunction(unwrapExpression(callback))) return undefined;
+  let action: string | undefined;
+  walk(callback, (n) => {
+    if (action) return false;
+    if (!isCall(n)) return undefined;
+    const callee = unwrapExpression(n.callee);
+    const name =
+      callee.type === 'Identifier'
+        ? callee.name
+        : (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed && callee.property.type === 'Identifier'
+          ? callee.property.name
+          : undefined;
+    if (!name || !nameWords(name).some((w) => RELEASE_WORDS.has(w))) return undefined;
+    if (name === 'abort' && callee.type !== 'Identifier' && isLocalAbortController(ctx, (callee as t.MemberExpression).object)) return undefined;
+    action = textOf(ctx, n);
+    return false;
+  });
+  return action;
 }
 
 /** `setInterval(...)` or `setInterval(...).unref()` with the global `setInterval`. */
@@ -684,6 +744,15 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released);
   if (!leaksOnThrow && cleanups.length < 2) {
     return managed('cleanup-every-path', siteNode, `\`${name}\` is released on every exit and nothing before that can throw.`);
+  }
+
+  const watchdog = leaksOnThrow ? watchdogAction(ctx, declarator) : undefined;
+  if (watchdog) {
+    return refuse(
+      'cleanup-not-on-throw-path',
+      'watchdog-timer',
+      `\`${name}\` is a watchdog (\`${watchdog}\` when it fires): if the code throws, the original still enforces that deadline, and a finally would cancel it.`,
+    );
   }
 
   const reportOnly = cleanups.find((c) => config.reportOnly.includes(c.kind));
