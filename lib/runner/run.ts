@@ -130,35 +130,74 @@ export function exitCodeFor(result: Pick<RunResult, 'dirtyRefused' | 'summary' |
   return 0;
 }
 
-export async function run(options: RunOptions = {}): Promise<RunResult> {
-  const started = performance.now();
+/** Everything a run decided before touching a file: config, rules, limits, engine settings. */
+interface RunPlan {
+  cwd: string;
+  mode: Mode;
+  apply: boolean;
+  check: boolean;
+  configSource?: string;
+  config: LeakfixConfig;
+  selected: ResolvedRule[];
+  settings: ProcessSettings;
+  shard?: Shard;
+  timeoutMs: number;
+}
+
+function positive(value: number, message: string): number {
+  if (!(value > 0)) throw new UsageError(message);
+  return value;
+}
+
+function planRun(options: RunOptions): RunPlan {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   if (!fs.existsSync(cwd)) throw new UsageError(`directory not found: ${cwd}`);
-  const loaded = options.config === false ? { config: {} as LeakfixConfig } : loadConfig(cwd, options.config);
+  const loaded = options.config === false ? { config: {} as LeakfixConfig, source: undefined } : loadConfig(cwd, options.config);
   const config = loaded.config;
   const mode: Mode = options.mode ?? 'transform';
   const check = options.check === true && mode === 'transform';
-  const apply = mode === 'transform' && !options.dry && !check;
 
   const allRules = [...(options.rules ? resolveRules(options.rules, cwd) : builtinRules()), ...resolveRules(options.extraRules ?? [], cwd)];
-  if (config.options) validateConfigOptions(config.options, allRules.map((r) => r.rule), loaded.source ?? 'config');
-  if (options.ruleOptions) validateConfigOptions(options.ruleOptions, allRules.map((r) => r.rule), 'ruleOptions');
+  const ruleObjects = allRules.map((r) => r.rule);
+  if (config.options) validateConfigOptions(config.options, ruleObjects, loaded.source ?? 'config');
+  if (options.ruleOptions) validateConfigOptions(options.ruleOptions, ruleObjects, 'ruleOptions');
   const configLabel = (key: string): string => `${loaded.source ?? 'config'} "${key}"`;
-  const selected: ResolvedRule[] = selectRules(allRules, options.transforms ?? config.transforms, options.skip ?? config.skip, {
+  const selected = selectRules(allRules, options.transforms ?? config.transforms, options.skip ?? config.skip, {
     only: options.transforms ? '--transform' : configLabel('transforms'),
     skip: options.skip ? '--skip' : configLabel('skip'),
   });
-  const rules = selected.map((r) => r.rule);
+
   const parser = options.parser ?? config.parser;
   if (parser !== undefined && !PARSER_NAMES.includes(parser)) throw new UsageError(`unknown parser "${String(parser)}" (valid: ${PARSER_NAMES.join(', ')})`);
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   if (shard) parseShard(`${shard.index}/${shard.count}`);
-  const maxSize = options.maxSize ?? config.maxSize ?? DEFAULT_MAX_SIZE;
-  if (!(maxSize > 0)) throw new UsageError('--max-size must be a positive size');
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of milliseconds');
   if (options.jobs !== undefined && !(Number.isInteger(options.jobs) && options.jobs >= 0)) throw new UsageError('--jobs must be a whole number (0 = main thread only)');
 
+  const plan: RunPlan = {
+    cwd,
+    mode,
+    apply: mode === 'transform' && !options.dry && !check,
+    check,
+    config,
+    selected,
+    settings: {
+      cwd,
+      mode,
+      parser,
+      ruleOptions: mergeRuleOptions(config.options, options.ruleOptions),
+      runtimeImport: options.runtimeImport ?? config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
+      maxSize: positive(options.maxSize ?? config.maxSize ?? DEFAULT_MAX_SIZE, '--max-size must be a positive size'),
+    },
+    timeoutMs: positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '--timeout must be a positive number of milliseconds'),
+  };
+  if (shard) plan.shard = shard;
+  if (loaded.source !== undefined) plan.configSource = loaded.source;
+  return plan;
+}
+
+/** Discovery, then --changed-since, then --shard: the files to process and the ones skipped by name. */
+function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; skipped: FileRecord[] } {
+  const { cwd, config } = plan;
   const listed = [...(options.files ?? []), ...(options.filesFrom !== undefined ? readFileList(options.filesFrom, cwd) : [])];
   const paths = options.paths && options.paths.length > 0 ? options.paths : options.filesFrom !== undefined || options.files ? [] : ['.'];
   const discovery = discoverFiles({
@@ -169,117 +208,125 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     include: options.include ?? config.include ?? [],
     exclude: options.exclude ?? config.exclude ?? [],
   });
-  let files = discovery.files;
-  let preSkipped = discovery.skipped;
+  let keep = (_file: string): boolean => true;
   if (options.changedSince !== undefined) {
     const root = findGitRoot(cwd);
     if (!root) throw new UsageError('--changed-since needs a git repository');
     const changed = changedSince(root, options.changedSince);
-    files = files.filter((file) => changed.has(path.resolve(cwd, file)));
-    preSkipped = preSkipped.filter((record) => changed.has(path.resolve(cwd, record.path)));
+    keep = (file) => changed.has(path.resolve(cwd, file));
   }
-  if (shard) {
-    files = files.filter((file) => inShard(file, shard));
-    preSkipped = preSkipped.filter((record) => inShard(record.path, shard));
+  const shard = plan.shard;
+  const selected = (file: string): boolean => keep(file) && (!shard || inShard(file, shard));
+  return { files: discovery.files.filter(selected), skipped: discovery.skipped.filter((record) => selected(record.path)) };
+}
+
+/**
+ * Files with uncommitted changes, when any file to process is one of them (else undefined).
+ * Decided before anything is written: without dirty candidates, writes stream as results arrive;
+ * with them, writes wait for the end, when the files that would change are known.
+ */
+function dirtyCandidates(plan: RunPlan, files: readonly string[], allowDirty: boolean): Set<string> | undefined {
+  if (!plan.apply || allowDirty || files.length === 0) return undefined;
+  const absolute = files.map((file) => path.resolve(plan.cwd, file));
+  const dirty = new Set<string>();
+  for (const root of gitRootsOf(absolute)) for (const file of dirtyFiles(root) ?? []) dirty.add(file);
+  return absolute.some((file) => dirty.has(file)) ? dirty : undefined;
+}
+
+/** Applies changed files as results arrive, or holds them back while the dirty-tree guard decides. */
+class Writer {
+  private readonly held: Array<{ record: FileRecord; output: string; hash: string }> = [];
+
+  constructor(
+    private readonly cwd: string,
+    private readonly dirty: Set<string> | undefined,
+  ) {}
+
+  /** False when the write failed (the record is now an error). */
+  offer(record: FileRecord, output: string, hash: string): boolean {
+    if (this.dirty) {
+      this.held.push({ record, output, hash });
+      return true;
+    }
+    return this.write(record, output, hash);
   }
 
-  // Dirty-tree guard: decided before anything is written. When no candidate file is dirty, writes
-  // stream as results arrive; otherwise they wait for the end, when the changed files are known.
-  let dirty: Set<string> | undefined;
-  if (apply && !options.allowDirty && files.length > 0) {
-    const all = new Set<string>();
-    for (const root of gitRootsOf(files.map((file) => path.resolve(cwd, file)))) for (const file of dirtyFiles(root) ?? []) all.add(file);
-    if (files.some((file) => all.has(path.resolve(cwd, file)))) dirty = all;
+  /** Writes what was held back unless a file to write is dirty; returns those dirty files. */
+  finish(): string[] {
+    const refused = this.held.filter((item) => this.dirty?.has(path.resolve(this.cwd, item.record.path))).map((item) => item.record.path);
+    if (refused.length === 0) for (const item of this.held) this.write(item.record, item.output, item.hash);
+    return refused.sort();
   }
 
-  const settings: ProcessSettings = {
-    cwd,
-    mode,
-    parser,
-    ruleOptions: mergeRuleOptions(config.options, options.ruleOptions),
-    runtimeImport: options.runtimeImport ?? config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
-    maxSize,
-  };
+  private write(record: FileRecord, output: string, hash: string): boolean {
+    const outcome = writeIfUnchanged(path.resolve(this.cwd, record.path), output, hash);
+    record.written = outcome.ok;
+    if (outcome.ok) return true;
+    record.status = 'error';
+    record.reason = outcome.reason;
+    record.message = outcome.message;
+    return false;
+  }
+}
+
+function byPath(a: FileRecord, b: FileRecord): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+export async function run(options: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const plan = planRun(options);
+  const { files, skipped } = selectFiles(plan, options);
+  const writer = new Writer(plan.cwd, dirtyCandidates(plan, files, options.allowDirty === true));
+
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const jobs = options.jobs ?? cores;
   const inProcess =
     jobs === 0 ||
     (options.jobs === undefined && files.length <= IN_PROCESS_MAX_FILES) ||
-    selected.some((r) => r.source.kind === 'object') ||
+    plan.selected.some((r) => r.source.kind === 'object') ||
     !workerScriptAvailable();
-  options.onStart?.({ files: files.length, jobs: inProcess ? 0 : Math.min(jobs, files.length), inProcess });
+  const workers = inProcess ? 0 : Math.min(jobs, files.length);
+  options.onStart?.({ files: files.length, jobs: workers, inProcess });
 
-  const records: FileRecord[] = [...preSkipped];
-  const pending: Array<{ record: FileRecord; output: string; hash: string }> = [];
-  let changedCount = 0;
-  let failedCount = 0;
-  let done = 0;
-
-  /** Writes a changed file; a failed write turns its record into an error. Returns whether it was written. */
-  const write = (record: FileRecord, output: string, hash: string): boolean => {
-    const outcome = writeIfUnchanged(path.resolve(cwd, record.path), output, hash);
-    if (outcome.ok) {
-      record.written = true;
-      return true;
-    }
-    record.status = 'error';
-    record.reason = outcome.reason;
-    record.message = outcome.message;
-    record.written = false;
-    return false;
-  };
-
+  const records: FileRecord[] = [...skipped];
+  const progress: RunProgress = { done: 0, total: files.length, changed: 0, failed: 0, elapsedMs: 0 };
   const onResult = (result: FileResult): void => {
     const record = result.record;
     records.push(record);
-    done++;
-    if (record.status === 'changed') changedCount++;
-    if (record.status === 'error') failedCount++;
-    if (apply && record.status === 'changed' && result.output !== undefined && result.originalHash !== undefined) {
-      if (dirty) pending.push({ record, output: result.output, hash: result.originalHash });
-      else if (!write(record, result.output, result.originalHash)) {
-        changedCount--;
-        failedCount++;
-      }
-    }
-    options.onProgress?.({ done, total: files.length, changed: changedCount, failed: failedCount, elapsedMs: performance.now() - started });
+    const written = !plan.apply || result.output === undefined || result.originalHash === undefined || writer.offer(record, result.output, result.originalHash);
+    progress.done++;
+    if (record.status === 'changed') progress.changed++;
+    if (record.status === 'error' || !written) progress.failed++;
+    progress.elapsedMs = performance.now() - started;
+    options.onProgress?.({ ...progress });
   };
 
+  const rules = plan.selected.map((r) => r.rule);
   if (inProcess) {
-    for (const file of files) onResult(processFile(file, rules, settings));
+    for (const file of files) onResult(processFile(file, rules, plan.settings));
   } else {
-    await runPool(files, {
-      jobs,
-      timeoutMs,
-      init: { settings, rules: selected.map((r) => r.source) },
-      onResult,
-    });
+    await runPool(files, { jobs, timeoutMs: plan.timeoutMs, init: { settings: plan.settings, rules: plan.selected.map((r) => r.source) }, onResult });
   }
+  const dirtyRefused = writer.finish();
 
-  const dirtyRefused: string[] = [];
-  if (pending.length > 0) {
-    for (const item of pending) if (dirty?.has(path.resolve(cwd, item.record.path))) dirtyRefused.push(item.record.path);
-    if (dirtyRefused.length === 0) for (const item of pending) write(item.record, item.output, item.hash);
-  }
-
-  records.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  records.sort(byPath);
   const transforms = rules.map((r) => r.meta.name);
-  const summary = summarize(records, transforms, performance.now() - started);
   const result: RunResult = {
-    mode,
-    apply,
-    check,
-    cwd,
+    mode: plan.mode,
+    apply: plan.apply,
+    check: plan.check,
+    cwd: plan.cwd,
     transforms,
     rules,
     records,
-    summary,
-    dirtyRefused: dirtyRefused.sort(),
-    jobs: inProcess ? 0 : Math.min(jobs, files.length),
+    summary: summarize(records, transforms, performance.now() - started),
+    dirtyRefused,
+    jobs: workers,
     inProcess,
     exitCode: 0,
   };
-  if (loaded.source !== undefined) result.configSource = loaded.source;
+  if (plan.configSource !== undefined) result.configSource = plan.configSource;
   result.exitCode = exitCodeFor(result);
   return result;
 }
