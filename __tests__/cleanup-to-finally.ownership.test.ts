@@ -147,3 +147,9 @@ describe('cleanup-to-finally: abort() from a callback is a cancellation signal',
     assert.deepEqual(audit(c.filePath, c.input).map((f) => f.reason), ['cleanup-in-callback']);
   });
 });
+
+describe('cleanup-to-finally: values that hold no resource are not sites', () => {
+  it('modules (require, import()) and literals (an object with a close method) are not resources', () => {
+    assert.deepEqual(exactly('not-a-resource-module-or-literal'), []);
+  });
+});

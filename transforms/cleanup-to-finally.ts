@@ -467,6 +467,34 @@ function inNestedFunction(ctx: RuleContext, node: Node, fn: Node): boolean {
 }
 
 /**
+ * A value that holds no resource of its own: a module (`require('fs')`, `require('events').X`,
+ * `await import('x')`), or a literal the code builds (an object with a `close` method, a function).
+ * Its `close(...)`/`release(...)` calls release something else (`fs.close(fd)`), or are its API.
+ */
+function holdsNoResource(ctx: RuleContext, init: Node | null | undefined): boolean {
+  if (!init) return false;
+  let n = unwrapExpression(init);
+  if (n.type === 'AwaitExpression') n = unwrapExpression(n.argument);
+  while (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') n = unwrapExpression(n.object);
+  if (n.type === 'ImportExpression') return true;
+  if (n.type === 'CallExpression') {
+    const callee = unwrapExpression(n.callee);
+    if (callee.type === 'Import') return true;
+    const [specifier] = n.arguments;
+    return callee.type === 'Identifier' && callee.name === 'require' && ctx.isGlobal('require', callee) && specifier?.type === 'StringLiteral';
+  }
+  return (
+    n.type === 'ObjectExpression' ||
+    n.type === 'ArrayExpression' ||
+    n.type === 'ClassExpression' ||
+    n.type === 'StringLiteral' ||
+    n.type === 'NumericLiteral' ||
+    n.type === 'TemplateLiteral' ||
+    isFunction(n)
+  );
+}
+
+/**
  * Whether an initializer only copies an existing value (`this.watcher`, `other`, nothing) rather
  * than acquiring one (a call, `new`, `await`): a copy's resource is owned where it was acquired.
  */
@@ -630,6 +658,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   if (declarator.type !== 'VariableDeclarator') return undefined;
   const declaration = ctx.index.parent(declarator);
   if (!declaration || declaration.type !== 'VariableDeclaration') return undefined;
+  if (holdsNoResource(ctx, declarator.init)) return undefined;
   const name = binding.name;
   const siteNode: Node = declarator;
   const refuse = (pattern: Pattern, reason: Reason, message: string, grade: 'yellow' | 'red' = 'yellow'): Site =>
