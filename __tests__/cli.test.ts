@@ -410,6 +410,7 @@ describe('bad input: one line, no stack trace, the documented exit code', { conc
     { name: 'a config that is not JSON', args: ['transform'], files: { 'leakfix.config.json': '{ nope' }, code: 3, message: /leakfix\.config\.json is not valid JSON/ },
     { name: 'an unknown flag', args: ['transform', '--dryy'], code: 3, message: /Unknown argument/ },
     { name: 'a bad --max-size', args: ['transform', '--max-size', 'lots'], code: 3, message: /--max-size/ },
+    { name: 'no command', args: [], code: 3, message: /Name a command/ },
     { name: 'an empty directory', args: ['transform'], code: 0, message: /no files to process/ },
   ];
   for (const c of cases) {
@@ -418,6 +419,7 @@ describe('bad input: one line, no stack trace, the documented exit code', { conc
       const result = await leakfix(dir, c.args);
       assert.equal(result.code, c.code, result.stderr);
       assert.match(result.stderr.split('\n')[0], c.message);
+      assert.equal(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
       assert.equal(result.stdout, '');
       expectNoStack(result.stderr);
     });

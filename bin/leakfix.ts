@@ -126,7 +126,7 @@ async function main(): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       const text = message || (error instanceof Error ? error.message.split('\n')[0] : String(error));
-      process.stderr.write(`leakfix: ${text}\nRun leakfix --help for usage.\n`);
+      process.stderr.write(`leakfix: ${text} (see leakfix --help)\n`);
       process.exit(3);
     });
   await cli.parseAsync();
