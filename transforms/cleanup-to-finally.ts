@@ -679,7 +679,8 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const ownCleanups = releases.filter((c) => !inNestedFunction(ctx, c.call, fn));
 
   // Already in a finally?
-  const finallyVerdict = finallyCoverage(ctx, config, declaration, ownCleanups, references.map((r) => r.identifier));
+  const acquisition = acquisitionStatement(ctx, declarator, declaration, binding);
+  const finallyVerdict = finallyCoverage(ctx, config, declaration, acquisition, ownCleanups, references.map((r) => r.identifier));
   if (finallyVerdict === 'covers') return managed('cleanup-in-finally', siteNode, `\`${name}\` is released in a finally that covers every exit.`);
   if (finallyVerdict === 'partial') {
     return refuse('cleanup-not-on-throw-path', 'finally-does-not-cover', `\`${name}\` is released in a finally, but code between its acquisition and that try can throw or leave without it.`);
@@ -895,11 +896,37 @@ function disposerSite(ctx: RuleContext, config: Config, binding: Binding, region
 }
 
 /**
+ * Where the resource is acquired: its declaration, or for `let t;` with no initializer, the last
+ * statement of the same block that assigns it (`const p = new Promise((r) => { t = setTimeout(r, ms); })`).
+ */
+function acquisitionStatement(ctx: RuleContext, declarator: t.VariableDeclarator, declaration: t.VariableDeclaration, binding: Binding): t.Statement {
+  const writes = binding.references.filter((r) => r.write && !within(r.identifier, declaration));
+  if (declarator.init || writes.length === 0) return declaration;
+  const block = enclosingBlock(ctx, declaration);
+  if (!block) return declaration;
+  let last = block.body.indexOf(declaration);
+  for (const write of writes) {
+    const at = block.body.findIndex((s) => within(write.identifier, s));
+    if (at < 0) return declaration;
+    last = Math.max(last, at);
+  }
+  return block.body[last];
+}
+
+/**
  * `covers`: some cleanup sits directly in the finally of a try that follows the acquisition with
  * nothing in between that can throw or leave (or the acquisition is inside that try), and every use
  * of the resource is inside it. `partial`: a finally cleanup exists but does not cover.
  */
-function finallyCoverage(ctx: RuleContext, config: Config, declaration: t.VariableDeclaration, cleanups: readonly CleanupCall[], references: readonly Node[]): 'covers' | 'partial' | 'none' {
+function finallyCoverage(
+  ctx: RuleContext,
+  config: Config,
+  declaration: t.VariableDeclaration,
+  acquisition: t.Statement,
+  cleanups: readonly CleanupCall[],
+  references: readonly Node[],
+): 'covers' | 'partial' | 'none' {
+  const acquiring = (r: Node): boolean => inRange(r, declaration.start ?? 0, acquisition.end ?? 0);
   let verdict: 'covers' | 'partial' | 'none' = 'none';
   for (const cleanup of cleanups) {
     const finalizer = ctx.index.closest(cleanup.call, (n): n is t.BlockStatement => n.type === 'BlockStatement' && ctx.index.link(n)?.key === 'finalizer', isFunction);
@@ -908,12 +935,12 @@ function finallyCoverage(ctx: RuleContext, config: Config, declaration: t.Variab
     verdict = 'partial';
     const shape = statementShape(ctx, cleanup);
     if (shape.kind !== 'statement' || ctx.index.parent(shape.cleanup.statement) !== finalizer) continue;
-    const usedInside = references.every((r) => within(r, declaration) || within(r, tryStatement));
+    const usedInside = references.every((r) => acquiring(r) || within(r, tryStatement));
     if (!usedInside) continue;
     if (within(declaration, tryStatement.block)) return 'covers';
     const block = enclosingBlock(ctx, declaration);
     if (!block) continue;
-    const from = block.body.indexOf(declaration);
+    const from = block.body.indexOf(acquisition);
     const to = block.body.indexOf(tryStatement);
     if (to < 0 || to < from) continue;
     const between = block.body.slice(from + 1, to);
