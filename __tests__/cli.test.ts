@@ -380,6 +380,8 @@ describe('configuration and selection', { concurrency: 4 }, () => {
     assert.match(fromConfig.stdout, /\+import \{ track \} from '#config-runtime';/);
     const fromFlag = await leakfix(dir, ['transform', '--dry', '--runtime-import', '@acme/leak-runtime']);
     assert.match(fromFlag.stdout, /\+import \{ track \} from '@acme\/leak-runtime';\n[\s\S]*\+track\(1\);/);
+    const markdown = await leakfix(dir, ['transform', '--dry', '--format', 'markdown', '--runtime-import', '@acme/leak-runtime']);
+    assert.match(markdown.stdout, /### Runtime dependency\n\n1 file now imports `@acme\/leak-runtime`/);
   });
 
   test('a "leakfix" key in package.json is read too, and a bad key is named', async () => {

@@ -162,6 +162,12 @@ function metaOf(result: RunResult, name: string): RuleMeta | undefined {
   return result.rules.find((r) => r.meta.name === name)?.meta;
 }
 
+/** True when a diff adds an `import ... from '<specifier>'` or `require('<specifier>')`. */
+function addsImportOf(diff: string, specifier: string): boolean {
+  const quoted = new RegExp(`^\\+.*(?:from\\s*|require\\(\\s*)['"]${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`, 'm');
+  return quoted.test(diff);
+}
+
 /** A ready migration-PR description: what changed per transform, the files, and what is left to review. */
 export function formatMarkdown(result: RunResult, version: string): string {
   const s = result.summary;
@@ -191,6 +197,16 @@ export function formatMarkdown(result: RunResult, version: string): string {
       out.push(`- \`${record.path}\`: ${plural(sites.length, 'site')} (${sites.map((f) => `line ${f.start.line}`).join(', ')})`);
     }
     out.push('');
+  }
+  const importsRuntime = result.records.filter((r) => r.status === 'changed' && addsImportOf(r.diff ?? '', result.runtimeImport));
+  if (importsRuntime.length > 0) {
+    out.push(
+      '### Runtime dependency',
+      '',
+      `${plural(importsRuntime.length, 'file')} now ${importsRuntime.length === 1 ? 'imports' : 'import'} \`${result.runtimeImport}\` (supervised intervals, tracked promises). ` +
+        'Make sure it is a dependency of the packages that contain them.',
+      '',
+    );
   }
   const review = result.records.flatMap((record) => record.findings.filter((f) => f.status === 'refused').map((finding) => ({ record, finding })));
   out.push('### Left for manual review', '');

@@ -92,6 +92,8 @@ export interface RunResult {
   cwd: string;
   /** The transforms that ran, in order. */
   transforms: string[];
+  /** The module the inserted runtime calls import from. */
+  runtimeImport: string;
   rules: LeakRule[];
   /** Sorted by path. */
   records: FileRecord[];
@@ -318,6 +320,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     check: plan.check,
     cwd: plan.cwd,
     transforms,
+    runtimeImport: plan.settings.runtimeImport,
     rules,
     records,
     summary: summarize(records, transforms, performance.now() - started),
