@@ -68,6 +68,8 @@ const REASONS = {
   'unsupported-control-flow': 'The code uses control flow the analysis does not model (with, a loop that does not settle).',
   'chain-handler-uses-resource': 'A .then/.catch handler uses the resource after its cleanup.',
   'chain-not-last-use': 'The promise chain is not the last use of the resource.',
+  'multiline-literal':
+    'The code the rewrite would re-indent holds a multi-line template literal (or a string with a line continuation): re-indenting it would change the string.',
   'watchdog-timer':
     'The timer is a watchdog: its callback releases or stops something else (session.close(), a kill, process.exit). When the code throws, the original still enforces that deadline; a finally would cancel it.',
 } as const;
@@ -386,6 +388,18 @@ function watchdogAction(ctx: RuleContext, declarator: t.VariableDeclarator): str
     return false;
   });
   return action;
+}
+
+/** A template literal spanning lines, or a string literal with a line continuation: text that indentation changes. */
+function hasMultilineLiteral(root: Node): boolean {
+  let found = false;
+  walk(root, (n) => {
+    if (found) return false;
+    if (n.type === 'TemplateLiteral' && n.quasis.some((q) => q.value.raw.includes('\n'))) found = true;
+    if (n.type === 'StringLiteral' && ((n.extra as { raw?: string } | undefined)?.raw ?? '').includes('\n')) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** `setInterval(...)` or `setInterval(...).unref()` with the global `setInterval`. */
@@ -790,7 +804,12 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-not-on-throw-path', 'report-only-cleanup', `\`${textOf(ctx, reportOnly.call)}\` is not moved into a finally: a graceful end on an error path is questionable.`);
   }
 
-  const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups), mergeInto: mergeTarget(ctx, config, region, cleanups, name) };
+  const mergeInto = mergeTarget(ctx, config, region, cleanups, name);
+  // Wrapping moves the region one level in; recast re-indents every line of it, literal text included.
+  if (!mergeInto && region.some(hasMultilineLiteral)) {
+    return refuse('cleanup-not-on-throw-path', 'multiline-literal', `The code after \`${name}\` holds a multi-line string; wrapping it in a try would re-indent the string's text.`);
+  }
+  const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups), mergeInto };
   const kind = cleanups[0].kind;
   return fixable(
     'cleanup-not-on-throw-path',
@@ -1105,6 +1124,10 @@ function promiseChain(ctx: RuleContext, binding: Binding, nested: readonly Clean
       return refused('cleanup-promise-chain', binding.declaration, 'yellow', 'chain-not-last-use', `\`${name}\` is used after the promise chain (line ${id.loc?.start.line}).`);
     }
   }
+  const chainStatement = ctx.index.closest(catchCall, (n): n is t.Statement => ctx.index.link(n)?.inList === true && isStatementNode(n));
+  if (hasMultilineLiteral(chainStatement ?? catchCall)) {
+    return refused('cleanup-promise-chain', binding.declaration, 'yellow', 'multiline-literal', `The promise chain holds a multi-line string; rebuilding the chain would re-indent the string's text.`);
+  }
   const plan: ChainPlan = { thenCall, catchCall, cleanups: handlers.map((h) => h.cleanup), text: finallyText(ctx, handlers.map((h) => h.cleanup)) };
   return fixable(
     'cleanup-promise-chain',
@@ -1262,12 +1285,7 @@ function startsLine(source: string, at: number): boolean {
  */
 function chainStatementText(ctx: RuleContext, plan: ChainPlan, statement: t.Statement): string | undefined {
   const source = ctx.source;
-  let multilineLiteral = false;
-  walk(statement, (n) => {
-    if (n.type === 'TemplateLiteral' && n.quasis.some((q) => q.value.raw.includes('\n'))) multilineLiteral = true;
-    return !multilineLiteral;
-  });
-  if (multilineLiteral || !startsLine(source, statement.start ?? 0)) return undefined;
+  if (hasMultilineLiteral(statement) || !startsLine(source, statement.start ?? 0)) return undefined;
   const edits: Array<{ start: number; end: number; text: string }> = [];
   for (const cleanup of plan.cleanups) {
     const from = cleanup.statement.start ?? 0;
