@@ -88,10 +88,23 @@ export function sharedRunOptions(flags: SharedFlags, env: NodeJS.ProcessEnv = pr
   return options;
 }
 
+let stdoutGuarded = false;
+
+/** `leakfix transform --dry | head` closes the pipe early: that ends the output, it is not a crash. */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
+}
+
 /** Writes a report to --output (a file) or stdout. */
 export function emit(text: string, output: string | undefined, cwd: string): void {
   if (text === '') return;
   if (output === undefined) {
+    guardStdout();
     process.stdout.write(text);
     return;
   }

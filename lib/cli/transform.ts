@@ -65,6 +65,8 @@ export async function runTransformCommand(flags: TransformFlags): Promise<number
       if (formatOf(flags) !== 'text') emit(renderReport(result, flags), flags.output, result.cwd);
       return 0;
     }
+    // Set before writing: if stdout's reader goes away mid-patch, the process still exits with it.
+    process.exitCode = result.exitCode;
     emit(renderReport(result, flags), flags.output, result.cwd);
     const stderrColors = colorsFor(flags.color ?? (process.stderr.isTTY === true && isColorSupported));
     if (!flags.quiet) process.stderr.write(formatTextSummary(result, { verbose: flags.verbose, colors: stderrColors }));
