@@ -124,6 +124,15 @@ describe('transforms that fail never damage a file', { concurrency: 4 }, () => {
     });
   }
 
+  test('a file edited while leakfix works on it is not written, and is reported', async () => {
+    const dir = sandbox({ 'edited.js': 'EDIT_DURING_RUN;\n', 'other.js': 'leakyCall(1);\n' }, { git: true });
+    const result = await leakfix(dir, ['transform']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /edited\.js: changed-since-read: the file changed on disk/);
+    assert.equal(fs.readFileSync(path.join(dir, 'edited.js'), 'utf8'), 'EDIT_DURING_RUN;\n// edited meanwhile\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'other.js'), 'utf8'), 'safeCall(1);\n');
+  });
+
   test('a file that hangs or crashes its worker is reported and the run goes on', async () => {
     const many: Record<string, string> = { 'hang.js': 'HANG_FOREVER;\nleakyCall(0);\n', 'crash.js': 'CRASH_WORKER;\n' };
     for (let i = 0; i < 8; i++) many[`ok-${i}.js`] = `leakyCall(${i});\n`;
@@ -399,7 +408,7 @@ describe('configuration and selection', { concurrency: 4 }, () => {
     assert.equal((await leakfix(dir, ['transform', '--dry', '--skip', 'test-throws'])).code, 0);
     const unknown = await leakfix(dir, ['transform', '-t', 'test-rename,nope']);
     assert.equal(unknown.code, 3);
-    assert.match(unknown.stderr, /unknown transform "nope".*valid: test-rename, test-throws, test-bad-output, test-hang, test-crash/);
+    assert.match(unknown.stderr, /unknown transform "nope".*valid: test-rename, test-throws, test-bad-output, test-hang, test-crash, test-edit-during-run/);
   });
 });
 

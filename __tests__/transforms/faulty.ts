@@ -4,9 +4,11 @@
  *  - test-throws: `detect` throws (THROW_IN_DETECT);
  *  - test-bad-output: the fix prints code that does not parse (BREAK_OUTPUT);
  *  - test-hang: `detect` never returns (HANG_FOREVER);
- *  - test-crash: the worker thread exits mid-file (CRASH_WORKER).
+ *  - test-crash: the worker thread exits mid-file (CRASH_WORKER);
+ *  - test-edit-during-run: someone edits the file while leakfix works on it (EDIT_DURING_RUN).
  */
 import type * as t from '@babel/types';
+import * as fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { fixable, type Site } from '../../lib/findings';
 import type { LeakRule, RuleContext, RuleMeta } from '../../lib/rule';
@@ -55,4 +57,19 @@ export const crashRule: LeakRule = {
   },
 };
 
-export const rules: LeakRule[] = [throwsRule, badOutputRule, hangRule, crashRule];
+export const editDuringRunRule: LeakRule = {
+  meta: meta('test-edit-during-run', /EDIT_DURING_RUN/),
+  detect(ctx: RuleContext): Site[] {
+    if (ctx.mode === 'detect') fs.appendFileSync(ctx.filePath, '// edited meanwhile\n');
+    return ctx.index
+      .ofType('Identifier')
+      .filter((id) => id.name === 'EDIT_DURING_RUN')
+      .map((id) =>
+        fixable('edit', id, 'red', 'renames the marker', () => {
+          (id as t.Identifier).name = 'EDITED';
+        }),
+      );
+  },
+};
+
+export const rules: LeakRule[] = [throwsRule, badOutputRule, hangRule, crashRule, editDuringRunRule];
