@@ -247,7 +247,9 @@ export const rule: LeakRule = {
   meta: {
     name: NAME,
     description: 'Turns a switch `break` meant to end an endless loop into `return` or a labelled break, so finally blocks and code after the loop run.',
-    prefilter: /\bswitch\s*\(/,
+    // A `switch` and a loop that cannot end by itself: a literal-true `while`/`do…while` test, a
+    // `for` with an empty or literal test, or a `for await` (the iterable is checked after parsing).
+    prefilter: /^(?=[\s\S]*\bswitch\s*\()(?=[\s\S]*(?:\bwhile\s*\(\s*[!(\s]*(?:true\b|[0-9]|["'`])|\bfor\s*\([^;]*;\s*(?:;|[!(\s]*(?:true\b|[0-9]|["'`]))|\bfor\s+await\b))/,
     skipsTestFiles: true,
     options: {
       sentinels: {

@@ -42,7 +42,8 @@ export class CommentIndex {
       });
     };
     for (const comment of file.comments ?? []) add(comment);
-    for (const node of nodes) {
+    // Babel lists every comment on the File; recast moves them onto nodes, so only then look there.
+    if (!Array.isArray(file.comments)) for (const node of nodes) {
       const c = node as unknown as Commented;
       for (const list of [c.leadingComments, c.trailingComments, c.innerComments, c.comments]) {
         if (list) for (const comment of list) add(comment);
