@@ -1,13 +1,13 @@
 /** `leakfix list`: each transform with its one-line description and its options (from rule meta). */
+import * as path from 'node:path';
 import { optionSpecs, type LeakRule } from '../rule';
 import { builtinRules, resolveRules } from '../runner/rules';
 import { exitCodeForThrown, RULE_MODULES_ENV } from './common';
-import * as path from 'node:path';
 
 export function formatRuleList(rules: readonly LeakRule[]): string {
   const lines: string[] = [];
   for (const rule of rules) {
-    lines.push(`${rule.meta.name}`);
+    lines.push(rule.meta.name);
     lines.push(`  ${rule.meta.description}`);
     const specs = optionSpecs(rule.meta);
     for (const [name, spec] of Object.entries(specs)) {
