@@ -165,6 +165,14 @@ const SCENARIOS: Record<string, Scenario> = {
         'SELECT 1',
       ),
   },
+  'no-semicolons-style': {
+    entry: 'firstRow',
+    run: (f, w) =>
+      (f as (pool: unknown, sql: string) => Promise<unknown>)(
+        { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) },
+        'SELECT 1',
+      ),
+  },
   'crlf-promise-chain': {
     entry: 'fetchJson',
     run: (f, w) =>

@@ -281,9 +281,16 @@ function finallyText(ctx: RuleContext, cleanups: readonly CleanupStatement[]): s
     cleanups.find((c) => c.call.type === 'OptionalCallExpression' || (c.call.callee.type === 'OptionalMemberExpression')) ??
     cleanups[0];
   const call = `${pick.awaited ? 'await ' : ''}${textOf(ctx, pick.call)}`;
-  if (pick.guardForm === 'if') return `if (${pick.guard}) ${call};`;
-  if (pick.guardForm === 'and') return `${pick.guard} && ${call};`;
-  return `${call};`;
+  const semi = cleanups.some((c) => endsWithSemicolon(ctx, c.call)) ? ';' : '';
+  if (pick.guardForm === 'if') return `if (${pick.guard}) ${call}${semi}`;
+  if (pick.guardForm === 'and') return `${pick.guard} && ${call}${semi}`;
+  return `${call}${semi}`;
+}
+
+/** Whether the statement holding `call` ends with `;`: the finally follows the file's semicolon style. */
+function endsWithSemicolon(ctx: RuleContext, call: Node): boolean {
+  const statement = ctx.index.closest(call, (n): n is t.ExpressionStatement => n.type === 'ExpressionStatement');
+  return statement ? textOf(ctx, statement).trimEnd().endsWith(';') : true;
 }
 
 // ---------------------------------------------------------------------------------------------
