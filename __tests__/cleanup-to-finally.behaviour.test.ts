@@ -165,6 +165,17 @@ const SCENARIOS: Record<string, Scenario> = {
         'SELECT 1',
       ),
   },
+  'absent-resource-early-return': {
+    entry: 'firstRow',
+    run: (f, w) =>
+      (f as (pool: unknown, sql: string) => Promise<unknown>)(
+        {
+          connect: () =>
+            later(w, 'connect', w.choose() ? null : w.resource('client', { query: () => later(w, 'query', { rows: [{ id: 7 }] }) })),
+        },
+        'SELECT 1',
+      ),
+  },
   'no-semicolons-style': {
     entry: 'firstRow',
     run: (f, w) =>

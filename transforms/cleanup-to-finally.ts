@@ -274,7 +274,7 @@ function statementShape(ctx: RuleContext, cleanup: CleanupCall): StatementShape 
 }
 
 /** The text the finally gets: the most guarded form among the cleanups (a guard about `r` is harmless everywhere). */
-function finallyText(ctx: RuleContext, cleanups: readonly CleanupStatement[]): string {
+function finallyText(ctx: RuleContext, cleanups: readonly CleanupStatement[], guardName?: string): string {
   const pick =
     cleanups.find((c) => c.guardForm === 'if') ??
     cleanups.find((c) => c.guardForm === 'and') ??
@@ -284,7 +284,34 @@ function finallyText(ctx: RuleContext, cleanups: readonly CleanupStatement[]): s
   const semi = cleanups.some((c) => endsWithSemicolon(ctx, c.call)) ? ';' : '';
   if (pick.guardForm === 'if') return `if (${pick.guard}) ${call}${semi}`;
   if (pick.guardForm === 'and') return `${pick.guard} && ${call}${semi}`;
+  if (guardName !== undefined && pick.call.type !== 'OptionalCallExpression' && pick.call.callee.type !== 'OptionalMemberExpression') return `if (${guardName}) ${call}${semi}`;
   return `${call}${semi}`;
+}
+
+/** `!r`, `r == null`, `r === undefined`, `r === null`, `typeof r === 'undefined'`, and `||` of those. */
+function isAbsenceTest(test: Node, name: string): boolean {
+  const n = unwrapExpression(test);
+  if (n.type === 'UnaryExpression' && n.operator === '!') return isGuardAbout(n.argument, name);
+  if (n.type === 'BinaryExpression' && (n.operator === '==' || n.operator === '===')) {
+    return isGuardAbout({ ...n, operator: n.operator === '==' ? '!=' : '!==' } as t.BinaryExpression, name);
+  }
+  if (n.type === 'LogicalExpression' && n.operator === '||') return isAbsenceTest(n.left, name) && isAbsenceTest(n.right, name);
+  return false;
+}
+
+/**
+ * True when `exit` (a return/break/continue) only runs when the resource is absent: inside the
+ * consequent of `if (!r)` / `if (r == null)`, or the alternate of `if (r)`. Nothing to release there.
+ */
+function whenAbsent(ctx: RuleContext, exit: Node, name: string): boolean {
+  if (exit.type !== 'ReturnStatement' && exit.type !== 'BreakStatement' && exit.type !== 'ContinueStatement') return false;
+  let node: Node = exit;
+  for (let parent = ctx.index.parent(node); parent && !isFunction(parent); node = parent, parent = ctx.index.parent(node)) {
+    if (parent.type !== 'IfStatement') continue;
+    if (parent.consequent === node && isAbsenceTest(parent.test, name)) return true;
+    if (parent.alternate === node && isGuardAbout(parent.test, name)) return true;
+  }
+  return false;
 }
 
 /** Whether the statement holding `call` ends with `;`: the finally follows the file's semicolon style. */
@@ -779,7 +806,8 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   const trace = traceResource(ctx, config, region, cleanups, references.map((r) => r.identifier));
   if (trace.unsupported.length > 0) return refuse('cleanup-not-on-throw-path', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
-  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released);
+  const unreleased = trace.exits.filter((e) => e.kind !== 'throw' && !e.state.released);
+  const withoutCleanup = unreleased.find((e) => !whenAbsent(ctx, e.node, name));
   if (withoutCleanup) {
     const line = withoutCleanup.node.loc?.start.line;
     const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
@@ -816,7 +844,9 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   if (!mergeInto && region.some(hasMultilineLiteral)) {
     return refuse('cleanup-not-on-throw-path', 'multiline-literal', `The code after \`${name}\` holds a multi-line string; wrapping it in a try would re-indent the string's text.`);
   }
-  const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups), mergeInto };
+  // An exit taken when `r` is absent now passes the finally: clearTimeout(undefined) is harmless, r.release() is not.
+  const absentGuard = unreleased.length > 0 && !cleanups.every((c) => IDEMPOTENT.has(c.kind)) ? name : undefined;
+  const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
   const kind = cleanups[0].kind;
   return fixable(
     'cleanup-not-on-throw-path',
@@ -903,7 +933,7 @@ function disposerSite(ctx: RuleContext, config: Config, binding: Binding, region
   const siteNode = binding.declaration;
   const trace = traceResource(ctx, config, region, cleanups, binding.references.map((r) => r.identifier), new Set(disposers.map((d) => d.returned)));
   if (trace.unsupported.length > 0) return refused('cleanup-not-on-throw-path', siteNode, 'yellow', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
-  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released);
+  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released && !whenAbsent(ctx, e.node, name));
   if (withoutCleanup) {
     const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
     return refused(

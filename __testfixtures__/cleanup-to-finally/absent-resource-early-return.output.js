@@ -1,0 +1,19 @@
+function cancel(timers, key) {
+  const timer = timers.get(key);
+  if (timer === undefined) return;
+  clearTimeout(timer);
+  timers.delete(key);
+}
+
+async function firstRow(pool, sql) {
+  const client = await pool.connect();
+  try {
+    if (!client) {
+      return null;
+    }
+    const { rows } = await client.query(sql);
+    return rows[0];
+  } finally {
+    if (client) client.release();
+  }
+}
