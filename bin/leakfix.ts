@@ -37,6 +37,7 @@ function sharedOptions<T>(y: Argv<T>): Argv<T> {
     .option('changed-since', { type: 'string', requiresArg: true, describe: 'Only files changed since this git ref' })
     .option('files-from', { type: 'string', requiresArg: true, describe: 'Read the file list from a file (- for stdin)' })
     .option('max-size', { type: 'string', requiresArg: true, describe: 'Skip larger files', defaultDescription: '1mb' })
+    .option('typed', { type: 'boolean', describe: 'track-async: find floating promises with the TypeScript type checker (nearest tsconfig.json)' })
     .option('parser', { type: 'string', choices: [...PARSER_NAMES], describe: 'Parse every file with this parser', defaultDescription: 'by extension' })
     .option('jobs', { alias: 'j', type: 'number', requiresArg: true, describe: 'Worker threads (0: main thread only)', defaultDescription: 'number of cores' })
     .option('timeout', { type: 'number', requiresArg: true, describe: 'Per-file time limit in ms', defaultDescription: '30000' })

@@ -33,6 +33,7 @@ export interface SharedFlags {
   verbose?: boolean;
   color?: boolean;
   cwd?: string;
+  typed?: boolean;
 }
 
 /**
@@ -81,6 +82,8 @@ export function sharedRunOptions(flags: SharedFlags, env: NodeJS.ProcessEnv = pr
     options.timeoutMs = flags.timeout;
   }
   if (flags.shard !== undefined) options.shard = String(flags.shard);
+  // The only rule option with its own flag: typed mode changes what counts as a floating promise.
+  if (flags.typed) options.ruleOptions = { 'track-async': { typed: true } };
   if (flags.noConfig) options.config = false;
   else if (flags.config !== undefined) options.config = flags.config;
   const ruleModules = env[RULE_MODULES_ENV];
