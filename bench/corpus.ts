@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../transforms';
+import { RuleOptions, optionSpecs, type LeakRule } from '../lib/rule';
 import { REPO_ROOT } from './report';
 
 export const BENCH_DIR = path.join(REPO_ROOT, 'bench');
@@ -129,15 +130,21 @@ function emptyExclusions(): Record<Exclusion, number> {
   return { declaration: 0, minified: 0, bundle: 0, 'too-large': 0, duplicate: 0, hidden: 0 };
 }
 
-/** Counts files whose text matches each rule's prefilter. */
+/** The prefilter the engine uses with default options. */
+function prefilterOf(rule: LeakRule): RegExp {
+  return rule.meta.prefilterFor?.(new RuleOptions(optionSpecs(rule.meta), {})) ?? rule.meta.prefilter;
+}
+
+/** Counts files whose text matches each rule's prefilter (default options; generated and test files included). */
 export function triggerCounts(texts: Iterable<string>): { triggers: Record<string, number>; anyTrigger: number } {
   const triggers: Record<string, number> = Object.fromEntries(RULES.map((r) => [r.meta.name, 0]));
   let anyTrigger = 0;
   for (const text of texts) {
     let any = false;
     for (const rule of RULES) {
-      rule.meta.prefilter.lastIndex = 0;
-      if (rule.meta.prefilter.test(text)) {
+      const prefilter = prefilterOf(rule);
+      prefilter.lastIndex = 0;
+      if (prefilter.test(text)) {
         triggers[rule.meta.name]++;
         any = true;
       }
@@ -220,7 +227,7 @@ export function loadCorpus(options: { force?: boolean } = {}): CorpusManifest {
 }
 
 function prefilterKey(): string {
-  return RULES.map((r) => `${r.meta.name}:${r.meta.prefilter.source}/${r.meta.prefilter.flags}`).join('\n');
+  return RULES.map((r) => `${r.meta.name}:${prefilterOf(r).source}/${prefilterOf(r).flags}`).join('\n');
 }
 
 /** A deterministic slice of the corpus (every k-th file) of about `count` files, for `--quick`. */
