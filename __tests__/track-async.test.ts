@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import type { API, FileInfo } from 'jscodeshift';
 import { DEFAULT_RUNTIME_IMPORT, processSource, type EngineSettings, type FileOutcome } from '../lib/engine';
+import { RuleContext, RuleOptions, SharedAnalysis, optionSpecs, type LeakRule } from '../lib/rule';
+import { parseForDetection, parserForFile } from '../lib/parsers';
+import type { ScopeAnalysis } from '../lib/analysis/scope';
 import transform, { rule } from '../transforms/track-async';
 import { clearTypedCache, typedProgramStats } from '../lib/analysis/typed';
 import { fixtureCases, type FixtureCase } from './helpers/fixtures';
@@ -78,12 +81,110 @@ describe('track-async: prefilter', () => {
     assert.equal(outcome.parsed, true);
   });
 
+  it('ignores void, async as a property or module name, and Promise in types', () => {
+    const sources = [
+      'export function f(): void {\n  const x = void 0;\n  g(x);\n}\n',
+      "const async = require('async');\nasync.each(items, visit, done);\nrun({ async: true, isAsync: false });\n",
+      'export interface Store {\n  load(): Promise<string>;\n}\nexport function make(): Store | undefined {\n  return undefined;\n}\n',
+      '// we then fetch the rest\nsave(); then(); caught = x.catch;\n',
+    ];
+    for (const source of sources) assert.equal(processSource('src/a.ts', source, settings()).parsed, false, source);
+  });
+
+  it('matches every fixture file (of every transform) where the rule finds a site', () => {
+    const everywhere: LeakRule = { ...rule, meta: { ...rule.meta, prefilter: /(?:)/, prefilterFor: undefined } };
+    const files: Array<{ name: string; filePath: string; text: string; options: Record<string, unknown> }> = [];
+    for (const transform of fs.readdirSync(FIXTURES)) {
+      for (const fixture of fixtureCases(transform)) {
+        const options = transform === 'track-async' ? fixture.options : {};
+        files.push({ name: fixture.inputPath, filePath: fixture.filePath, text: fixture.input, options });
+        if (fixture.output !== fixture.input) files.push({ name: fixture.outputPath, filePath: fixture.filePath, text: fixture.output, options });
+      }
+    }
+    let withSites = 0;
+    for (const file of files) {
+      const options = { ...file.options, includeTests: true };
+      const outcome = processSource(file.filePath, file.text, { ...settings(options, 'audit'), rules: [everywhere] });
+      if (outcome.findings.length === 0) continue;
+      withSites++;
+      const prefilter = rule.meta.prefilterFor!(new RuleOptions(optionSpecs(rule.meta), options));
+      assert.ok(prefilter.test(file.text.replace(/^\uFEFF?#!.*/, '')), `${file.name} has track-async sites, but the prefilter misses it`);
+    }
+    assert.ok(withSites >= 60, `only ${withSites} files with sites`);
+  });
+
+  it('widens for a configured tracker', () => {
+    const source = "import { load } from './load';\njobs.add(load(), 'load');\n";
+    assert.equal(processSource('src/a.js', source, settings()).parsed, false);
+    const outcome = processSource('src/a.js', source, settings({ tracker: 'jobs.add' }, 'audit'));
+    assert.deepEqual(outcome.findings.map((f) => `${f.rule} ${f.status}`), ['promise-tracked ok']);
+  });
+
   it('widens for configured promise modules', () => {
     const source = "import { query } from 'my-db';\nquery('x');\n";
     assert.equal(processSource('src/a.js', source, settings()).parsed, false);
     const outcome = processSource('src/a.js', source, settings({ promiseModules: ['my-db'] }));
     assert.equal(outcome.status, 'changed');
     assert.match(outcome.output!, /track\(query\('x'\), 'query'\)/);
+  });
+});
+
+/** A context that counts how often the rule asks for scope analysis (the costly part of detection). */
+class ScopeCountingContext extends RuleContext {
+  scopeReads = 0;
+  override get scope(): ScopeAnalysis {
+    this.scopeReads++;
+    return super.scope;
+  }
+}
+
+function detectCountingScope(source: string, filePath = 'src/a.ts'): { scopeReads: number; sites: string[] } {
+  const parser = parserForFile(filePath, source);
+  const file = parseForDetection(source, parser);
+  const ctx = new ScopeCountingContext({
+    file,
+    source,
+    filePath,
+    parser,
+    options: new RuleOptions(optionSpecs(rule.meta), {}),
+    runtimeImport: DEFAULT_RUNTIME_IMPORT,
+    mode: 'detect',
+    shared: new SharedAnalysis(file),
+  });
+  const sites = rule.detect(ctx).map((site) => `${site.rule} ${site.status}`);
+  return { scopeReads: ctx.scopeReads, sites };
+}
+
+describe('track-async: detection cost', () => {
+  it('builds no scope analysis when no statement can be a floating promise', () => {
+    const source = [
+      'export async function load(): Promise<void> {}',
+      'export class Store {',
+      '  async save(): Promise<void> {}',
+      '  run(items: string[]): void {',
+      '    this.flush();',
+      '    other.load();',
+      '    helper(items);',
+      '    setup();',
+      '    api.get().catch(report);',
+      '    x = void 0;',
+      '    emitter.on("x", () => log());',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(detectCountingScope(source), { scopeReads: 0, sites: ['promise-caught ok'] });
+  });
+
+  it('resolves names once a call could be a local async function', () => {
+    const { scopeReads, sites } = detectCountingScope('async function load(): Promise<void> {}\nexport function start(): void {\n  load();\n}\n');
+    assert.ok(scopeReads > 0);
+    assert.deepEqual(sites, ['floating-promise fixable']);
+  });
+
+  it('still resolves a shadowing binding once the name is a candidate', () => {
+    const source = 'async function load(): Promise<void> {}\nexport function start(load: () => void): void {\n  load();\n}\n';
+    assert.deepEqual(detectCountingScope(source).sites, []);
   });
 });
 

@@ -33,6 +33,7 @@ import {
   asyncIterationMethod,
   callbackOwner,
   endsWithRejectionHandler,
+  importsAnyModule,
   isDrainCall,
   isTaskGroupTrack,
   isTestFrameworkCall,
@@ -44,8 +45,17 @@ import { typedFile, type TypedFile, type TypedUnavailable, type TypeVerdict } fr
 
 const LINT_RULE = 'no-floating-promises';
 
-/** What the untyped prefilter looks for; typed mode and custom API lists widen it (see `prefilterFor`). */
-const UNTYPED_PREFILTER = /\basync\b|\bfetch\b|\bPromise\b|promises|\.\s*(?:then|finally|catch)\b|\btrack\b|\bvoid\b/;
+/**
+ * What the untyped prefilter looks for: text without which no site can exist. An async function
+ * (`async` followed by what can start a function or method: not `async:`, `async.each` or
+ * `'async'`), a `fetch(` call, `new Promise` or a `Promise` static, a promise module
+ * (`fs/promises`, `fs.promises`, `timers/promises`), a `.then(`/`.catch(`/`.finally(` call (also
+ * `['catch'](`), a `track(` call. `void` is not needed: a voided value is a site only when it is
+ * certainly a promise, which takes one of these. Typed mode, a custom tracker and custom API lists
+ * widen it (see `prefilterFor`).
+ */
+const UNTYPED_PREFILTER =
+  /\basync(?:\s*[^\s:,;=)}\].?!&|+\-%^~>'"`]|\s+['"])|\bfetch\s*\(|\bnew\s+Promise\b|\bPromise\s*\.\s*(?:all|allSettled|race|any|resolve|reject|try)\b|promises|\.\s*(?:then|catch|finally)\s*[(<]|\[\s*['"`](?:then|catch|finally)['"`]\s*\]|\btrack\s*\(/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -69,9 +79,10 @@ class TrackAsyncDetector {
   private readonly facts: PromiseFacts;
   private readonly typed: TypedFile | TypedUnavailable | undefined;
   private readonly tracker: string;
+  private runtimeImported: boolean | undefined;
 
   constructor(private readonly ctx: RuleContext) {
-    this.facts = new PromiseFacts(ctx.index, ctx.scope, (name, at) => ctx.isGlobal(name, at), {
+    this.facts = new PromiseFacts(ctx.index, () => ctx.scope, (name, at) => ctx.isGlobal(name, at), {
       globals: ctx.options.strings('promiseGlobals'),
       modules: ctx.options.strings('promiseModules'),
     });
@@ -86,7 +97,8 @@ class TrackAsyncDetector {
       );
     }
     for (const statement of this.ctx.index.ofType('ExpressionStatement')) this.statement(statement);
-    for (const fn of [...this.ctx.index.ofType('ArrowFunctionExpression'), ...this.ctx.index.ofType('FunctionExpression')]) this.asyncCallback(fn);
+    for (const fn of this.ctx.index.ofType('ArrowFunctionExpression')) this.asyncCallback(fn);
+    for (const fn of this.ctx.index.ofType('FunctionExpression')) this.asyncCallback(fn);
     for (const unary of this.ctx.index.ofType('UnaryExpression')) {
       if (unary.operator !== 'void') continue;
       const verdict = this.promiseOf(unary.argument);
@@ -107,7 +119,9 @@ class TrackAsyncDetector {
 
   private statement(statement: t.ExpressionStatement): void {
     const expression = unwrapExpression(statement.expression);
-    if (expression.type === 'UnaryExpression' || expression.type === 'AssignmentExpression' || isTestFrameworkCall(expression, (root) => this.facts.isTestFunction(root))) return;
+    if (expression.type === 'UnaryExpression' || expression.type === 'AssignmentExpression') return;
+    // Cheap syntactic screen first: the test-call check below resolves names through scopes.
+    if (!this.mayBeSite(expression) || isTestFrameworkCall(expression, (root) => this.facts.isTestFunction(root))) return;
     if (this.isTrackCall(expression)) {
       this.sites.push(managed('promise-tracked', statement, `${this.facts.nameOf((expression as t.CallExpression).arguments[0] ?? expression)}: promise tracked`));
       return;
@@ -200,10 +214,36 @@ class TrackAsyncDetector {
     );
   }
 
+  /**
+   * Whether a statement's expression can give a site at all: a superset of what `statement` reports,
+   * decided without scope analysis where syntax suffices (certainPromise only resolves names a
+   * local async function, a promise global or an imported promise module could answer to).
+   */
+  private mayBeSite(expression: Node): boolean {
+    if (this.typed?.available) return true;
+    if (this.mayBeTrackCall(expression) || endsWithRejectionHandler(expression) || asyncIterationMethod(expression)) return true;
+    if (expression.type === 'LogicalExpression') return this.mayBeSite(unwrapExpression(expression.left)) || this.mayBeSite(unwrapExpression(expression.right));
+    if (expression.type === 'ConditionalExpression') return this.mayBeSite(unwrapExpression(expression.consequent)) || this.mayBeSite(unwrapExpression(expression.alternate));
+    if (expression.type === 'SequenceExpression') return expression.expressions.some((e) => this.mayBeSite(unwrapExpression(e)));
+    return this.facts.certainPromise(expression) !== undefined;
+  }
+
+  /** The runtime import a file has (or not), read from its import/require specifiers once. */
+  private importsRuntime(): boolean {
+    const specifier = this.ctx.runtime.specifier;
+    this.runtimeImported ??= importsAnyModule(this.ctx.index, (module) => module === specifier);
+    return this.runtimeImported;
+  }
+
+  /** The runtime export a callee names (`track`, `supervise`, `shutdown`); no scope lookup in a file that never imports the runtime. */
+  private runtimeExport(callee: Node): string | undefined {
+    if (!this.importsRuntime()) return undefined;
+    return runtimeExportName(this.ctx.index, this.ctx.scope, callee, this.ctx.runtime.specifier);
+  }
+
   /** True when the promise's chain, or the async function it calls, waits for a drain of tracked work. */
   private drainsItself(expression: Node): boolean {
-    const specifier = this.ctx.runtime.specifier;
-    const drains = (node: Node): boolean => isDrainCall(this.ctx.index, this.ctx.scope, node, specifier);
+    const drains = (node: Node): boolean => isDrainCall(node, (callee) => this.runtimeExport(callee));
     let root = unwrapExpression(expression);
     for (;;) {
       if (drains(root)) return true;
@@ -239,7 +279,6 @@ class TrackAsyncDetector {
     const verdict = this.typed.verdictAt(expression.start, expression.end);
     if (verdict === undefined || verdict === 'not') return undefined;
     return { certain: false, name: this.facts.nameOf(expression), type: verdict };
-    return undefined;
   }
 
   /** The first branch of `a && p()`, `c ? p() : q()`, `a(), p()` that is a promise, by name. */
@@ -265,23 +304,28 @@ class TrackAsyncDetector {
   }
 
   private isTrackCall(expression: Node): boolean {
-    if (expression.type !== 'CallExpression') return false;
-    const callee = unwrapExpression(expression.callee);
-    const specifier = this.ctx.runtime.specifier;
+    if (!this.mayBeTrackCall(expression)) return false;
+    const callee = unwrapExpression((expression as t.CallExpression).callee);
     if (this.tracker && memberPathText(callee) === this.tracker) return true;
-    return runtimeExportName(this.ctx.index, this.ctx.scope, callee, specifier) === 'track' || isTaskGroupTrack(this.ctx.index, this.ctx.scope, callee, specifier);
+    const specifier = this.ctx.runtime.specifier;
+    return this.runtimeExport(callee) === 'track' || isTaskGroupTrack(this.ctx.index, this.ctx.scope, callee, specifier);
+  }
+
+  /** A call to the configured tracker, or any call in a file that imports the runtime (whose `track` it may be). */
+  private mayBeTrackCall(expression: Node): boolean {
+    if (expression.type !== 'CallExpression') return false;
+    return (this.tracker !== '' && memberPathText(unwrapExpression(expression.callee)) === this.tracker) || this.importsRuntime();
   }
 
   /** The timer, listener or supervised task a function is handed to; for a statement, its enclosing function's. */
   private callbackOwnerOf(node: t.ExpressionStatement | t.Function): CallbackOwner | undefined {
     const fn = isFunction(node) ? node : this.ctx.index.enclosingFunction(node);
     if (!fn || !isFunction(fn)) return undefined;
-    const specifier = this.ctx.runtime.specifier;
     return callbackOwner(
       this.ctx.index,
       fn,
       (name, at) => this.ctx.isGlobal(name, at),
-      (callee) => runtimeExportName(this.ctx.index, this.ctx.scope, callee, specifier) === 'supervise',
+      (callee) => this.runtimeExport(callee) === 'supervise',
     );
   }
 }
@@ -323,8 +367,9 @@ function ownerMessage(name: string, owner: CallbackOwner): string {
 
 function prefilterFor(options: RuleOptions): RegExp {
   if (options.bool('typed')) return /[(`]/;
-  const extra = [...options.strings('promiseGlobals'), ...options.strings('promiseModules').map((m) => m.split('#')[0])]
-    .filter((name) => !DEFAULT_PROMISE_GLOBALS.includes(name) && !DEFAULT_PROMISE_MODULES.some((m) => m.split('#')[0] === name))
+  const tracker = options.string('tracker').replace(/\s+/g, '');
+  const extra = [...options.strings('promiseGlobals'), ...options.strings('promiseModules').map((m) => m.split('#')[0]), tracker.split('.').pop() ?? '']
+    .filter((name) => name !== '' && !DEFAULT_PROMISE_GLOBALS.includes(name) && !DEFAULT_PROMISE_MODULES.some((m) => m.split('#')[0] === name))
     .map(escapeRegExp);
   return extra.length === 0 ? UNTYPED_PREFILTER : new RegExp(`${UNTYPED_PREFILTER.source}|${extra.join('|')}`);
 }

@@ -126,6 +126,20 @@ function requiredModule(node: Node, isUnshadowed: (name: string, at: Node) => bo
   return n.arguments.length === 1 ? stringValue(n.arguments[0]) : undefined;
 }
 
+/**
+ * Whether the file has an `import ... from 'm'` or a `require('m')` for a module `wanted` accepts:
+ * a module the file never names cannot be where a binding comes from, so no scope lookup is needed.
+ */
+export function importsAnyModule(index: AstIndex, wanted: (specifier: string) => boolean): boolean {
+  for (const declaration of index.ofType('ImportDeclaration')) if (wanted(declaration.source.value)) return true;
+  for (const call of index.ofType('CallExpression')) {
+    if (call.callee.type !== 'Identifier' || call.callee.name !== 'require' || call.arguments.length !== 1) continue;
+    const specifier = stringValue(call.arguments[0]);
+    if (specifier !== undefined && wanted(specifier)) return true;
+  }
+  return false;
+}
+
 /** The class `this` means at `node` (looking through arrows), and whether it is the class itself (static code). */
 export function thisClass(index: AstIndex, node: Node): { cls: t.Class; isStatic: boolean } | undefined {
   for (const ancestor of index.ancestors(node)) {
@@ -182,10 +196,19 @@ function asyncClassMember(cls: t.Class, name: string, isStatic: boolean): t.Func
  */
 export class PromiseFacts {
   private readonly modules: Map<string, Set<string>>;
+  private readonly certain = new Map<Node, CertainPromise | null>();
+  private asyncNames: Set<string> | undefined;
+  private asyncMemberNames: Set<string> | undefined;
+  private promiseModuleImported: boolean | undefined;
 
+  /**
+   * `scope` is a getter: scope analysis is the costliest part of detection, and most files never
+   * need it (no call can resolve to an async function or a promise module), so it is built only
+   * when a candidate call survives the syntactic checks.
+   */
   constructor(
     private readonly index: AstIndex,
-    private readonly scope: ScopeAnalysis,
+    private readonly scopeOf: () => ScopeAnalysis,
     private readonly isUnshadowed: (name: string, at: Node) => boolean,
     private readonly apis: PromiseApis,
   ) {
@@ -199,9 +222,22 @@ export class PromiseFacts {
     }
   }
 
+  private get scope(): ScopeAnalysis {
+    return this.scopeOf();
+  }
+
   /** The promise an expression certainly evaluates to, or undefined when that is not certain. */
   certainPromise(expression: Node): CertainPromise | undefined {
     const node = unwrapExpression(expression);
+    let known = this.certain.get(node);
+    if (known === undefined) {
+      known = this.findCertainPromise(node) ?? null;
+      this.certain.set(node, known);
+    }
+    return known ?? undefined;
+  }
+
+  private findCertainPromise(node: Node): CertainPromise | undefined {
     if (node.type === 'NewExpression') {
       const callee = unwrapExpression(node.callee);
       if (callee.type === 'Identifier' && callee.name === 'Promise' && this.isUnshadowed('Promise', callee)) return { kind: 'new-promise', name: 'new Promise' };
@@ -220,7 +256,7 @@ export class PromiseFacts {
       if (this.apis.globals.includes(callee.name) && this.scope.resolve(callee) === undefined && this.isUnshadowed(callee.name, callee)) {
         return { kind: 'api-call', name: callee.name };
       }
-      if (this.isPromiseApi(this.moduleRef(callee))) return { kind: 'api-call', name: callee.name };
+      if (this.importsPromiseModule() && this.isPromiseApi(this.moduleRef(callee))) return { kind: 'api-call', name: callee.name };
       return undefined;
     }
     if (!isMember(callee)) return undefined;
@@ -231,6 +267,7 @@ export class PromiseFacts {
     if (property === 'then' || property === 'finally') return { kind: 'chain', name: this.chainName(receiver) };
     if (property === 'catch' && node.arguments.length === 0 && this.certainPromise(receiver)) return { kind: 'chain', name: this.chainName(receiver) };
     if (receiver.type === 'ThisExpression') {
+      if (!this.declaredAsyncMembers().has(property)) return undefined;
       const owner = thisClass(this.index, callee);
       const method = owner ? asyncClassMember(owner.cls, property, owner.isStatic) : undefined;
       if (method) return { kind: 'async-call', name: `this.${property}`, fn: method };
@@ -239,9 +276,46 @@ export class PromiseFacts {
     if (receiver.type === 'Identifier' && receiver.name === 'Promise' && PROMISE_STATICS.has(property) && this.isUnshadowed('Promise', receiver)) {
       return { kind: 'promise-static', name: `Promise.${property}` };
     }
+    if (!this.importsPromiseModule()) return undefined;
     const ref = this.moduleRef(callee);
     if (this.isPromiseApi(ref)) return { kind: 'api-call', name: memberPath(callee) ?? property };
     return undefined;
+  }
+
+  /** Names an async function or arrow is declared under in this file: only calls of these can resolve to one. */
+  private declaredAsyncNames(): Set<string> {
+    if (this.asyncNames) return this.asyncNames;
+    const names = new Set<string>();
+    for (const fn of this.index.ofType('FunctionDeclaration')) if (isNonGeneratorAsync(fn) && fn.id) names.add(fn.id.name);
+    for (const fn of this.index.ofType('FunctionExpression')) if (isNonGeneratorAsync(fn) && fn.id) names.add(fn.id.name);
+    for (const declarator of this.index.ofType('VariableDeclarator')) {
+      if (declarator.id.type === 'Identifier' && declarator.init && isNonGeneratorAsync(unwrapExpression(declarator.init))) names.add(declarator.id.name);
+    }
+    this.asyncNames = names;
+    return names;
+  }
+
+  /** Names of async methods and async arrow fields of the file's classes (`#x` for private ones). */
+  private declaredAsyncMembers(): Set<string> {
+    if (this.asyncMemberNames) return this.asyncMemberNames;
+    const names = new Set<string>();
+    const add = (key: Node, value: Node | null | undefined): void => {
+      if (!value || !isNonGeneratorAsync(unwrapExpression(value))) return;
+      const name = key.type === 'PrivateName' ? `#${key.id.name}` : key.type === 'Identifier' ? key.name : stringValue(key);
+      if (name !== undefined) names.add(name);
+    };
+    for (const method of this.index.ofType('ClassMethod')) add(method.key, method);
+    for (const method of this.index.ofType('ClassPrivateMethod')) add(method.key, method);
+    for (const property of this.index.ofType('ClassProperty')) add(property.key, property.value);
+    for (const property of this.index.ofType('ClassPrivateProperty')) add(property.key, property.value);
+    this.asyncMemberNames = names;
+    return names;
+  }
+
+  /** Whether the file imports or requires one of the promise modules (or a module holding a promise namespace) at all. */
+  private importsPromiseModule(): boolean {
+    this.promiseModuleImported ??= importsAnyModule(this.index, (specifier) => this.modules.has(specifier));
+    return this.promiseModuleImported;
   }
 
   /** The name a promise is logged under: the callee (`this.flush`, `fsp.writeFile`), or a chain's first callee. */
@@ -284,6 +358,7 @@ export class PromiseFacts {
 
   /** For `f()`: the `async function f` or `const f = async () => ...` (never reassigned) it calls. */
   localAsyncFunction(identifier: t.Identifier): t.Function | undefined {
+    if (!this.declaredAsyncNames().has(identifier.name)) return undefined;
     const binding = this.scope.resolve(identifier);
     const value = binding ? asyncValueOf(binding) : undefined;
     return isNonGeneratorAsync(value) ? value : undefined;
@@ -528,10 +603,10 @@ const DRAINING_EXPORTS = new Set(['shutdown', 'handleShutdownSignals']);
  * any `x.drain()`. A promise that makes such a call must not be tracked itself: the drain would
  * wait for the promise that waits for the drain, until its timeout.
  */
-export function isDrainCall(index: AstIndex, scope: ScopeAnalysis, node: Node, specifier: string): boolean {
+export function isDrainCall(node: Node, runtimeExport: (callee: Node) => string | undefined): boolean {
   if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return false;
   const callee = unwrapExpression(node.callee);
   if (isMember(callee) && propertyName(callee) === 'drain') return true;
-  const exported = runtimeExportName(index, scope, callee, specifier);
+  const exported = runtimeExport(callee);
   return exported !== undefined && DRAINING_EXPORTS.has(exported);
 }
