@@ -176,6 +176,10 @@ const SCENARIOS: Record<string, Scenario> = {
         'SELECT 1',
       ),
   },
+  'refused-code-after-cleanup-observes-it': {
+    entry: 'waitThenLog',
+    run: (f, w) => (f as (task: () => Promise<unknown>, ms: number) => Promise<unknown>)(() => later(w, 'task', 'done'), 10),
+  },
   'no-semicolons-style': {
     entry: 'firstRow',
     run: (f, w) =>

@@ -68,6 +68,8 @@ const REASONS = {
   'unsupported-control-flow': 'The code uses control flow the analysis does not model (with, a loop that does not settle).',
   'chain-handler-uses-resource': 'A .then/.catch handler uses the resource after its cleanup.',
   'chain-not-last-use': 'The promise chain is not the last use of the resource.',
+  'code-after-cleanup':
+    'On some path, code after an awaited release (await r.close()) could see what happened while it was awaited (a call, an assignment, a variable a handler changes): in a finally it would run before the release.',
   'multiline-literal':
     'The code the rewrite would re-indent holds a multi-line template literal (or a string with a line continuation): re-indenting it would change the string.',
   'watchdog-timer':
@@ -814,6 +816,13 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-some-paths', 'exit-without-cleanup', `\`${name}\` is not released on one path: ${how} (line ${line}) leaves without it.`);
   }
   const late = trace.exits.find((e) => e.state.released && e.state.taint !== '');
+  if (late?.state.taint === 'effect') {
+    return refuse(
+      'cleanup-not-on-throw-path',
+      'code-after-cleanup',
+      `After \`${name}\` is released and awaited, \`${textOf(ctx, late.state.at!).split('\n')[0]}\` (line ${late.state.at?.loc?.start.line}) runs before leaving: in a finally it would run before the release, and could see a different state.`,
+    );
+  }
   if (late) {
     const what = late.state.taint === 'await' ? 'something is awaited' : `\`${name}\` is used`;
     return refuse('cleanup-not-on-throw-path', 'use-after-cleanup', `After \`${name}\` is released, ${what} (line ${late.state.at?.loc?.start.line}) before leaving.`);
@@ -1011,7 +1020,7 @@ interface ResourceState {
   released: boolean;
   signature: string;
   /** What happened after the release: a use of the resource, an await/yield, or '' (nothing). */
-  taint: '' | 'use' | 'await';
+  taint: '' | 'use' | 'await' | 'effect';
   at?: Node;
 }
 
@@ -1024,6 +1033,46 @@ function containsAwait(node: Node): boolean {
     return undefined;
   });
   return found;
+}
+
+/**
+ * Whether `node` evaluates the same before an awaited release as after it: literals, names that are
+ * never reassigned, property reads and closures built from them. While `await r.close()` waits,
+ * close handlers and other tasks run, so a call, an assignment, or a `let` some handler may bump
+ * (`closed++`) read after it could see a different world if moved before it.
+ */
+function unchangedByAwaitedRelease(ctx: RuleContext, node: Node): boolean {
+  let stable = true;
+  walk(node, (n) => {
+    if (!stable) return false;
+    if (n !== node && isFunction(n)) return false;
+    switch (n.type) {
+      case 'Identifier': {
+        const binding = ctx.scope.resolve(n);
+        if (binding?.references.some((r) => r.write)) stable = false;
+        break;
+      }
+      case 'CallExpression':
+      case 'OptionalCallExpression':
+      case 'NewExpression':
+      case 'TaggedTemplateExpression':
+      case 'AssignmentExpression':
+      case 'UpdateExpression':
+      case 'ArrayPattern':
+      case 'ImportExpression':
+      case 'AwaitExpression':
+      case 'YieldExpression':
+        stable = false;
+        break;
+      case 'UnaryExpression':
+        if (n.operator === 'delete') stable = false;
+        break;
+      default:
+        break;
+    }
+    return stable;
+  });
+  return stable;
 }
 
 /**
@@ -1041,8 +1090,9 @@ function traceResource(
   const byStatement = new Map<Node, CleanupStatement>(cleanups.map((c) => [c.statement, c]));
   const touches = (node: Node): boolean => references.some((r) => within(r, node));
   const safeCall = safeCallFor(ctx, config);
-  const taint = (state: ResourceState, taintKind: 'use' | 'await', at: Node): ResourceState =>
+  const taint = (state: ResourceState, taintKind: ResourceState['taint'], at: Node): ResourceState =>
     state.released && state.taint === '' ? { ...state, taint: taintKind, at } : state;
+  const awaitedRelease = cleanups.some((c) => c.awaited);
   const domain: FlowDomain<ResourceState> = {
     key: (s) => `${s.released ? 1 : 0}|${s.signature}|${s.taint}`,
     statement(state, statement) {
@@ -1058,10 +1108,12 @@ function traceResource(
       if (!state.released || state.taint !== '') return state;
       if (touches(node)) return taint(state, 'use', node);
       if (containsAwait(node)) return taint(state, 'await', node);
+      if (awaitedRelease && !unchangedByAwaitedRelease(ctx, node)) return taint(state, 'effect', node);
       return state;
     },
     iterate(state, loop) {
-      return loop.type === 'ForOfStatement' && loop.await ? taint(state, 'await', loop) : state;
+      if (loop.type === 'ForOfStatement' && loop.await) return taint(state, 'await', loop);
+      return awaitedRelease && loop.type === 'ForOfStatement' ? taint(state, 'effect', loop) : state;
     },
     // A cleanup that throws is taken as not having failed half-way: both versions run it once.
     mayThrow: (node) => !byStatement.has(node) && canThrow(node, { safeCall }),
