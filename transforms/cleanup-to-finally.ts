@@ -69,7 +69,7 @@ const REASONS = {
   'chain-handler-uses-resource': 'A .then/.catch handler uses the resource after its cleanup.',
   'chain-not-last-use': 'The promise chain is not the last use of the resource.',
   'code-after-cleanup':
-    'On some path, code after an awaited release (await r.close()) could see what happened while it was awaited (a call, an assignment, a variable a handler changes): in a finally it would run before the release.',
+    'On some path, code after an awaited release (await r.close()) or an abort() could see what the release set off (a call, an assignment, a variable a handler changes): in a finally it would run before the release.',
   'multiline-literal':
     'The code the rewrite would re-indent holds a multi-line template literal (or a string with a line continuation): re-indenting it would change the string.',
   'watchdog-timer':
@@ -820,7 +820,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse(
       'cleanup-not-on-throw-path',
       'code-after-cleanup',
-      `After \`${name}\` is released and awaited, \`${textOf(ctx, late.state.at!).split('\n')[0]}\` (line ${late.state.at?.loc?.start.line}) runs before leaving: in a finally it would run before the release, and could see a different state.`,
+      `After \`${name}\` is released (awaited, or abort(), whose listeners run at once), \`${textOf(ctx, late.state.at!).split('\n')[0]}\` (line ${late.state.at?.loc?.start.line}) runs before leaving: in a finally it would run before the release, and could see a different state.`,
     );
   }
   if (late) {
@@ -1036,12 +1036,13 @@ function containsAwait(node: Node): boolean {
 }
 
 /**
- * Whether `node` evaluates the same before an awaited release as after it: literals, names that are
- * never reassigned, property reads and closures built from them. While `await r.close()` waits,
- * close handlers and other tasks run, so a call, an assignment, or a `let` some handler may bump
- * (`closed++`) read after it could see a different world if moved before it.
+ * Whether `node` evaluates the same before an observed release (`await r.close()`, `r.abort()`) as
+ * after it: literals, names that are never reassigned, property reads and closures built from them.
+ * While `await r.close()` waits, close handlers and other tasks run, and `abort()` runs the signal's
+ * listeners, so a call, an assignment, or a `let` some handler may bump (`closed++`) read after the
+ * release could see a different world if moved before it.
  */
-function unchangedByAwaitedRelease(ctx: RuleContext, node: Node): boolean {
+function unchangedByRelease(ctx: RuleContext, node: Node): boolean {
   let stable = true;
   walk(node, (n) => {
     if (!stable) return false;
@@ -1092,7 +1093,9 @@ function traceResource(
   const safeCall = safeCallFor(ctx, config);
   const taint = (state: ResourceState, taintKind: ResourceState['taint'], at: Node): ResourceState =>
     state.released && state.taint === '' ? { ...state, taint: taintKind, at } : state;
-  const awaitedRelease = cleanups.some((c) => c.awaited);
+  // After an awaited release other tasks ran; abort() runs its signal's listeners at once. Code after
+  // either may see what they did, so only code that cannot (unchangedByAwaitedRelease) may move before it.
+  const observedRelease = cleanups.some((c) => c.awaited || c.kind === 'abort');
   const domain: FlowDomain<ResourceState> = {
     key: (s) => `${s.released ? 1 : 0}|${s.signature}|${s.taint}`,
     statement(state, statement) {
@@ -1108,12 +1111,12 @@ function traceResource(
       if (!state.released || state.taint !== '') return state;
       if (touches(node)) return taint(state, 'use', node);
       if (containsAwait(node)) return taint(state, 'await', node);
-      if (awaitedRelease && !unchangedByAwaitedRelease(ctx, node)) return taint(state, 'effect', node);
+      if (observedRelease && !unchangedByRelease(ctx, node)) return taint(state, 'effect', node);
       return state;
     },
     iterate(state, loop) {
       if (loop.type === 'ForOfStatement' && loop.await) return taint(state, 'await', loop);
-      return awaitedRelease && loop.type === 'ForOfStatement' ? taint(state, 'effect', loop) : state;
+      return observedRelease && loop.type === 'ForOfStatement' ? taint(state, 'effect', loop) : state;
     },
     // A cleanup that throws is taken as not having failed half-way: both versions run it once.
     mayThrow: (node) => !byStatement.has(node) && canThrow(node, { safeCall }),

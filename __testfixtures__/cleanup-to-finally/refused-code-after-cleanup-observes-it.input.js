@@ -27,3 +27,11 @@ async function waitThenLog(task, ms) {
   console.log('done');
   return result;
 }
+
+function abortThenCheck(expect) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  expect(signal.aborted).toBe(false);
+  controller.abort();
+  expect(signal.aborted).toBe(true);
+}

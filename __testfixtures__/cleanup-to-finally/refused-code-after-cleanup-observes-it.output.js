@@ -30,3 +30,11 @@ async function waitThenLog(task, ms) {
     clearTimeout(watchdog);
   }
 }
+
+function abortThenCheck(expect) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  expect(signal.aborted).toBe(false);
+  controller.abort();
+  expect(signal.aborted).toBe(true);
+}
