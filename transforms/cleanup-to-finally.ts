@@ -14,8 +14,13 @@
  * Refused (unchanged, reported with a reason): the resource escapes (returned, yielded, stored,
  * passed to `resolve`), cleanups differ in arguments (`release(err)`), `r` is used or something
  * awaited after the cleanup, the cleanup is in a callback, `r` is reassigned or a property, a guard
- * not about `r`, a normal exit without the cleanup, a graceful `r.end()` (report-only by default).
- * A cleanup already in a `finally` that covers every exit is reported as managed.
+ * not about `r`, a normal exit without the cleanup, a graceful `r.end()` (report-only by default),
+ * a watchdog timer (its callback closes or kills something else), code after an awaited release
+ * or an `abort()` that could see its effects, a multi-line string that re-indenting would change.
+ * Managed (GREEN): a cleanup in a `finally` that covers every exit, or in a disposer the acquiring
+ * function returns (`return () => clearTimeout(t)`). Not reported: `setInterval` handles unless
+ * fixable (supervise-intervals grades them), `abort()` from a callback (a cancellation signal),
+ * modules and literals (`fs.close(fd)` releases `fd`, not `fs`).
  *
  *   const client = await pool.connect();          const client = await pool.connect();
  *   const { rows } = await client.query(sql);     try {
