@@ -81,12 +81,13 @@ describe('track-async: prefilter', () => {
     assert.equal(outcome.parsed, true);
   });
 
-  it('ignores void, async as a property or module name, and Promise in types', () => {
+  it('ignores void, async as a property, module or part of a name, and Promise in types', () => {
     const sources = [
       'export function f(): void {\n  const x = void 0;\n  g(x);\n}\n',
       "const async = require('async');\nasync.each(items, visit, done);\nrun({ async: true, isAsync: false });\n",
       'export interface Store {\n  load(): Promise<string>;\n}\nexport function make(): Store | undefined {\n  return undefined;\n}\n',
       '// we then fetch the rest\nsave(); then(); caught = x.catch;\n',
+      "// asynchronous iteration\nconst async_1 = require('./async');\nconst it = items[Symbol.asyncIterator]();\nasync_1.run(it);\n",
     ];
     for (const source of sources) assert.equal(processSource('src/a.ts', source, settings()).parsed, false, source);
   });

@@ -47,15 +47,15 @@ const LINT_RULE = 'no-floating-promises';
 
 /**
  * What the untyped prefilter looks for: text without which no site can exist. An async function
- * (`async` followed by what can start a function or method: not `async:`, `async.each` or
- * `'async'`), a `fetch(` call, `new Promise` or a `Promise` static, a promise module
+ * (the word `async` followed by what can start a function or method: not `async:`, `async.each`,
+ * `'async'` or `asyncIterator`), a `fetch(` call, `new Promise` or a `Promise` static, a promise module
  * (`fs/promises`, `fs.promises`, `timers/promises`), a `.then(`/`.catch(`/`.finally(` call (also
  * `['catch'](`), a `track(` call. `void` is not needed: a voided value is a site only when it is
  * certainly a promise, which takes one of these. Typed mode, a custom tracker and custom API lists
  * widen it (see `prefilterFor`).
  */
 const UNTYPED_PREFILTER =
-  /\basync(?:\s*[^\s:,;=)}\].?!&|+\-%^~>'"`]|\s+['"])|\bfetch\s*\(|\bnew\s+Promise\b|\bPromise\s*\.\s*(?:all|allSettled|race|any|resolve|reject|try)\b|promises|\.\s*(?:then|catch|finally)\s*[(<]|\[\s*['"`](?:then|catch|finally)['"`]\s*\]|\btrack\s*\(/;
+  /\basync\b(?:\s*[^\s:,;=)}\].?!&|+\-%^~>'"`]|\s+['"])|\bfetch\s*\(|\bnew\s+Promise\b|\bPromise\s*\.\s*(?:all|allSettled|race|any|resolve|reject|try)\b|promises|\.\s*(?:then|catch|finally)\s*[(<]|\[\s*['"`](?:then|catch|finally)['"`]\s*\]|\btrack\s*\(/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -312,10 +312,23 @@ export class PromiseFacts {
     return names;
   }
 
-  /** Whether the file imports or requires one of the promise modules (or a module holding a promise namespace) at all. */
+  /**
+   * Whether the file imports or requires one of the promise modules at all; for a module that only
+   * holds a promise namespace (`fs#promises`), also whether the file names that namespace anywhere
+   * (`fs.promises`, `{ promises }`, `fs['promises']`): plain `require('fs')` code has no promise API.
+   */
   private importsPromiseModule(): boolean {
-    this.promiseModuleImported ??= importsAnyModule(this.index, (specifier) => this.modules.has(specifier));
+    this.promiseModuleImported ??= importsAnyModule(this.index, (specifier) => {
+      const namespaces = this.modules.get(specifier);
+      if (!namespaces) return false;
+      return namespaces.has('') || [...namespaces].some((namespace) => this.mentions(namespace));
+    });
     return this.promiseModuleImported;
+  }
+
+  /** Whether some identifier or string literal of the file is `name`. */
+  private mentions(name: string): boolean {
+    return this.index.ofType('Identifier').some((id) => id.name === name) || this.index.ofType('StringLiteral').some((literal) => literal.value === name);
   }
 
   /** The name a promise is logged under: the callee (`this.flush`, `fsp.writeFile`), or a chain's first callee. */
