@@ -124,23 +124,34 @@ export function isFunction(node: Node): node is t.Function {
   }
 }
 
-/** Strips wrappers that do not change a value: parentheses (recast), TS casts, `!`. */
+type ValueWrapper =
+  | t.ParenthesizedExpression
+  | t.TSAsExpression
+  | t.TSSatisfiesExpression
+  | t.TSNonNullExpression
+  | t.TSTypeAssertion
+  | t.TypeCastExpression;
+
+/** Nodes that wrap a value without changing it: parentheses (recast), TS casts, `!`, Flow casts. */
+export function isValueWrapper(node: Node): node is ValueWrapper {
+  switch (node.type) {
+    case 'ParenthesizedExpression':
+    case 'TSAsExpression':
+    case 'TSSatisfiesExpression':
+    case 'TSNonNullExpression':
+    case 'TSTypeAssertion':
+    case 'TypeCastExpression':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Strips value wrappers (see isValueWrapper). */
 export function unwrapExpression(node: Node): Node {
   let current = node;
-  for (;;) {
-    switch (current.type) {
-      case 'ParenthesizedExpression':
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TypeCastExpression':
-        current = current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
+  while (isValueWrapper(current)) current = current.expression;
+  return current;
 }
 
 /** `a.b.c` as a dotted string for identifier/`this` chains; undefined for anything computed. */

@@ -19,7 +19,7 @@
  * Yields count as possible throws: the consumer can end a generator at any `yield`.
  */
 import type * as t from '@babel/types';
-import { isFunction, walk, type AstIndex, type Node } from './ast';
+import { isFunction, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 
 export type ExitKind = 'return' | 'break' | 'continue' | 'throw' | 'end';
 
@@ -92,11 +92,35 @@ function isLoop(node: Node): node is Loop {
 
 /** `true`, `1`, or a `for` with no test: the loop never ends through its test. */
 export function isConstantTrue(test: Node | null | undefined): boolean {
-  if (!test) return true;
-  if (test.type === 'BooleanLiteral') return test.value;
-  if (test.type === 'NumericLiteral') return test.value !== 0;
-  if (test.type === 'ParenthesizedExpression') return isConstantTrue(test.expression);
-  return false;
+  return !test || constantTruthiness(test) === true;
+}
+
+/** The truthiness of an expression that needs no evaluation (`true`, `1`, `!0`, `'x'`), else undefined. */
+export function constantTruthiness(expression: Node): boolean | undefined {
+  const n = unwrapExpression(expression);
+  switch (n.type) {
+    case 'BooleanLiteral':
+      return n.value;
+    case 'NumericLiteral':
+      return n.value !== 0 && !Number.isNaN(n.value);
+    case 'BigIntLiteral':
+      return !/^0+$/.test(n.value);
+    case 'StringLiteral':
+      return n.value.length > 0;
+    case 'NullLiteral':
+      return false;
+    case 'TemplateLiteral':
+      return n.expressions.length === 0 ? (n.quasis[0]?.value.cooked ?? '').length > 0 : undefined;
+    case 'UnaryExpression':
+      if (n.operator === '!') {
+        const inner = constantTruthiness(n.argument);
+        return inner === undefined ? undefined : !inner;
+      }
+      if (n.operator === 'void') return false;
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 class Tracer<S> {

@@ -7,29 +7,14 @@
  * Everything here only reads Babel node shapes, so it runs on the plain parse and on recast's.
  */
 import type * as t from '@babel/types';
-import { calleePath, isFunction, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
+import { calleePath, isFunction, isValueWrapper, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
 import { TIMER_CLEARS } from './resources';
-
-/** Nodes that wrap a value without changing it: the handle flows through them. */
-function isTransparentWrapper(node: Node): boolean {
-  switch (node.type) {
-    case 'ParenthesizedExpression':
-    case 'TSAsExpression':
-    case 'TSSatisfiesExpression':
-    case 'TSNonNullExpression':
-    case 'TSTypeAssertion':
-    case 'TypeCastExpression':
-      return true;
-    default:
-      return false;
-  }
-}
 
 /** The outermost wrapper around `node` that still denotes the same value. */
 export function outermostValue(index: AstIndex, node: Node): Node {
   let current = node;
-  for (let parent = index.parent(current); parent && isTransparentWrapper(parent); parent = index.parent(current)) current = parent;
+  for (let parent = index.parent(current); parent && isValueWrapper(parent); parent = index.parent(current)) current = parent;
   return current;
 }
 

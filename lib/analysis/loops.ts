@@ -9,7 +9,9 @@
 import type * as t from '@babel/types';
 import { isFunction, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { ScopeAnalysis } from './scope';
-import { isWithin, jumpTarget } from './control-flow';
+import { constantTruthiness, isWithin, jumpTarget } from './control-flow';
+
+export { constantTruthiness };
 
 // Jump targets and containment come from the control-flow analysis, so every rule resolves labels alike.
 export { isWithin, jumpTarget };
@@ -35,33 +37,6 @@ export function isFunctionBoundary(node: Node): boolean {
   return isFunction(node) || node.type === 'ClassBody' || node.type === 'StaticBlock' || node.type === 'Program';
 }
 
-/** The truthiness of an expression that needs no evaluation (`true`, `1`, `!0`, `'x'`), else undefined. */
-export function constantTruthiness(expression: Node): boolean | undefined {
-  const n = unwrapExpression(expression);
-  switch (n.type) {
-    case 'BooleanLiteral':
-      return n.value;
-    case 'NumericLiteral':
-      return n.value !== 0 && !Number.isNaN(n.value);
-    case 'BigIntLiteral':
-      return !/^0+$/.test(n.value);
-    case 'StringLiteral':
-      return n.value.length > 0;
-    case 'NullLiteral':
-      return false;
-    case 'TemplateLiteral':
-      return n.expressions.length === 0 ? (n.quasis[0]?.value.cooked ?? '').length > 0 : undefined;
-    case 'UnaryExpression':
-      if (n.operator === '!') {
-        const inner = constantTruthiness(n.argument);
-        return inner === undefined ? undefined : !inner;
-      }
-      if (n.operator === 'void') return false;
-      return undefined;
-    default:
-      return undefined;
-  }
-}
 
 /** `while (true)`, `for (;;)`, `do ... while (1)`, `while (!0)`: loops whose test never fails. */
 export function hasConstantTrueTest(loop: Loop): boolean {
