@@ -64,13 +64,3 @@ export function removeNode(index: AstIndex, node: Node): void {
   if (!('list' in where)) throw new Error('removeNode needs a node in a list');
   where.list.splice(where.at, 1);
 }
-
-/** Moves the comments attached to `from` onto `to` (recast keeps them in `comments`). */
-export function moveComments(from: Node, to: Node): void {
-  const source = from as unknown as { comments?: t.Comment[] | null; leadingComments?: t.Comment[] | null };
-  const target = to as unknown as { comments?: t.Comment[] | null };
-  if (source.comments?.length) {
-    target.comments = [...(target.comments ?? []), ...source.comments];
-    source.comments = null;
-  }
-}
