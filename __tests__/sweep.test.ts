@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runSweep, sweepFailures } from '../bench/sweep';
+import { missingFrom, runSweep, sweepFailures, textParts } from '../bench/sweep';
 import { exclusionFor, SOURCE_EXTENSIONS } from '../bench/corpus';
 import { fixable, type Site } from '../lib/findings';
 import { insertBefore } from '../lib/analysis/edit';
@@ -102,4 +102,15 @@ test('the sweep reports a transform whose second run changes the files again', a
   assert.equal(report.unparsableWrites.length, 0);
   assert.equal(report.notIdempotent.length, report.changed);
   assert.ok(sweepFailures(report).some((f) => f.includes('changed again in the second run')), sweepFailures(report).join('; '));
+});
+
+test('the literal check catches a template literal re-indented by a wrap, and ignores moved code and added strings', () => {
+  const original = "function f(cw) {\n  cw.write(`<a>\n    <b/>\n  </a>`); // keep\n  cw.close();\n}\n";
+  const reindented = "function f(cw) {\n  try {\n    cw.write(`<a>\n      <b/>\n    </a>`); // keep\n  } finally {\n    cw.close();\n  }\n}\n";
+  const faithful = "const { track } = require('@leakfix/runtime');\nfunction f(cw) {\n  try {\n    cw.write(`<a>\n    <b/>\n  </a>`); // keep\n  } finally {\n    cw.close();\n  }\n}\n";
+  const before = textParts(original, 'babel')!;
+  assert.equal(missingFrom(before.literals, textParts(reindented, 'babel')!.literals).length, 1);
+  assert.deepEqual(missingFrom(before.literals, textParts(faithful, 'babel')!.literals), []);
+  assert.deepEqual(missingFrom(before.comments, textParts(faithful, 'babel')!.comments), []);
+  assert.deepEqual(missingFrom(before.comments, textParts(faithful.replace(' // keep', ''), 'babel')!.comments), ['keep']);
 });

@@ -6,7 +6,9 @@
  * node_modules for __tests__/sweep.test.ts):
  *  1. pass 1, write mode: the run must not crash, and every file ends as changed, unchanged,
  *     skipped (with a reason) or error (with a reason);
- *  2. every written file must parse again, and every file not reported as written keeps its bytes;
+ *  2. every written file must parse again, keep the text of every string and template literal and
+ *     every comment of the original (whitespace aside), and every file not reported as written
+ *     keeps its bytes;
  *  3. pass 2, write mode again: no file may change (idempotence);
  *  4. every parse failure is retried with the other parsers: one that parses with another grammar
  *     is a wrong parser choice, not a genuine failure;
@@ -92,6 +94,10 @@ export interface SweepReport {
   written: number;
   /** Written files that no longer parse. */
   unparsableWrites: FileProblem[];
+  /** Written files where a string or template literal of the original changed or vanished (runtime text changed). */
+  changedLiterals: FileProblem[];
+  /** Written files where a comment of the original vanished (whitespace aside). */
+  lostComments: FileProblem[];
   /** Files whose bytes changed without a `written` record. */
   unexpectedWrites: string[];
   /** Files the second pass changed again. */
@@ -152,6 +158,52 @@ function parseError(text: string, parser: ParserName): string | undefined {
   } catch (error) {
     return (error instanceof Error ? error.message : String(error)).split('\n')[0];
   }
+}
+
+interface TextParts {
+  literals: string[];
+  comments: string[];
+}
+
+/** The string and template literal texts and the comments of a file, or undefined if it does not parse. */
+export function textParts(text: string, parser: ParserName): TextParts | undefined {
+  let file;
+  try {
+    file = parseForDetection(parseBody(text), parser);
+  } catch {
+    return undefined;
+  }
+  const literals: string[] = [];
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const n = node as { type?: unknown; value?: unknown; extra?: { raw?: unknown } };
+    if (n.type === 'StringLiteral' && typeof n.value === 'string') literals.push(n.value);
+    if (n.type === 'TemplateElement') literals.push((n.value as { raw: string }).raw);
+    for (const key of Object.keys(node)) {
+      if (key === 'loc' || key === 'extra' || key === 'comments' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments') continue;
+      visit((node as Record<string, unknown>)[key]);
+    }
+  };
+  visit(file.program);
+  const comments = (file.comments ?? []).map((c) => c.value.replace(/\s+/g, ' ').trim());
+  return { literals, comments };
+}
+
+/** Entries of `before` missing from `after`, counting repeats (a multiset difference). */
+export function missingFrom(before: readonly string[], after: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const item of after) left.set(item, (left.get(item) ?? 0) + 1);
+  const missing: string[] = [];
+  for (const item of before) {
+    const n = left.get(item) ?? 0;
+    if (n > 0) left.set(item, n - 1);
+    else missing.push(item);
+  }
+  return missing;
 }
 
 /** `node_modules` segments are renamed in the copy: the runner never walks into such folders. */
@@ -316,6 +368,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
 
     // What is on disk after pass 1: written files must parse, others must keep their bytes.
     const unparsableWrites: FileProblem[] = [];
+    const changedLiterals: FileProblem[] = [];
+    const lostComments: FileProblem[] = [];
     const unexpectedWrites: string[] = [];
     let written = 0;
     for (const file of list) {
@@ -324,8 +378,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
       const changedOnDisk = sha1(text) !== hashes.get(file);
       if (record?.written) {
         written++;
-        const error = parseError(text, record.parser ?? parserForFile(file, text));
+        const parser = record.parser ?? parserForFile(file, text);
+        const error = parseError(text, parser);
         if (error) unparsableWrites.push({ path: file, detail: error });
+        const before = textParts(fs.readFileSync(path.join(options.sourceRoot, originalOf.get(file) ?? file), 'utf8'), parser);
+        const after = error ? undefined : textParts(text, parser);
+        if (before && after) {
+          const literals = missingFrom(before.literals, after.literals);
+          if (literals.length) changedLiterals.push({ path: file, detail: `${literals.length} literal(s) changed, e.g. ${JSON.stringify(literals[0].slice(0, 120))}` });
+          const comments = missingFrom(before.comments, after.comments);
+          if (comments.length) lostComments.push({ path: file, detail: `${comments.length} comment(s) lost, e.g. ${JSON.stringify(comments[0].slice(0, 120))}` });
+        }
       } else if (changedOnDisk) {
         unexpectedWrites.push(file);
       }
@@ -376,6 +439,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
       changed: byStatus.changed ?? 0,
       written,
       unparsableWrites,
+      changedLiterals,
+      lostComments,
       unexpectedWrites,
       notIdempotent,
       newErrorsInPassTwo,
@@ -399,6 +464,8 @@ export function sweepFailures(report: SweepReport): string[] {
   if (report.missingRecords.length) failures.push(`${report.missingRecords.length} files without a record`);
   if (report.badRecords.length) failures.push(`${report.badRecords.length} records break the contract`);
   if (report.unparsableWrites.length) failures.push(`${report.unparsableWrites.length} written files do not parse`);
+  if (report.changedLiterals.length) failures.push(`${report.changedLiterals.length} written files changed the text of a string or template literal`);
+  if (report.lostComments.length) failures.push(`${report.lostComments.length} written files lost a comment`);
   if (report.unexpectedWrites.length) failures.push(`${report.unexpectedWrites.length} files changed on disk without a written record`);
   if (report.notIdempotent.length) failures.push(`${report.notIdempotent.length} files changed again in the second run`);
   if (report.newErrorsInPassTwo.length) failures.push(`${report.newErrorsInPassTwo.length} files fail in the second run only`);
@@ -436,6 +503,7 @@ export function formatSweep(report: SweepReport, corpusLine: string): string {
   lines.push(`| errors by reason | ${counts(report.errorsByReason)} |`);
   lines.push(`| parsed (a prefilter matched) | ${report.parsed} of ${report.files} |`);
   lines.push(`| written files / written files that fail to parse | ${report.written} / ${report.unparsableWrites.length} |`);
+  lines.push(`| written files where a string/template literal's text changed / a comment was lost | ${report.changedLiterals.length} / ${report.lostComments.length} |`);
   lines.push(`| files changed on disk without a write record | ${report.unexpectedWrites.length} |`);
   lines.push(`| files changed by the second run (idempotence) | ${report.notIdempotent.length} |`);
   lines.push(`| files failing only in the second run | ${report.newErrorsInPassTwo.length} |`);
@@ -464,6 +532,8 @@ export function formatSweep(report: SweepReport, corpusLine: string): string {
   }
   lines.push(...problemList('Errors other than parse errors', report.otherErrors));
   lines.push(...problemList('Written files that do not parse', report.unparsableWrites));
+  lines.push(...problemList('Written files whose literal text changed', report.changedLiterals));
+  lines.push(...problemList('Written files that lost a comment', report.lostComments));
   lines.push(...problemList('Not idempotent', report.notIdempotent));
   lines.push(...problemList('Failing only in the second run', report.newErrorsInPassTwo));
   lines.push(...problemList('Fuzz files not reported', report.fuzz.unreported));
