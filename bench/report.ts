@@ -38,20 +38,24 @@ const SNAPSHOT_ENV = 'LEAKFIX_BENCH_SNAPSHOT';
 /**
  * A long run must not see dist/ change under it (a rebuild halfway through would mix two versions
  * of the transforms, and worker threads load them late). Unless already running from one, copy
- * dist/ to .cache/bench-dist/ (gitignored; module resolution still reaches the repository's
+ * dist/ to .cache/bench-dist-<pid>/ (gitignored, removed afterwards; module resolution still reaches the repository's
  * node_modules) and run the same script from there. Returns true when the caller should stop
  * (the snapshot run happened and set the exit code).
  */
 export function relaunchFromSnapshot(script: string): boolean {
   if (process.env[SNAPSHOT_ENV] || process.argv.includes('--no-snapshot')) return false;
-  const snapshot = path.join(REPO_ROOT, '.cache', 'bench-dist');
-  fs.rmSync(snapshot, { recursive: true, force: true });
+  // One folder per run, so a second bench or sweep started meanwhile cannot pull it from under this one.
+  const snapshot = path.join(REPO_ROOT, '.cache', `bench-dist-${process.pid}`);
   fs.mkdirSync(path.dirname(snapshot), { recursive: true });
   fs.cpSync(path.join(REPO_ROOT, 'dist'), snapshot, { recursive: true });
-  const result = spawnSync(process.execPath, [path.join(snapshot, 'bench', script), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, [SNAPSHOT_ENV]: '1' },
-  });
-  process.exitCode = result.status ?? 1;
+  try {
+    const result = spawnSync(process.execPath, [path.join(snapshot, 'bench', script), ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, [SNAPSHOT_ENV]: '1' },
+    });
+    process.exitCode = result.status ?? 1;
+  } finally {
+    fs.rmSync(snapshot, { recursive: true, force: true });
+  }
   return true;
 }

@@ -165,7 +165,7 @@ function definitions(root: string, listFile: string, fileCount: number): RunDefi
 }
 
 function commandLine(spec: CommandSpec): string {
-  const short = (arg: string): string => (path.isAbsolute(arg) ? path.relative(REPO_ROOT, arg).replace(/^\.cache\/bench-dist\//, 'dist/') || '.' : arg);
+  const short = (arg: string): string => (path.isAbsolute(arg) ? path.relative(REPO_ROOT, arg).replace(/^\.cache\/bench-dist-\d+\//, 'dist/') || '.' : arg);
   const command = spec.command === process.execPath ? 'node' : short(spec.command);
   return [command, ...spec.args.map(short)].join(' ');
 }
