@@ -38,9 +38,9 @@ const SNAPSHOT_ENV = 'LEAKFIX_BENCH_SNAPSHOT';
 /**
  * A long run must not see dist/ change under it (a rebuild halfway through would mix two versions
  * of the transforms, and worker threads load them late). Unless already running from one, copy
- * dist/ to .cache/bench-dist-<pid>/ (gitignored, removed afterwards; module resolution still reaches the repository's
- * node_modules) and run the same script from there. Returns true when the caller should stop
- * (the snapshot run happened and set the exit code).
+ * dist/ to .cache/bench-dist-<pid>/ (gitignored, removed afterwards; module resolution still
+ * reaches the repository's node_modules) and run the same script from there. Returns true when
+ * the caller should stop (the snapshot run happened and set the exit code).
  */
 export function relaunchFromSnapshot(script: string): boolean {
   if (process.env[SNAPSHOT_ENV] || process.argv.includes('--no-snapshot')) return false;
