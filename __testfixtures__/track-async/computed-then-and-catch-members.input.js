@@ -1,0 +1,4 @@
+export function start(api, report, done) {
+  api.load()['catch'](report);
+  api.save()['then'](done);
+}
