@@ -48,14 +48,26 @@ const LINT_RULE = 'no-floating-promises';
 /**
  * What the untyped prefilter looks for: text without which no site can exist. An async function
  * (the word `async` followed by what can start a function or method: not `async:`, `async.each`,
- * `'async'` or `asyncIterator`), a `fetch(` call, `new Promise` or a `Promise` static, a promise module
- * (`fs/promises`, `fs.promises`, `timers/promises`), a `.then(`/`.catch(`/`.finally(` call (also
- * `['catch'](`), a `track(` call. `void` is not needed: a voided value is a site only when it is
- * certainly a promise, which takes one of these. Typed mode, a custom tracker and custom API lists
- * widen it (see `prefilterFor`).
+ * `'async'` or `asyncIterator`), a `fetch(` call, `new Promise` or a `Promise` static, a promise
+ * module (`fs/promises`, `fs.promises`, `timers/promises`), a `.then(`/`.catch(`/`.finally(` call
+ * (also `['catch'](`), a `track(` call. `void` is not needed: a voided value is a site only when
+ * it is certainly a promise, which takes one of these. Typed mode, a custom tracker and custom API
+ * lists widen it (see `prefilterFor`).
  */
-const UNTYPED_PREFILTER =
-  /\basync\b(?:\s*[^\s:,;=)}\].?!&|+\-%^~>'"`]|\s+['"])|\bfetch\s*\(|\bnew\s+Promise\b|\bPromise\s*\.\s*(?:all|allSettled|race|any|resolve|reject|try)\b|promises|\.\s*(?:then|catch|finally)\s*[(<]|\[\s*['"`](?:then|catch|finally)['"`]\s*\]|\btrack\s*\(/;
+const UNTYPED_PREFILTER = new RegExp(
+  [
+    /\basync\b(?:\s*[^\s:,;=)}\].?!&|+\-%^~>'"`]|\s+['"])/,
+    /\bfetch\s*\(/,
+    /\bnew\s+Promise\b/,
+    /\bPromise\s*\.\s*(?:all|allSettled|race|any|resolve|reject|try)\b/,
+    /promises/,
+    /\.\s*(?:then|catch|finally)\s*[(<]/,
+    /\[\s*['"`](?:then|catch|finally)['"`]\s*\]/,
+    /\btrack\s*\(/,
+  ]
+    .map((part) => part.source)
+    .join('|'),
+);
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -305,14 +317,14 @@ class TrackAsyncDetector {
 
   private isTrackCall(expression: Node): boolean {
     if (!this.mayBeTrackCall(expression)) return false;
-    const callee = unwrapExpression((expression as t.CallExpression).callee);
+    const callee = unwrapExpression(expression.callee);
     if (this.tracker && memberPathText(callee) === this.tracker) return true;
     const specifier = this.ctx.runtime.specifier;
     return this.runtimeExport(callee) === 'track' || isTaskGroupTrack(this.ctx.index, this.ctx.scope, callee, specifier);
   }
 
   /** A call to the configured tracker, or any call in a file that imports the runtime (whose `track` it may be). */
-  private mayBeTrackCall(expression: Node): boolean {
+  private mayBeTrackCall(expression: Node): expression is t.CallExpression {
     if (expression.type !== 'CallExpression') return false;
     return (this.tracker !== '' && memberPathText(unwrapExpression(expression.callee)) === this.tracker) || this.importsRuntime();
   }
