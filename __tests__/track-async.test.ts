@@ -183,6 +183,14 @@ describe('track-async: detection cost', () => {
     assert.deepEqual(sites, ['floating-promise fixable']);
   });
 
+  it('looks up fs bindings only when the file names its promises namespace', () => {
+    const sync = "const fs = require('fs');\nconst { readFile } = fs;\nexport function f(): void {\n  fs.mkdirSync('a');\n  readFile('b', done);\n}\n";
+    assert.deepEqual(detectCountingScope(sync), { scopeReads: 0, sites: [] });
+    const { scopeReads, sites } = detectCountingScope(sync.replace("fs.mkdirSync('a')", "fs.promises.mkdir('a')"));
+    assert.ok(scopeReads > 0);
+    assert.deepEqual(sites, ['floating-promise fixable']);
+  });
+
   it('still resolves a shadowing binding once the name is a candidate', () => {
     const source = 'async function load(): Promise<void> {}\nexport function start(load: () => void): void {\n  load();\n}\n';
     assert.deepEqual(detectCountingScope(source).sites, []);

@@ -326,9 +326,13 @@ export class PromiseFacts {
     return this.promiseModuleImported;
   }
 
-  /** Whether some identifier or string literal of the file is `name`. */
+  /** Whether some identifier, string literal or template text of the file is `name`. */
   private mentions(name: string): boolean {
-    return this.index.ofType('Identifier').some((id) => id.name === name) || this.index.ofType('StringLiteral').some((literal) => literal.value === name);
+    return (
+      this.index.ofType('Identifier').some((id) => id.name === name) ||
+      this.index.ofType('StringLiteral').some((literal) => literal.value === name) ||
+      this.index.ofType('TemplateElement').some((element) => element.value.cooked === name)
+    );
   }
 
   /** The name a promise is logged under: the callee (`this.flush`, `fsp.writeFile`), or a chain's first callee. */
