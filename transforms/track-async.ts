@@ -92,6 +92,8 @@ class TrackAsyncDetector {
   private readonly typed: TypedFile | TypedUnavailable | undefined;
   private readonly tracker: string;
   private runtimeImported: boolean | undefined;
+  /** Per async function of the file: whether calling it waits for a drain (each body is walked once). */
+  private readonly drainingFunctions = new Map<t.Function, boolean>();
 
   constructor(private readonly ctx: RuleContext) {
     this.facts = new PromiseFacts(ctx.index, () => ctx.scope, (name, at) => ctx.isGlobal(name, at), {
@@ -265,7 +267,14 @@ class TrackAsyncDetector {
       if (!isChainStep) break;
       root = unwrapExpression(callee.object);
     }
-    return this.functionDrains(root, drains, new Set());
+    const called = this.facts.certainPromise(root);
+    if (!called || !('fn' in called)) return false;
+    let known = this.drainingFunctions.get(called.fn);
+    if (known === undefined) {
+      known = this.functionDrains(root, drains, new Set());
+      this.drainingFunctions.set(called.fn, known);
+    }
+    return known;
   }
 
   /** Whether the async function `call` runs (or one it calls in this file, transitively) waits for a drain. */
