@@ -27,7 +27,7 @@ import { run, type RunResult } from '../lib/runner/run';
 import type { FileRecord } from '../lib/runner/records';
 import type { TransformSummary } from '../lib/runner/summary';
 import { PARSER_NAMES, parseForDetection, parserForFile, type ParserName } from '../lib/parsers';
-import type { LeakRule } from '../lib/rule';
+import { RuleOptions, isTestFile, optionSpecs, type LeakRule } from '../lib/rule';
 import { RULES } from '../transforms';
 import { relaunchFromSnapshot } from './report';
 
@@ -279,10 +279,13 @@ function mutate(text: string, other: string, next: () => number): string {
   }
 }
 
-function matchesSomePrefilter(text: string, rules: readonly LeakRule[]): boolean {
+/** Whether the engine will parse this file: some rule applies to it and its prefilter matches. */
+function engineParses(filePath: string, text: string, rules: readonly LeakRule[]): boolean {
   return rules.some((rule) => {
-    rule.meta.prefilter.lastIndex = 0;
-    return rule.meta.prefilter.test(text);
+    if (rule.meta.skipsTestFiles && isTestFile(filePath)) return false;
+    const prefilter = rule.meta.prefilterFor?.(new RuleOptions(optionSpecs(rule.meta), {})) ?? rule.meta.prefilter;
+    prefilter.lastIndex = 0;
+    return prefilter.test(text);
   });
 }
 
@@ -299,7 +302,7 @@ async function fuzz(options: SweepOptions, candidates: readonly string[], workDi
     const mutated = mutate(text, other, next);
     const rel = `${String(files.length).padStart(4, '0')}-${path.basename(copyName(source))}`;
     // Only code that really fails to parse, and that leakfix will parse (a prefilter matches).
-    if (!matchesSomePrefilter(parseBody(mutated), options.rules ?? RULES) || parseError(mutated, parserForFile(rel, mutated)) === undefined) {
+    if (!engineParses(rel, parseBody(mutated), options.rules ?? RULES) || parseError(mutated, parserForFile(rel, mutated)) === undefined) {
       discardedValid++;
       continue;
     }
