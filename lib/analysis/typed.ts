@@ -10,7 +10,15 @@
  * the same text, so a node's start (after trivia) and end offsets agree.
  */
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+
+let loadedCompiler: typeof ts | undefined;
+/** The TypeScript compiler, loaded on first use: untyped runs (the default) never pay its start-up. */
+function compiler(): typeof ts {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate lazy load
+  loadedCompiler ??= require('typescript') as typeof ts;
+  return loadedCompiler;
+}
 
 /**
  * `promise`: every part of the type is a PromiseLike (its `then` returns a thenable again);
@@ -51,12 +59,12 @@ class TypedProject {
     readonly configPath: string,
     private readonly parsed: ts.ParsedCommandLine,
   ) {
-    this.host = ts.createCompilerHost(parsed.options, true);
+    this.host = compiler().createCompilerHost(parsed.options, true);
   }
 
   private program(): ts.Program {
     if (!this.base) baseProgramBuilds++;
-    this.base ??= ts.createProgram({
+    this.base ??= compiler().createProgram({
       rootNames: this.parsed.fileNames,
       options: this.parsed.options,
       projectReferences: this.parsed.projectReferences,
@@ -73,7 +81,7 @@ class TypedProject {
 
   /** The tsconfig files this one references (`references: [{ path }]`), for solution-style configs. */
   referencedConfigs(): string[] {
-    return (this.parsed.projectReferences ?? []).map((reference) => ts.resolveProjectReferencePath(reference));
+    return (this.parsed.projectReferences ?? []).map((reference) => compiler().resolveProjectReferencePath(reference));
   }
 
   view(fileName: string, text: string): FileView | undefined {
@@ -93,7 +101,7 @@ class TypedProject {
 
   private overlay(base: ts.Program, fileName: string, text: string): FileView | undefined {
     const options = this.parsed.options;
-    const edited = ts.createSourceFile(fileName, text, options.target ?? ts.ScriptTarget.Latest, true, scriptKind(fileName));
+    const edited = compiler().createSourceFile(fileName, text, options.target ?? compiler().ScriptTarget.Latest, true, scriptKind(fileName));
     const host: ts.CompilerHost = {
       ...this.host,
       getSourceFile: (name, languageVersion, onError, shouldCreate) =>
@@ -104,7 +112,7 @@ class TypedProject {
     const roots = base.getRootFileNames();
     const rootNames = roots.some((r) => samePath(r, fileName)) ? roots : [...roots, fileName];
     overlayBuilds++;
-    const program = ts.createProgram({ rootNames, options, host, oldProgram: base, projectReferences: this.parsed.projectReferences });
+    const program = compiler().createProgram({ rootNames, options, host, oldProgram: base, projectReferences: this.parsed.projectReferences });
     const sourceFile = program.getSourceFile(fileName);
     return sourceFile ? { program, sourceFile, offset: 0 } : undefined;
   }
@@ -116,10 +124,10 @@ function samePath(a: string, b: string): boolean {
 
 function scriptKind(fileName: string): ts.ScriptKind {
   const lower = fileName.toLowerCase();
-  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
-  if (/\.[mc]?ts$/.test(lower)) return ts.ScriptKind.TS;
-  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
-  return ts.ScriptKind.JS;
+  if (lower.endsWith('.tsx')) return compiler().ScriptKind.TSX;
+  if (/\.[mc]?ts$/.test(lower)) return compiler().ScriptKind.TS;
+  if (lower.endsWith('.jsx')) return compiler().ScriptKind.JSX;
+  return compiler().ScriptKind.JS;
 }
 
 let baseProgramBuilds = 0;
@@ -140,7 +148,7 @@ export function nearestTsconfig(filePath: string): string | undefined {
     }
     visited.push(dir);
     const candidate = path.join(dir, 'tsconfig.json');
-    if (ts.sys.fileExists(candidate)) {
+    if (compiler().sys.fileExists(candidate)) {
       found = candidate;
       break;
     }
@@ -156,15 +164,15 @@ function loadProject(configPath: string): TypedProject | TypedUnavailable {
   const cached = projects.get(configPath);
   if (cached) return cached;
   let problem: string | undefined;
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-    ...ts.sys,
+  const parsed = compiler().getParsedCommandLineOfConfigFile(configPath, {}, {
+    ...compiler().sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      problem = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+      problem = compiler().flattenDiagnosticMessageText(diagnostic.messageText, ' ');
     },
   });
   // "No inputs were found" and "the files list is empty" are normal for solution-style configs.
-  const fatal = parsed?.errors.find((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18002 && d.code !== 18003);
-  if (fatal) problem = ts.flattenDiagnosticMessageText(fatal.messageText, ' ');
+  const fatal = parsed?.errors.find((d) => d.category === compiler().DiagnosticCategory.Error && d.code !== 18002 && d.code !== 18003);
+  if (fatal) problem = compiler().flattenDiagnosticMessageText(fatal.messageText, ' ');
   const project: TypedProject | TypedUnavailable =
     parsed && problem === undefined
       ? new TypedProject(configPath, parsed)
@@ -221,19 +229,19 @@ function expressionWithSpan(sourceFile: ts.SourceFile, start: number, end: numbe
   let found: ts.Expression | undefined;
   const visit = (node: ts.Node): void => {
     if (found || node.pos > start || node.end < end) return;
-    if (ts.isExpression(node) && !ts.isParenthesizedExpression(node) && node.getStart(sourceFile) === start && node.end === end) {
+    if (compiler().isExpression(node) && !compiler().isParenthesizedExpression(node) && node.getStart(sourceFile) === start && node.end === end) {
       found = node;
       return;
     }
-    ts.forEachChild(node, visit);
+    compiler().forEachChild(node, visit);
   };
-  ts.forEachChild(sourceFile, visit);
+  compiler().forEachChild(sourceFile, visit);
   return found;
 }
 
 function verdictOf(checker: ts.TypeChecker, node: ts.Expression): TypeVerdict {
   const type = checker.getTypeAtLocation(node);
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'not';
+  if (type.flags & (compiler().TypeFlags.Any | compiler().TypeFlags.Unknown)) return 'not';
   const parts = unionParts(checker.getApparentType(type));
   const kinds = parts.map((part) => thenKind(checker, part, node));
   if (kinds.every((kind) => kind === 'none')) return 'not';
