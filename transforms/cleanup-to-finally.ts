@@ -122,9 +122,10 @@ export const rule: LeakRule = {
 
 export default toJscodeshiftTransform(rule);
 
+/** Files with no cleanup call at all: a method call `.close(` (also `?.close(`) or a `clearTimeout(`. */
 function prefilterFor(methods: readonly string[], functions: readonly string[], reportOnly: readonly string[]): RegExp {
-  const names = [...methods, ...functions, ...reportOnly].map((n) => n.replace(/[^\w$]/g, '')).filter(Boolean);
-  return new RegExp(`\\b(?:${names.join('|') || '(?!)'})\\s*\\(`);
+  const alternatives = (names: readonly string[]): string => names.map((n) => n.replace(/[^\w$]/g, '')).filter(Boolean).join('|') || '(?!)';
+  return new RegExp(`\\.\\s*(?:${alternatives([...methods, ...reportOnly])})\\s*\\(|\\b(?:${alternatives(functions)})\\s*\\(`);
 }
 
 // ---------------------------------------------------------------------------------------------
