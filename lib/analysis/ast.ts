@@ -50,30 +50,65 @@ export function walk(root: Node, enter: Enter): void {
 
 /** Parent links for every node, built in one walk. */
 export class AstIndex {
-  private readonly links = new Map<Node, ParentLink>();
+  private readonly parents = new Map<Node, Node>();
+  /** Every node, in source order (pre-order). */
   readonly nodes: Node[] = [];
 
+  // Built for every parsed file, so it only records parents: where a node sits in its parent
+  // (`link`) is looked up on demand, by the few callers that edit.
   constructor(readonly root: Node) {
-    walk(root, (node, link) => {
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
       this.nodes.push(node);
-      if (link) this.links.set(node, link);
-    });
+      const keys = childKeys(node);
+      for (let k = keys.length - 1; k >= 0; k--) {
+        const value = (node as unknown as Record<string, unknown>)[keys[k]];
+        if (Array.isArray(value)) {
+          for (let i = value.length - 1; i >= 0; i--) {
+            const child: unknown = value[i];
+            if (isNode(child)) {
+              this.parents.set(child, node);
+              stack.push(child);
+            }
+          }
+        } else if (isNode(value)) {
+          this.parents.set(value, node);
+          stack.push(value);
+        }
+      }
+    }
   }
 
+  private readonly links = new Map<Node, ParentLink>();
+
   link(node: Node): ParentLink | undefined {
+    const known = this.links.get(node);
+    if (known) return known;
+    const parent = this.parents.get(node);
+    if (!parent) return undefined;
+    // Record every child of this parent at once: siblings are usually asked for next.
+    for (const key of childKeys(parent)) {
+      const value = (parent as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const child of value) if (isNode(child)) this.links.set(child, { parent, key, inList: true });
+      } else if (isNode(value)) {
+        this.links.set(value, { parent, key, inList: false });
+      }
+    }
     return this.links.get(node);
   }
 
   parent(node: Node): Node | undefined {
-    return this.links.get(node)?.parent;
+    return this.parents.get(node);
   }
 
   /** Ancestors from the nearest outwards. */
   *ancestors(node: Node): Generator<Node> {
-    let current = this.links.get(node)?.parent;
+    let current = this.parents.get(node);
     while (current) {
       yield current;
-      current = this.links.get(current)?.parent;
+      current = this.parents.get(current);
     }
   }
 
