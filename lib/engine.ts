@@ -209,8 +209,8 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
   const printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
-  // A fix that broke the syntax must be reported as such, not as a failure of the import edit.
-  parseForDetection(printed, parser);
+  // Output that does not parse throws a SyntaxError here (when imports are added) or in the
+  // caller's check; either way it is reported as output of this rule that does not parse.
   return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout);
 }
 
