@@ -30,6 +30,7 @@ import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
 import { calleePath, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
 import { removeNode, replaceNode } from '../lib/analysis/edit';
 import { DEFAULT_DISPOSAL_METHODS, globalTimerCall } from '../lib/analysis/resources';
+import { isLoop } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
 import {
   callsModuleExport,
@@ -270,19 +271,6 @@ function runsOncePerCall(ctx: RuleContext, statement: Node, member: Node): boole
     if (isFunction(ancestor) || isLoop(ancestor)) return false;
   }
   return false;
-}
-
-function isLoop(node: Node): boolean {
-  switch (node.type) {
-    case 'ForStatement':
-    case 'ForInStatement':
-    case 'ForOfStatement':
-    case 'WhileStatement':
-    case 'DoWhileStatement':
-      return true;
-    default:
-      return false;
-  }
 }
 
 function isRenderBody(ctx: RuleContext, fn: Node): boolean {

@@ -76,18 +76,21 @@ interface Flow<S> {
 
 type Frame = { node: Node; kind: 'loop' | 'switch' | 'label'; labels: readonly string[] };
 
-type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement | t.ForInStatement | t.ForOfStatement;
+export type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement | t.ForInStatement | t.ForOfStatement;
 
 const MAX_LOOP_ROUNDS = 64;
 
-function isLoop(node: Node): node is Loop {
-  return (
-    node.type === 'WhileStatement' ||
-    node.type === 'DoWhileStatement' ||
-    node.type === 'ForStatement' ||
-    node.type === 'ForInStatement' ||
-    node.type === 'ForOfStatement'
-  );
+export function isLoop(node: Node): node is Loop {
+  switch (node.type) {
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** `true`, `1`, or a `for` with no test: the loop never ends through its test. */

@@ -9,28 +9,15 @@
 import type * as t from '@babel/types';
 import { isFunction, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { ScopeAnalysis } from './scope';
-import { constantTruthiness, isWithin, jumpTarget } from './control-flow';
+import { constantTruthiness, isLoop, isWithin, jumpTarget, type Loop } from './control-flow';
 
 export { constantTruthiness };
 
-// Jump targets and containment come from the control-flow analysis, so every rule resolves labels alike.
-export { isWithin, jumpTarget };
+// Loop kinds, jump targets and containment come from the control-flow analysis, so every rule
+// resolves labels alike.
+export { isLoop, isWithin, jumpTarget, type Loop };
 
-export type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement | t.ForInStatement | t.ForOfStatement;
 export type Jump = t.BreakStatement | t.ContinueStatement;
-
-export function isLoop(node: Node): node is Loop {
-  switch (node.type) {
-    case 'WhileStatement':
-    case 'DoWhileStatement':
-    case 'ForStatement':
-    case 'ForInStatement':
-    case 'ForOfStatement':
-      return true;
-    default:
-      return false;
-  }
-}
 
 /** Nodes whose inside is another function's control flow: jumps never cross them. */
 export function isFunctionBoundary(node: Node): boolean {
