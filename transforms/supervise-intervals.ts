@@ -30,7 +30,7 @@ import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
 import { calleePath, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
 import { removeNode, replaceNode } from '../lib/analysis/edit';
 import { DEFAULT_DISPOSAL_METHODS, globalTimerCall } from '../lib/analysis/resources';
-import { isLoop } from '../lib/analysis/control-flow';
+import { isLoop, isWithin } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
 import {
   callsModuleExport,
@@ -44,7 +44,6 @@ import {
   enclosingFunctionName,
   handleUse,
   instanceOwner,
-  isInside,
   isStableBinding,
   isUnhandledAsync,
   methodClears,
@@ -311,7 +310,7 @@ function effectSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loc
   }
   const plan = cleanupPlan(ctx, effect, statement);
   if (use.kind === 'local') {
-    const inCleanup = handleReads.some((r) => r.kind === 'clear' && plan.kind === 'extend' && isInside(ctx.index, r.call, plan.cleanup));
+    const inCleanup = handleReads.some((r) => r.kind === 'clear' && plan.kind === 'extend' && isWithin(r.call, plan.cleanup, ctx.index));
     if (inCleanup) return [managed('interval-managed', site.call, 'the effect cleanup clears the interval'), ...asyncReport(ctx, site, undefined)];
     if (handleReads.some((r) => r.kind !== 'clear')) {
       return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', `\`${use.binding.name}\` is read inside the effect; it is managed, or may be`)];
@@ -685,7 +684,7 @@ function timeoutLoop(ctx: RuleContext, call: t.CallExpression): Site | undefined
   const [callback] = call.arguments;
   if (!callback || callback.type === 'SpreadElement' || callback.type === 'ArgumentPlaceholder') return undefined;
   const target = targetFunction(ctx.index, ctx.scope, callback, instanceOwner(ctx.index, call));
-  if (!target || target === unwrapExpression(callback) || !isInside(ctx.index, call, target)) return undefined;
+  if (!target || target === unwrapExpression(callback) || !isWithin(call, target, ctx.index)) return undefined;
   const name = enclosingFunctionName(ctx.index, call) ?? 'the function';
   return refusal('timeout-loop', call, 'yellow', 'timeout-loop-not-rewritten', `${name} reschedules itself with setTimeout: nothing can stop the loop`);
 }

@@ -174,12 +174,6 @@ export function descendants(root: Node): Node[] {
   return out;
 }
 
-export function isInside(index: AstIndex, node: Node, root: Node): boolean {
-  if (node === root) return true;
-  for (const ancestor of index.ancestors(node)) if (ancestor === root) return true;
-  return false;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Owners: React effects and classes.
 
