@@ -29,7 +29,7 @@ import type { LeakRule, RuleContext } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
 import { calleePath, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
 import { removeNode, replaceNode } from '../lib/analysis/edit';
-import { DEFAULT_DISPOSAL_METHODS, globalTimerCall } from '../lib/analysis/resources';
+import { DEFAULT_DISPOSAL_METHODS, GLOBAL_OBJECTS, globalTimerCall } from '../lib/analysis/resources';
 import { isLoop, isWithin } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
 import {
@@ -711,7 +711,7 @@ function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | und
     if (binding && fromTimersPromises(ctx, binding)) {
       return refusal(pattern, call, 'yellow', 'timers-promises', `${calleeText} is the timers/promises async iterator, stopped by leaving its loop`);
     }
-    if (binding && ['window', 'globalThis', 'global', 'self'].includes(object.name)) {
+    if (binding && GLOBAL_OBJECTS.has(object.name)) {
       return refusal(pattern, call, 'yellow', 'shadowed', `\`${object.name}\` is a local binding here, so this is not the global timer`);
     }
   }

@@ -9,7 +9,7 @@
 import type * as t from '@babel/types';
 import { calleePath, isFunction, isValueWrapper, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
-import { TIMER_CLEARS } from './resources';
+import { GLOBAL_OBJECTS, TIMER_CLEARS } from './resources';
 
 /** The outermost wrapper around `node` that still denotes the same value. */
 export function outermostValue(index: AstIndex, node: Node): Node {
@@ -153,7 +153,7 @@ export function clearCallOf(node: Node, isGlobal: (name: string, at: Node) => bo
   const name = parts[parts.length - 1];
   if (name !== TIMER_CLEARS.setInterval && name !== TIMER_CLEARS.setTimeout) return undefined;
   if (parts.length === 1) return isGlobal(name, node.callee) ? node : undefined;
-  if (parts.length === 2 && ['window', 'globalThis', 'global', 'self'].includes(parts[0])) return node;
+  if (parts.length === 2 && GLOBAL_OBJECTS.has(parts[0])) return node;
   return undefined;
 }
 

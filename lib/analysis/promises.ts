@@ -10,6 +10,7 @@
 import type * as t from '@babel/types';
 import { isFunction, memberPath, unwrapExpression, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
+import { GLOBAL_OBJECTS } from './resources';
 
 /** Global functions that return a promise. */
 export const DEFAULT_PROMISE_GLOBALS: readonly string[] = ['fetch'];
@@ -72,7 +73,6 @@ const TEST_MODULES = new Set([
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 
 const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
-const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'global', 'self']);
 
 export interface PromiseApis {
   globals: readonly string[];

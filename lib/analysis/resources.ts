@@ -37,8 +37,8 @@ export const DEFAULT_DISPOSAL_METHODS: readonly string[] = [
   'Symbol.asyncDispose',
 ];
 
-/** Global timer creators as called in real code: `setInterval`, `window.setInterval`, `globalThis.setInterval`. */
-const GLOBAL_OBJECTS = new Set(['window', 'globalThis', 'global', 'self']);
+/** Names of the global object, through which globals are also called: `window.setInterval`, `globalThis.fetch`. */
+export const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['window', 'globalThis', 'global', 'self']);
 
 /**
  * The timer function a call creates, when the callee is the global one: `setInterval(...)`,
