@@ -19,6 +19,7 @@ import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type
 import { isFunction, nodeLoc, type AstIndex, type Node } from './analysis/ast';
 import { detectLayout, retabChangedLines, type Layout } from './layout';
 import { addRuntimeImports } from './analysis/imports';
+import { firstLine } from './text';
 
 export type Mode = 'transform' | 'audit';
 
@@ -86,13 +87,9 @@ function optionsFor(settings: EngineSettings, rule: LeakRule): RuleOptions {
   return new RuleOptions(optionSpecs(rule.meta), settings.ruleOptions?.[rule.meta.name] ?? {});
 }
 
-function oneLine(message: string): string {
-  return message.split('\n')[0].trim();
-}
-
 function describeParseError(error: unknown, lineOffset: number): string {
   const e = error as { message?: string; loc?: { line: number; column: number } };
-  const message = oneLine(String(e.message ?? error)).replace(/\s*\(\d+:\d+\)$/, '');
+  const message = firstLine(String(e.message ?? error)).replace(/\s*\(\d+:\d+\)$/, '');
   return e.loc ? `${message} (${e.loc.line + lineOffset}:${e.loc.column + 1})` : message;
 }
 
@@ -304,7 +301,7 @@ function internalError(rule: LeakRule, error: unknown, parser: ParserName): File
     status: 'error',
     reason: 'internal-error',
     transform: rule.meta.name,
-    message: `${rule.meta.name} failed: ${oneLine(message)}`,
+    message: `${rule.meta.name} failed: ${firstLine(message)}`,
     findings: [],
     parser,
     parsed: true,

@@ -26,7 +26,7 @@ import {
 } from './baseline';
 import { auditRecords, formatAudit, isAuditFormat, AUDIT_FORMATS, type AuditFormat, type AuditResult } from './index';
 import type { ToolInfo } from './format/shared';
-import { plural } from './format/shared';
+import { plural } from '../text';
 
 export interface AuditCommandOptions extends Omit<RunOptions, 'mode' | 'dry' | 'check' | 'allowDirty'> {
   /** terminal (default), json, markdown, sarif, github. */

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { processSource, type Mode } from '../engine';
+import { firstLine } from '../text';
 import type { ParserName } from '../parsers';
 import type { LeakRule } from '../rule';
 import { binaryReason, decodeUtf8, generatedVerdict } from './content';
@@ -36,10 +37,6 @@ export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-function oneLine(text: string): string {
-  return text.split('\n')[0].trim();
-}
-
 export function processFile(relPath: string, rules: readonly LeakRule[], settings: ProcessSettings): FileResult {
   const started = performance.now();
   const record = (fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings?: FileRecord['findings'] }): FileRecord => ({
@@ -61,7 +58,7 @@ export function processFile(relPath: string, rules: readonly LeakRule[], setting
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'not-found' : 'unreadable';
-    return { record: record({ status: 'skipped', reason, message: oneLine(error instanceof Error ? error.message : String(error)), parsed: false }) };
+    return { record: record({ status: 'skipped', reason, message: firstLine(error instanceof Error ? error.message : String(error)), parsed: false }) };
   }
   if (bytes.length > settings.maxSize) {
     return { record: record({ status: 'skipped', reason: 'too-large', message: `${bytes.length} bytes, over the ${settings.maxSize}-byte limit (--max-size)`, parsed: false }) };
@@ -84,7 +81,7 @@ export function processFile(relPath: string, rules: readonly LeakRule[], setting
     });
   } catch (error) {
     // The engine turns rule failures into outcomes; anything reaching here is the engine's own bug.
-    return { record: record({ status: 'error', reason: 'internal-error', message: `leakfix failed: ${oneLine(error instanceof Error ? error.message : String(error))}`, parsed: true }) };
+    return { record: record({ status: 'error', reason: 'internal-error', message: `leakfix failed: ${firstLine(error instanceof Error ? error.message : String(error))}`, parsed: true }) };
   }
 
   const fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings: FileRecord['findings'] } = {

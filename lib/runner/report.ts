@@ -5,6 +5,7 @@
 import { createColors } from 'picocolors';
 import { formatPosition, type Finding } from '../findings';
 import type { RuleMeta } from '../rule';
+import { markdownCell, plural } from '../text';
 import type { FileRecord } from './records';
 import type { RunResult } from './run';
 
@@ -32,10 +33,6 @@ export function formatDiffs(records: readonly FileRecord[], c: Colors = plain): 
     .split('\n')
     .map((line) => colorDiffLine(line, c))
     .join('\n');
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function byCount(counts: Record<string, number>): string {
@@ -154,10 +151,6 @@ export function formatJson(result: RunResult, version: string): string {
   return `${JSON.stringify(jsonReport(result, version), null, 2)}\n`;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 function metaOf(result: RunResult, name: string): RuleMeta | undefined {
   return result.rules.find((r) => r.meta.name === name)?.meta;
 }
@@ -183,7 +176,7 @@ export function formatMarkdown(result: RunResult, version: string): string {
   out.push('### What changed', '', '| Transform | What it does | Sites fixed | Files | Left for review |', '|---|---|---:|---:|---:|');
   for (const name of result.transforms) {
     const t = s.transforms[name];
-    out.push(`| \`${name}\` | ${escapeCell(metaOf(result, name)?.description ?? '')} | ${t.fixed} | ${t.files} | ${t.refused} |`);
+    out.push(`| \`${name}\` | ${markdownCell(metaOf(result, name)?.description ?? '')} | ${t.fixed} | ${t.files} | ${t.refused} |`);
   }
   out.push('');
   for (const name of result.transforms) {
@@ -217,7 +210,7 @@ export function formatMarkdown(result: RunResult, version: string): string {
     for (const { record, finding } of review) {
       const why = finding.reason ? metaOf(result, finding.transform)?.reasons[finding.reason] : undefined;
       out.push(
-        `| \`${record.path}:${finding.start.line}\` | \`${finding.transform}\` | \`${finding.rule}\` | \`${finding.reason ?? ''}\`${why ? ` ${escapeCell(why)}` : ''} | ${escapeCell(finding.message)} |`,
+        `| \`${record.path}:${finding.start.line}\` | \`${finding.transform}\` | \`${finding.rule}\` | \`${finding.reason ?? ''}\`${why ? ` ${markdownCell(why)}` : ''} | ${markdownCell(finding.message)} |`,
       );
     }
     out.push('');
@@ -233,7 +226,7 @@ export function formatMarkdown(result: RunResult, version: string): string {
   const failed = result.records.filter((r) => r.status === 'error');
   if (failed.length > 0) {
     out.push('### Not processed', '', 'These files could not be parsed or transformed and were left as they were:', '');
-    for (const record of failed) out.push(`- \`${record.path}\`: ${record.reason ?? 'error'}${record.message ? `: ${escapeCell(record.message)}` : ''}`);
+    for (const record of failed) out.push(`- \`${record.path}\`: ${record.reason ?? 'error'}${record.message ? `: ${markdownCell(record.message)}` : ''}`);
     out.push('');
   }
   out.push(

@@ -4,7 +4,8 @@
  * https://docs.github.com/actions/reference/workflow-commands-for-github-actions
  */
 import type { AuditSite } from '../report';
-import { advice, gradeLabel, plural, type FormatInput } from './shared';
+import { plural } from '../../text';
+import { advice, gradeLabel, type FormatInput } from './shared';
 
 /** The message part of a workflow command. */
 export function escapeData(text: string): string {

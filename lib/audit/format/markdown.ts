@@ -3,12 +3,8 @@
  * then one section per pattern: what it is, every site, and why the manual ones are manual.
  */
 import { GRADES, sortedCounts, type AuditSite, type PatternTotals } from '../report';
-import { dispositionLabel, gradeLabel, patternDescription, plural, reasonDescription, type FormatInput } from './shared';
-
-/** Table cells: no line breaks, escaped pipes. */
-function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-}
+import { markdownCell, plural } from '../../text';
+import { dispositionLabel, gradeLabel, patternDescription, reasonDescription, type FormatInput } from './shared';
 
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
@@ -81,7 +77,7 @@ function patternSection(input: FormatInput, pattern: PatternTotals): string[] {
   for (const site of sites) {
     const columns = [code(`${site.path}:${site.line}:${site.column}`), gradeLabel(site.grade), dispositionLabel(site)];
     if (withBaseline) columns.push(input.gate.states.get(site) ?? '');
-    columns.push(cell(site.message));
+    columns.push(markdownCell(site.message));
     lines.push(`| ${columns.join(' | ')} |`);
   }
   const reasons = sortedCounts(pattern.reasons);
@@ -101,7 +97,7 @@ function problems(input: FormatInput): string[] {
   return [
     '## Not audited',
     '',
-    ...errors.map((e) => `- ${code(e.path)}: ${e.reason}${e.transform ? ` in ${code(e.transform)}` : ''}${e.message ? `: ${cell(e.message)}` : ''}`),
+    ...errors.map((e) => `- ${code(e.path)}: ${e.reason}${e.transform ? ` in ${code(e.transform)}` : ''}${e.message ? `: ${markdownCell(e.message)}` : ''}`),
   ];
 }
 

@@ -46,10 +46,6 @@ export function allPatternIds(input: FormatInput): Array<{ id: string; transform
   return [...ids.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** What to do about a site, in one clause (used by SARIF and annotations). */
 export function advice(site: AuditSite, catalog: RuleCatalog): string {
   switch (site.disposition) {

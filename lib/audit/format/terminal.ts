@@ -4,7 +4,8 @@
  */
 import pc from 'picocolors';
 import { GRADES, sortedCounts, type AuditSite } from '../report';
-import { dispositionLabel, gradeLabel, plural, type FormatInput } from './shared';
+import { plural } from '../../text';
+import { dispositionLabel, gradeLabel, type FormatInput } from './shared';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
