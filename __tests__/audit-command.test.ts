@@ -3,25 +3,18 @@
  * outputs), on temporary repositories and a toy rule, so it does not depend on what the real
  * detectors report today. The real transforms are covered by audit-repos.test.ts.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { auditCommand, type AuditCommandOptions, type AuditCommandResult } from '../lib/audit/command';
 import { parseBaseline, type SarifLog } from '../lib/audit';
 import { run } from '../lib/runner/run';
 import { TOY_RULE } from './helpers/audit-records';
 import { assertCodeScanningReady, assertValidSarif } from './helpers/sarif-schema';
+import { removeSandboxes, sandbox } from './transforms/sandbox';
 
-function tempRepo(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakfix-audit-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+after(removeSandboxes);
 
 interface Captured extends AuditCommandResult {
   stdout: string;
@@ -60,7 +53,7 @@ const WORKER = `export async function work() {
 `;
 
 test('terminal report of a repository, exit 0 without --fail-on', async () => {
-  const dir = tempRepo({ 'src/poller.js': POLLER, 'src/worker.js': WORKER, 'src/plain.js': 'export const x = 1;\n' });
+  const dir = sandbox({ 'src/poller.js': POLLER, 'src/worker.js': WORKER, 'src/plain.js': 'export const x = 1;\n' });
   const result = await audit(dir);
   assert.equal(result.exitCode, 0);
   assert.equal(result.format, 'terminal');
@@ -74,7 +67,7 @@ test('terminal report of a repository, exit 0 without --fail-on', async () => {
 });
 
 test('--fail-on: red fails on RED, yellow also on YELLOW; ignored sites never fail', async () => {
-  const dir = tempRepo({ 'a.js': 'leak();\n', 'b.js': 'const h = leak();\n' });
+  const dir = sandbox({ 'a.js': 'leak();\n', 'b.js': 'const h = leak();\n' });
   assert.equal((await audit(dir, { failOn: 'red' })).exitCode, 1);
   assert.equal((await audit(dir, { failOn: 'red', paths: ['b.js'] })).exitCode, 0);
   assert.equal((await audit(dir, { failOn: 'yellow', paths: ['b.js'] })).exitCode, 1);
@@ -85,7 +78,7 @@ test('--fail-on: red fails on RED, yellow also on YELLOW; ignored sites never fa
 });
 
 test('a file that does not parse: exit 2, listed as not audited; a failed gate still exits 1', async () => {
-  const dir = tempRepo({ 'ok.js': 'leak();\n', 'broken.js': 'leak(;\n' });
+  const dir = sandbox({ 'ok.js': 'leak();\n', 'broken.js': 'leak(;\n' });
   const result = await audit(dir);
   assert.equal(result.exitCode, 2);
   assert.match(result.stdout, /1 file could not be audited\n {2}broken\.js {2}parse-error/);
@@ -93,7 +86,7 @@ test('a file that does not parse: exit 2, listed as not audited; a failed gate s
 });
 
 test('usage errors are UsageErrors (exit 3)', async () => {
-  const dir = tempRepo({ 'a.js': 'leak();\n' });
+  const dir = sandbox({ 'a.js': 'leak();\n' });
   await assert.rejects(audit(dir, { format: 'xml' }), { name: 'UsageError', exitCode: 3, message: /unknown --format "xml"/ });
   await assert.rejects(audit(dir, { failOn: 'green' }), { name: 'UsageError', message: /unknown --fail-on "green"/ });
   await assert.rejects(audit(dir, { updateBaseline: true }), { name: 'UsageError', message: /--update-baseline needs --baseline/ });
@@ -103,7 +96,7 @@ test('usage errors are UsageErrors (exit 3)', async () => {
 });
 
 test('baseline: an unchanged repo passes, a line shift still matches, a new leak fails', async () => {
-  const dir = tempRepo({ 'src/poller.js': POLLER, 'src/worker.js': WORKER });
+  const dir = sandbox({ 'src/poller.js': POLLER, 'src/worker.js': WORKER });
   const written = await audit(dir, { baseline: '.leakfix/baseline.json', updateBaseline: true, failOn: 'yellow' });
   assert.equal(written.exitCode, 0, 'everything open was just accepted');
   assert.deepEqual(written.baselineWritten, { path: '.leakfix/baseline.json', entries: 3 });
@@ -134,7 +127,7 @@ test('baseline: an unchanged repo passes, a line shift still matches, a new leak
 });
 
 test('baseline: a fixed leak leaves a stale entry; --update-baseline prunes it and keeps what is out of scope', async () => {
-  const dir = tempRepo({ 'a.js': 'leak();\n', 'b.js': 'leak();\n', 'c.js': 'leak();\n' });
+  const dir = sandbox({ 'a.js': 'leak();\n', 'b.js': 'leak();\n', 'c.js': 'leak();\n' });
   await audit(dir, { baseline: 'baseline.json', updateBaseline: true });
   fs.writeFileSync(path.join(dir, 'a.js'), 'managedLeak();\n');
   const fixed = await audit(dir, { baseline: 'baseline.json', failOn: 'red' });
@@ -155,7 +148,7 @@ test('baseline: a fixed leak leaves a stale entry; --update-baseline prunes it a
 });
 
 test('--output writes the report to a file; sarif from a real run is valid and ready for code scanning', async () => {
-  const dir = tempRepo({ 'src/poller.js': POLLER, 'src/worker.js': WORKER, 'src/broken.js': 'leak(;\n' });
+  const dir = sandbox({ 'src/poller.js': POLLER, 'src/worker.js': WORKER, 'src/broken.js': 'leak(;\n' });
   const result = await audit(dir, { format: 'sarif', output: 'reports/leakfix.sarif' });
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /Audit report \(sarif\) written to reports\/leakfix\.sarif/);
@@ -173,7 +166,7 @@ test('--output writes the report to a file; sarif from a real run is valid and r
 });
 
 test('after transform, every fixable site grades GREEN and manual ones keep their reason', async () => {
-  const dir = tempRepo({ 'src/poller.js': POLLER, 'src/worker.js': WORKER });
+  const dir = sandbox({ 'src/poller.js': POLLER, 'src/worker.js': WORKER });
   const before = await audit(dir);
   const transformed = await run({ cwd: dir, rules: [TOY_RULE], config: false, jobs: 0, allowDirty: true });
   assert.equal(transformed.summary.changed, 2);
@@ -187,7 +180,7 @@ test('after transform, every fixable site grades GREEN and manual ones keep thei
 test('the leakfix CLI wires audit flags and exit codes', async () => {
   const { spawnSync } = await import('node:child_process');
   const { CLI } = await import('./helpers/paths');
-  const dir = tempRepo({ 'src/poll.js': 'export function start() {\n  setInterval(() => poll(), 1000);\n}\n' });
+  const dir = sandbox({ 'src/poll.js': 'export function start() {\n  setInterval(() => poll(), 1000);\n}\n' });
   const cli = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
     const result = spawnSync(process.execPath, [CLI, 'audit', '--no-config', '-j', '0', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -211,7 +204,7 @@ test('the leakfix CLI wires audit flags and exit codes', async () => {
 
 test('programmatic audit() from the package entry grades without printing', async () => {
   const api = await import('../lib/index');
-  const dir = tempRepo({ 'a.js': 'leak();\nconst h = leak();\n' });
+  const dir = sandbox({ 'a.js': 'leak();\nconst h = leak();\n' });
   const result = await api.audit({ cwd: dir, rules: [TOY_RULE], config: false, jobs: 0, failOn: 'yellow' });
   assert.deepEqual(result.report.totals.grades, { red: 1, yellow: 1, green: 0 });
   assert.equal(result.exitCode, 1);
