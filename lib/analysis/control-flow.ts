@@ -23,11 +23,6 @@ import { isFunction, unwrapExpression, walk, type AstIndex, type Node } from './
 
 export type ExitKind = 'return' | 'break' | 'continue' | 'throw' | 'end';
 
-/** Normal exits: everything but `throw`. */
-export function isNormalExit(kind: ExitKind): boolean {
-  return kind !== 'throw';
-}
-
 export interface RegionExit<S> {
   kind: ExitKind;
   /**
@@ -94,7 +89,7 @@ export function isLoop(node: Node): node is Loop {
 }
 
 /** `true`, `1`, or a `for` with no test: the loop never ends through its test. */
-export function isConstantTrue(test: Node | null | undefined): boolean {
+function isConstantTrue(test: Node | null | undefined): boolean {
   return !test || constantTruthiness(test) === true;
 }
 

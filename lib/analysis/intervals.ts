@@ -145,7 +145,7 @@ export function classifyRead(index: AstIndex, identifier: Node, isGlobal: (name:
 }
 
 /** `clearInterval(x)` / `clearTimeout(x)` with the global function, else undefined. */
-export function clearCallOf(node: Node, isGlobal: (name: string, at: Node) => boolean): t.CallExpression | undefined {
+function clearCallOf(node: Node, isGlobal: (name: string, at: Node) => boolean): t.CallExpression | undefined {
   if (node.type !== 'CallExpression' || node.arguments.length !== 1) return undefined;
   const path = calleePath(node);
   if (!path) return undefined;
@@ -258,7 +258,7 @@ export interface InstanceFunction {
   name: string;
 }
 
-export function instanceFunctions(cls: AnyClass): InstanceFunction[] {
+function instanceFunctions(cls: AnyClass): InstanceFunction[] {
   const out: InstanceFunction[] = [];
   for (const member of cls.body.body) {
     const name = memberName(member);
@@ -346,7 +346,7 @@ function isFunctionLike(node: Node): node is FunctionLike {
  * names some unknown value: only a binding whose identifier is the function's own name, or the
  * declarator's whole id, counts.
  */
-export function functionOfBinding(binding: Binding | undefined): FunctionLike | undefined {
+function functionOfBinding(binding: Binding | undefined): FunctionLike | undefined {
   if (!binding) return undefined;
   const { declaration, identifier } = binding;
   if (binding.kind === 'function' && (declaration.type === 'FunctionDeclaration' || declaration.type === 'FunctionExpression')) {
@@ -367,7 +367,7 @@ export function isStableBinding(binding: Binding | undefined): boolean {
 }
 
 /** The call an inline callback is made of: `() => poll()`, `async () => { await this.flush(); }`. */
-export function soleCall(fn: Node): t.CallExpression | undefined {
+function soleCall(fn: Node): t.CallExpression | undefined {
   if (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression') return undefined;
   let expression: Node | null | undefined;
   if (fn.body.type !== 'BlockStatement') expression = fn.body;
@@ -511,7 +511,7 @@ function loadsModule(node: Node, specifier: string): boolean {
  * `const lf = require(...)`), the export's name for a named import or destructured require
  * (`import { supervise as sv }`, `const { supervise: sv } = require(...)`), else undefined.
  */
-export function moduleExportOf(index: AstIndex, binding: Binding, specifier: string): string | undefined {
+function moduleExportOf(index: AstIndex, binding: Binding, specifier: string): string | undefined {
   const declaration = binding.declaration;
   switch (declaration.type) {
     // A default import is not the module object: the runtime has no default export.

@@ -17,13 +17,10 @@ export { constantTruthiness };
 // resolves labels alike.
 export { isLoop, isWithin, jumpTarget, type Loop };
 
-export type Jump = t.BreakStatement | t.ContinueStatement;
-
 /** Nodes whose inside is another function's control flow: jumps never cross them. */
-export function isFunctionBoundary(node: Node): boolean {
+function isFunctionBoundary(node: Node): boolean {
   return isFunction(node) || node.type === 'ClassBody' || node.type === 'StaticBlock' || node.type === 'Program';
 }
-
 
 /** `while (true)`, `for (;;)`, `do ... while (1)`, `while (!0)`: loops whose test never fails. */
 export function hasConstantTrueTest(loop: Loop): boolean {
@@ -172,7 +169,7 @@ function rootIdentifier(node: Node): t.Identifier | undefined {
  * `events.EventEmitter.on` with `events = require('node:events')` → `events:EventEmitter.on`.
  * Callees that are not imports give their dotted text (`bus.subscribe`).
  */
-export function calleeNames(callee: Node, scope: ScopeAnalysis, index: AstIndex): string[] {
+function calleeNames(callee: Node, scope: ScopeAnalysis, index: AstIndex): string[] {
   const text = memberPath(callee);
   if (text === undefined) return [];
   const names = [text];
