@@ -227,12 +227,12 @@ function commentText(comment: t.Comment): string {
  * comments, hence the empty loop of the same kind in the template and the comments moved up.
  */
 function labelledLoop(ctx: RuleContext, loop: Loop, name: string): t.LabeledStatement {
-  const commented = loop as unknown as Commented;
+  const commented = loop as Commented;
   const comments = commented.comments ?? [];
   const above = comments.filter((c) => c.leading).map(commentText).join('\n');
   const after = comments.filter((c) => !c.leading).map(commentText).join(' ');
   const labelled = ctx.template.statement(`${above}${above ? '\n' : ''}${name}: ${LOOP_SHELLS[loop.type]}${after ? ` ${after}` : ''}`) as t.LabeledStatement;
-  if (after && !(labelled as unknown as Commented).comments?.some((c) => c.trailing)) {
+  if (after && !(labelled as Commented).comments?.some((c) => c.trailing)) {
     // The template's trailing comment went to its inner loop: keep the loop's own comments instead.
     return b.labeledStatement(b.identifier(name), loop);
   }

@@ -1239,7 +1239,7 @@ function promiseChain(ctx: RuleContext, binding: Binding, nested: readonly Clean
 // ---------------------------------------------------------------------------------------------
 // Rewriting. Earlier fixes move statements around, so every fix finds its nodes' current place.
 
-type Place = { parent: Record<string, unknown>; key: string; list?: Node[] };
+type Place = { parent: Node; key: string; list?: Node[] };
 
 function locate(root: Node, target: Node): Place | undefined {
   let place: Place | undefined;
@@ -1247,7 +1247,7 @@ function locate(root: Node, target: Node): Place | undefined {
     if (place) return false;
     if (node === target && link) {
       const holder = (link.parent as unknown as Record<string, unknown>)[link.key];
-      place = { parent: link.parent as unknown as Record<string, unknown>, key: link.key, list: link.inList ? (holder as Node[]) : undefined };
+      place = { parent: link.parent, key: link.key, list: link.inList ? (holder as Node[]) : undefined };
       return false;
     }
     return undefined;
@@ -1281,8 +1281,8 @@ function removeStatement(root: Node, statement: t.Statement, followsCleanup: (co
   const comments = all.filter((c) => !stay.includes(c));
   // An `else {}` left empty by the removal goes away with it.
   if (place.list.length === 0 && place.parent.type === 'BlockStatement') {
-    const blockPlace = locate(root, place.parent as unknown as Node);
-    const owner = blockPlace?.parent as unknown as Node | undefined;
+    const blockPlace = locate(root, place.parent);
+    const owner = blockPlace?.parent;
     if (owner?.type === 'IfStatement' && blockPlace?.key === 'alternate' && !(place.parent as Commented).comments?.length) owner.alternate = null;
   }
   return [...comments];
@@ -1464,5 +1464,5 @@ function applyChainPlanOnTree(ctx: RuleContext, plan: ChainPlan): void {
   const place = locate(root, catchCall);
   if (!place) throw new Error(`${NAME}: promise chain not found`);
   if (place.list) place.list.splice(place.list.indexOf(catchCall), 1, finallyCall);
-  else place.parent[place.key] = finallyCall;
+  else (place.parent as unknown as Record<string, unknown>)[place.key] = finallyCall;
 }
