@@ -9,8 +9,8 @@
  * after the loop, else `break <label>;` on a (reused or new) label of the loop.
  *
  * Refused and reported: loops with another exit (a flag, a `return` elsewhere: possibly a bug),
- * functions that return values, cases shared with non-sentinel cases, breaks in a `finally` or
- * in a nested function. Silent: `case 'data': ...; break;` (next message), `default: break;` in a
+ * functions that return values, cases shared with non-sentinel cases, code after the `switch`
+ * that the case also runs (an `ack(msg)`), breaks in a `finally` or in a nested function. Silent: `case 'data': ...; break;` (next message), `default: break;` in a
  * polling loop, and `for await` over ordinary streams, which end when the stream does.
  *
  *   while (true) {                          while (true) {

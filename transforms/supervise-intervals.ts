@@ -11,10 +11,13 @@
  *     `shutdown()`, errors caught, no overlapping runs.
  * Handles on properties (`this.timer`) are wired into the class's disposal method or reported.
  *
- * Refused (unchanged, reported with a reason): handles that escape or are read anywhere,
- * `setInterval` that is shadowed, from `timers/promises` or not the global, `.unref()`ed
+ * Refused (unchanged, reported with a reason): handles that escape, are read anywhere or are
+ * reassigned, `setInterval` that is shadowed, from `timers/promises` or not the global, `.unref()`ed
  * process-lifetime timers (unless `superviseUnref`), effects with conditional or non-function
- * returns, callbacks whose `this`/arguments would change. Async callbacks with no error handling
+ * returns, intervals in a nested block of an effect or in a component/hook render body, instance
+ * handles in a class with no disposal method, callbacks whose `this`/arguments would change
+ * (unbound methods included) or that are computed or reassigned, non-constant extra arguments, a
+ * missing delay. Async callbacks with no error handling
  * on managed intervals and self-rescheduling `setTimeout` loops are reported. The runtime's own
  * `supervise(...)` calls are reported GREEN, so every fix is graded GREEN by the next audit.
  *

@@ -19,7 +19,10 @@
  * at a chain's end; statements under an eslint-disable naming no-floating-promises; test-framework
  * calls (`it`, `describe`, hooks). Reported, not rewritten: `xs.map(async ...)` and
  * `xs.forEach(async ...)` statements, promises started in timer, listener or supervised-task
- * callbacks, promises inside `a && p()` / `c ? p() : q()`, and `T | Promise<T>` values.
+ * callbacks, promises inside `a && p()` / `c ? p() : q()`, `T | Promise<T>` values, thenables
+ * whose then() returns no promise, promises that wait for the drain themselves (`shutdown()`,
+ * `drain()`), and sites where a `this.`-tracker has no class instance. When typed mode is asked
+ * for but unavailable, the file is analysed untyped and that is reported once.
  */
 import type * as t from '@babel/types';
 import { fixable, managed, refused, type Site } from '../lib/findings';
