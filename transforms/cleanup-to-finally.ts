@@ -16,7 +16,11 @@
  * awaited after the cleanup, the cleanup is in a callback, `r` is reassigned or a property, a guard
  * not about `r`, a normal exit without the cleanup, a graceful `r.end()` (report-only by default),
  * a watchdog timer (its callback closes or kills something else), code after an awaited release
- * or an `abort()` that could see its effects, a multi-line string that re-indenting would change.
+ * or an `abort()` that could see its effects, a multi-line string that re-indenting would change,
+ * cleanup arguments that could change by the time a finally runs, a cleanup inside a larger
+ * expression, a resource bound outside a plain block (parameter, loop head, switch case), wrapped
+ * statements declaring names used after them, `with` or loops the analysis cannot settle, and a
+ * promise chain whose handlers use the resource after the cleanup or that is not its last use.
  * Managed (GREEN): a cleanup in a `finally` that covers every exit, or in a disposer the acquiring
  * function returns (`return () => clearTimeout(t)`). Not reported: `setInterval` handles unless
  * fixable (supervise-intervals grades them), `abort()` from a callback (a cancellation signal),
