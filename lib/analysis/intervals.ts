@@ -333,11 +333,8 @@ export function classMemberNames(index: AstIndex, cls: AnyClass): Set<string> {
 // ---------------------------------------------------------------------------------------------
 // Callbacks.
 
-type FunctionLike = t.ArrowFunctionExpression | t.FunctionExpression | t.FunctionDeclaration | t.ClassMethod | t.ClassPrivateMethod | t.ObjectMethod;
-
-function isFunctionLike(node: Node): node is FunctionLike {
-  return isFunction(node);
-}
+/** Every Babel function node (the same union as `t.Function`, which `isFunction` narrows to). */
+type FunctionLike = t.Function;
 
 /**
  * The function a declared name refers to: `function tick() {}`, the name of a named function
@@ -449,7 +446,7 @@ export function usesOwnThisOrArguments(index: AstIndex, fn: t.FunctionExpression
 /** The name of the nearest named function around `node`: declaration, method, or `const f = () => ...`. */
 export function enclosingFunctionName(index: AstIndex, node: Node): string | undefined {
   for (const ancestor of index.ancestors(node)) {
-    if (!isFunctionLike(ancestor)) continue;
+    if (!isFunction(ancestor)) continue;
     if ((ancestor.type === 'FunctionDeclaration' || ancestor.type === 'FunctionExpression') && ancestor.id) return ancestor.id.name;
     if (ancestor.type === 'ClassMethod' || ancestor.type === 'ClassPrivateMethod' || ancestor.type === 'ObjectMethod') {
       const name = memberName(ancestor as ClassMember);
