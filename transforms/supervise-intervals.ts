@@ -407,7 +407,7 @@ function isTypeScript(ctx: RuleContext): boolean {
 
 /** A field name derived from the local or the task, free among the class's members. */
 function fieldNameFor(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, cls: AnyClass, state: FixState): string {
-  const taken = state.fieldNames.get(cls) ?? classMemberNames(ctx.index, cls);
+  const taken = state.fieldNames.get(cls) ?? classMemberNames(cls);
   state.fieldNames.set(cls, taken);
   const base = use.kind === 'local' ? use.binding.name : `${camelCase(taskName(ctx.index, site.callback, site.call) ?? 'interval')}Timer`;
   let name = base;

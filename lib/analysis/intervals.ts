@@ -315,7 +315,7 @@ export function methodClears(cls: AnyClass, disposal: InstanceFunction, path: st
 }
 
 /** Names of the class's members and of every `this.x` it uses, so a new field never collides. */
-export function classMemberNames(index: AstIndex, cls: AnyClass): Set<string> {
+export function classMemberNames(cls: AnyClass): Set<string> {
   const names = new Set<string>();
   for (const member of cls.body.body) {
     const name = memberName(member);
