@@ -140,16 +140,16 @@ export function triggerCounts(texts: Iterable<string>): { triggers: Record<strin
   const triggers: Record<string, number> = Object.fromEntries(RULES.map((r) => [r.meta.name, 0]));
   let anyTrigger = 0;
   for (const text of texts) {
-    let any = false;
+    let matched = false;
     for (const rule of RULES) {
       const prefilter = prefilterOf(rule);
       prefilter.lastIndex = 0;
       if (prefilter.test(text)) {
         triggers[rule.meta.name]++;
-        any = true;
+        matched = true;
       }
     }
-    if (any) anyTrigger++;
+    if (matched) anyTrigger++;
   }
   return { triggers, anyTrigger };
 }
