@@ -10,10 +10,11 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
+import { processSource } from '../lib/engine';
 import { rule } from '../transforms/break-to-return';
 import { FIXTURES } from './helpers/paths';
 import { ACTIVE_RESOURCES_SNIPPET, activeResources, runNode, writeModules } from './helpers/run-code';
+import { ruleSettings } from './helpers/rule-settings';
 
 const HANG_TIMEOUT_MS = 2_000;
 const RUN_TIMEOUT_MS = 15_000;
@@ -26,11 +27,7 @@ function fixtureInput(name: string): { source: string; ext: string } {
 }
 
 function transformed(source: string, fileName: string): string {
-  const outcome = processSource(`src/${fileName}`, source, {
-    rules: [rule],
-    mode: 'transform',
-    runtimeImport: DEFAULT_RUNTIME_IMPORT,
-  });
+  const outcome = processSource(`src/${fileName}`, source, ruleSettings(rule, 'transform'));
   assert.equal(outcome.status, 'changed', `${fileName}: expected a rewrite, got ${outcome.status} ${outcome.message ?? ''}`);
   return outcome.output!;
 }

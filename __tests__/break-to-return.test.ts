@@ -14,6 +14,7 @@ import { constantTruthiness, hasConstantTrueTest, isLoop, iteratesEndlessly, loo
 import transform, { rule } from '../transforms/break-to-return';
 import { RULES } from '../transforms';
 import { FIXTURES } from './helpers/paths';
+import { reportingApi, ruleSettings } from './helpers/rule-settings';
 
 function analyse(source: string): { index: AstIndex; scope: ScopeAnalysis; loops: Loop[] } {
   const file = parseForDetection(source, 'ts');
@@ -22,7 +23,7 @@ function analyse(source: string): { index: AstIndex; scope: ScopeAnalysis; loops
 }
 
 function run(source: string, options: Record<string, unknown> = {}, mode: 'transform' | 'audit' = 'transform', filePath = 'src/x.ts'): FileOutcome {
-  return processSource(filePath, source, { rules: [rule], mode, ruleOptions: { [rule.meta.name]: options }, runtimeImport: DEFAULT_RUNTIME_IMPORT });
+  return processSource(filePath, source, ruleSettings(rule, mode, options));
 }
 
 function summary(outcome: FileOutcome): string[] {
@@ -384,7 +385,7 @@ describe('break-to-return detection', () => {
 describe('break-to-return as a jscodeshift transform', () => {
   it('rewrites through the default export and reports refusals through api.report', () => {
     const reports: string[] = [];
-    const api = { report: (message: string) => reports.push(message) } as unknown as Parameters<typeof transform>[1];
+    const api = reportingApi(reports);
     const fixed = transform({ path: 'src/a.js', source: consumer('while (true)', "'end'").replace(/: any/g, '') }, api, {});
     assert.match(fixed ?? '', /case 'end':\n {8}return;/);
     const shared = consumer('while (true)', "'end'").replace(/: any/g, '').replace("case 'end':", "case 'tick':\n      case 'end':");

@@ -12,17 +12,13 @@ import type { Finding } from '../lib/findings';
 import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
 import { fixtureCases } from './helpers/fixtures';
 import { REPO_ROOT } from './helpers/paths';
+import { ruleSettings } from './helpers/rule-settings';
 
 const cases = fixtureCases('cleanup-to-finally');
 
 function findingsOf(name: string): Finding[] {
   const fixture = cases.find((c) => c.name === name)!;
-  return processSource(fixture.filePath, fixture.input, {
-    rules: [rule],
-    mode: 'audit',
-    ruleOptions: { [rule.meta.name]: fixture.options },
-    runtimeImport: DEFAULT_RUNTIME_IMPORT,
-  }).findings;
+  return processSource(fixture.filePath, fixture.input, ruleSettings(rule, 'audit', fixture.options)).findings;
 }
 
 describe('cleanup-to-finally: meta', () => {
@@ -55,12 +51,7 @@ describe('cleanup-to-finally: meta', () => {
   it('grades a rewritten resource GREEN when audited again', () => {
     for (const fixture of cases) {
       if (fixture.input === fixture.output) continue;
-      const again = processSource(fixture.filePath, fixture.output, {
-        rules: [rule],
-        mode: 'audit',
-        ruleOptions: { [rule.meta.name]: fixture.options },
-        runtimeImport: DEFAULT_RUNTIME_IMPORT,
-      });
+      const again = processSource(fixture.filePath, fixture.output, ruleSettings(rule, 'audit', fixture.options));
       const fixable = again.findings.filter((f) => f.status === 'fixable');
       assert.deepEqual(fixable, [], `${fixture.name}: still fixable after the rewrite`);
       // A fixed setInterval handle is supervise-intervals' to grade once it is managed.
@@ -84,7 +75,7 @@ describe('cleanup-to-finally: meta', () => {
   it('the prefilter follows the configured cleanups', () => {
     const source = 'async function f(p) { const s = await p.open(); await s.work(); s.shutdown(); }';
     const run = (options: Record<string, unknown>): string =>
-      processSource('src/x.js', source, { rules: [rule], mode: 'transform', ruleOptions: { [rule.meta.name]: options }, runtimeImport: DEFAULT_RUNTIME_IMPORT }).status;
+      processSource('src/x.js', source, ruleSettings(rule, 'transform', options)).status;
     assert.equal(run({}), 'unchanged');
     assert.equal(run({ cleanupMethods: ['shutdown'] }), 'changed');
   });

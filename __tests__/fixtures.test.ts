@@ -5,8 +5,9 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { RULES } from '../transforms';
-import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
+import { processSource } from '../lib/engine';
 import { fixtureCases } from './helpers/fixtures';
+import { ruleSettings } from './helpers/rule-settings';
 
 for (const rule of RULES) {
   const cases = fixtureCases(rule.meta.name);
@@ -14,12 +15,7 @@ for (const rule of RULES) {
   describe(`fixtures: ${rule.meta.name}`, () => {
     for (const fixture of cases) {
       it(fixture.name, () => {
-        const settings = {
-          rules: [rule],
-          mode: 'transform' as const,
-          ruleOptions: { [rule.meta.name]: fixture.options },
-          runtimeImport: fixture.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
-        };
+        const settings = ruleSettings(rule, 'transform', fixture.options, fixture.runtimeImport);
         const first = processSource(fixture.filePath, fixture.input, settings);
         assert.notEqual(first.status, 'error', `${fixture.name}: ${first.message}`);
         const actual = first.status === 'changed' ? first.output! : fixture.input;

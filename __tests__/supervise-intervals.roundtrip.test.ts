@@ -7,18 +7,14 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { diffArrays } from 'diff';
-import { DEFAULT_RUNTIME_IMPORT, processSource, type Mode } from '../lib/engine';
+import { processSource, type Mode } from '../lib/engine';
 import type { Finding } from '../lib/findings';
 import { rule } from '../transforms/supervise-intervals';
 import { fixtureCases, type FixtureCase } from './helpers/fixtures';
+import { ruleSettings } from './helpers/rule-settings';
 
 function runCase(c: FixtureCase, source: string, mode: Mode): ReturnType<typeof processSource> {
-  const outcome = processSource(c.filePath, source, {
-    rules: [rule],
-    mode,
-    ruleOptions: { [rule.meta.name]: c.options },
-    runtimeImport: c.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
-  });
+  const outcome = processSource(c.filePath, source, ruleSettings(rule, mode, c.options, c.runtimeImport));
   assert.notEqual(outcome.status, 'error', outcome.message);
   return outcome;
 }

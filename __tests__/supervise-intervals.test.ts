@@ -7,31 +7,22 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { API, FileInfo } from 'jscodeshift';
-import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
+import type { FileInfo } from 'jscodeshift';
+import { processSource } from '../lib/engine';
 import type { Finding } from '../lib/findings';
 import transform, { rule } from '../transforms/supervise-intervals';
 import { fixtureCases } from './helpers/fixtures';
 import { REPO_ROOT } from './helpers/paths';
+import { reportingApi, ruleSettings } from './helpers/rule-settings';
 
 function audit(source: string, filePath = 'src/main.ts', options: Record<string, unknown> = {}): Finding[] {
-  const outcome = processSource(filePath, source, {
-    rules: [rule],
-    mode: 'audit',
-    ruleOptions: { [rule.meta.name]: options },
-    runtimeImport: DEFAULT_RUNTIME_IMPORT,
-  });
+  const outcome = processSource(filePath, source, ruleSettings(rule, 'audit', options));
   assert.notEqual(outcome.status, 'error', outcome.message);
   return outcome.findings;
 }
 
 function rewrite(source: string, filePath = 'src/main.ts', options: Record<string, unknown> = {}): string {
-  const outcome = processSource(filePath, source, {
-    rules: [rule],
-    mode: 'transform',
-    ruleOptions: { [rule.meta.name]: options },
-    runtimeImport: DEFAULT_RUNTIME_IMPORT,
-  });
+  const outcome = processSource(filePath, source, ruleSettings(rule, 'transform', options));
   assert.notEqual(outcome.status, 'error', outcome.message);
   return outcome.output ?? source;
 }
@@ -252,7 +243,7 @@ describe('supervise-intervals: meta', () => {
 describe('supervise-intervals: jscodeshift entry point', () => {
   it('rewrites a file and reports refusals through api.report', () => {
     const reports: string[] = [];
-    const api = { report: (message: string) => reports.push(message) } as unknown as API;
+    const api = reportingApi(reports);
     const file: FileInfo = { path: 'src/jobs.ts', source: "setInterval(() => console.log('x'), 10);\nexport const h = setInterval(() => 1, 10);\n" };
     const out = transform(file, api, {});
     assert.match(out ?? '', /^import \{ supervise \} from '@leakfix\/runtime';/);
@@ -262,7 +253,7 @@ describe('supervise-intervals: jscodeshift entry point', () => {
   });
 
   it('reads string[] and boolean options as jscodeshift passes them', () => {
-    const api = { report: () => undefined } as unknown as API;
+    const api = reportingApi();
     const source = 'setInterval(() => 1, 10).unref();\nclass A {\n  start() {\n    const t = setInterval(() => 2, 10);\n  }\n  teardown() {}\n}\n';
     const out = transform({ path: 'src/a.js', source }, api, { disposalMethods: 'teardown', superviseUnref: 'true' }) ?? '';
     assert.match(out, /teardown\(\) \{\n\s+clearInterval\(this\.t\);/);

@@ -4,12 +4,13 @@
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
+import { processSource } from '../lib/engine';
 import { rule } from '../transforms/track-async';
 import { runNode, writeModules, type RunResult } from './helpers/run-code';
+import { ruleSettings } from './helpers/rule-settings';
 
 function rewrite(source: string, filePath = 'main.js', options: Record<string, unknown> = {}): string {
-  const outcome = processSource(filePath, source, { rules: [rule], mode: 'transform', runtimeImport: DEFAULT_RUNTIME_IMPORT, ruleOptions: { [rule.meta.name]: options } });
+  const outcome = processSource(filePath, source, ruleSettings(rule, 'transform', options));
   assert.equal(outcome.status, 'changed', `expected a rewrite, got ${outcome.status}: ${outcome.message ?? ''}`);
   return outcome.output!;
 }

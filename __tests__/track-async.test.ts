@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import type { API, FileInfo } from 'jscodeshift';
+import type { FileInfo } from 'jscodeshift';
 import { DEFAULT_RUNTIME_IMPORT, processSource, type EngineSettings, type FileOutcome } from '../lib/engine';
 import { RuleContext, RuleOptions, SharedAnalysis, optionSpecs, type LeakRule } from '../lib/rule';
 import { parseForDetection, parserForFile } from '../lib/parsers';
@@ -18,9 +18,10 @@ import transform, { rule } from '../transforms/track-async';
 import { clearTypedCache, typedProgramStats } from '../lib/analysis/typed';
 import { fixtureCases, type FixtureCase } from './helpers/fixtures';
 import { FIXTURES, REPO_ROOT } from './helpers/paths';
+import { reportingApi, ruleSettings } from './helpers/rule-settings';
 
 function settings(options: Record<string, unknown> = {}, mode: 'transform' | 'audit' = 'transform'): EngineSettings {
-  return { rules: [rule], mode, ruleOptions: { [rule.meta.name]: options }, runtimeImport: DEFAULT_RUNTIME_IMPORT };
+  return ruleSettings(rule, mode, options);
 }
 
 function runFixture(fixture: FixtureCase, mode: 'transform' | 'audit' = 'transform'): FileOutcome {
@@ -271,7 +272,7 @@ describe('track-async: typed mode with a broken tsconfig', () => {
 describe('track-async: jscodeshift entry point', () => {
   it('runs as a jscodeshift transform, options as strings included', () => {
     const reports: string[] = [];
-    const api = { report: (message: string) => reports.push(message) } as unknown as API;
+    const api = reportingApi(reports);
     const file: FileInfo = { path: 'src/a.js', source: 'async function f() {}\nf();\n[1].map(async () => {});\n' };
     const output = transform(file, api, { tracker: 'tasks.track' });
     assert.equal(output, 'async function f() {}\ntasks.track(f(), \'f\');\n[1].map(async () => {});\n');
