@@ -22,6 +22,22 @@ export const REPO_ROOT = findRepoRoot(__dirname);
 /** The compiled tree these modules run from: dist/, or its snapshot. */
 export const DIST_ROOT = path.resolve(__dirname, '..');
 
+/** The commit the measured code comes from, `+` when the working tree had uncommitted changes. */
+let version: string | undefined;
+
+/** Memoised: call it when the run starts, before HEAD can move. */
+export function codeVersion(): string {
+  version ??= readCodeVersion();
+  return version;
+}
+
+function readCodeVersion(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown commit';
+  return `commit ${head.stdout.trim()}${dirty.stdout.trim() ? '+' : ''}`;
+}
+
 export function replaceSection(file: string, name: string, content: string): void {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;

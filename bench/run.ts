@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CACHE_DIR, TREE_DIR, loadCorpus, slice, type CorpusStats } from './corpus';
 import { measure, median, type CommandSpec, type Measurement } from './measure';
-import { DIST_ROOT, relaunchFromSnapshot, replaceSection, REPO_ROOT } from './report';
+import { codeVersion, DIST_ROOT, relaunchFromSnapshot, replaceSection, REPO_ROOT } from './report';
 
 const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
 const LEAKFIX = path.join(DIST_ROOT, 'bin', 'leakfix.js');
@@ -227,7 +227,7 @@ function corpusLine(stats: CorpusStats, files: number, quick: boolean): string {
 export function formatTable(results: readonly RunResult[], stats: CorpusStats, files: number, options: Options, loads: string): string {
   const byId = new Map(results.map((r) => [r.id, r]));
   const lines: string[] = [];
-  lines.push(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`);
+  lines.push(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${codeVersion()}, on ${machine()}.`);
   lines.push(`Corpus: ${corpusLine(stats, files, options.quick)}. Load average (1, 5, 15 min) before / after: ${loads}.`);
   if (!options.quick) {
     const triggers = Object.entries(stats.triggers).map(([name, n]) => `${name} ${n}`).join(', ');
@@ -296,6 +296,7 @@ function loadAverage(): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  codeVersion();
   const manifest = loadCorpus();
   const files = options.quick ? slice(manifest.files, options.sliceSize) : manifest.files;
   const root = options.quick ? sliceTree(files) : TREE_DIR;

@@ -29,7 +29,7 @@ import type { TransformSummary } from '../lib/runner/summary';
 import { PARSER_NAMES, parseForDetection, parserForFile, type ParserName } from '../lib/parsers';
 import { RuleOptions, isTestFile, optionSpecs, type LeakRule } from '../lib/rule';
 import { RULES } from '../transforms';
-import { relaunchFromSnapshot } from './report';
+import { codeVersion, relaunchFromSnapshot } from './report';
 
 export interface SweepOptions {
   /** Folder the relative `files` are read from. */
@@ -495,7 +495,7 @@ function problemList(title: string, problems: readonly FileProblem[], limit = 15
 export function formatSweep(report: SweepReport, corpusLine: string): string {
   const failures = sweepFailures(report);
   const lines: string[] = [];
-  lines.push(`Swept ${new Date().toISOString().slice(0, 10)}: ${corpusLine}. Pass 1 took ${(report.passOneMs / 1000).toFixed(1)} s, pass 2 ${(report.passTwoMs / 1000).toFixed(1)} s.`);
+  lines.push(`Swept ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${codeVersion()}): ${corpusLine}. Pass 1 took ${(report.passOneMs / 1000).toFixed(1)} s, pass 2 ${(report.passTwoMs / 1000).toFixed(1)} s.`);
   lines.push('');
   lines.push('| check | result |');
   lines.push('|---|---|');
@@ -559,6 +559,7 @@ export function formatSample(report: SweepReport, corpusLine: string, seed: numb
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  codeVersion();
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
