@@ -10,6 +10,11 @@ export function firstLine(text: string): string {
   return text.split('\n')[0].trim();
 }
 
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A Markdown table cell: no line breaks, escaped pipes. */
 export function markdownCell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');

@@ -28,6 +28,7 @@ import type * as t from '@babel/types';
 import { fixable, managed, refused, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext, RuleOptions } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
+import { escapeRegExp } from '../lib/text';
 import { isFunction, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
 import {
   DEFAULT_PROMISE_GLOBALS,
@@ -71,10 +72,6 @@ const UNTYPED_PREFILTER = new RegExp(
     .map((part) => part.source)
     .join('|'),
 );
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Kinds of expression the checker is asked about: values a statement can drop. */
 const TYPED_CANDIDATES = new Set([

@@ -5,7 +5,7 @@
 import { createColors } from 'picocolors';
 import { formatPosition, type Finding } from '../findings';
 import type { RuleMeta } from '../rule';
-import { markdownCell, plural } from '../text';
+import { escapeRegExp, markdownCell, plural } from '../text';
 import type { FileRecord } from './records';
 import type { RunResult } from './run';
 
@@ -157,7 +157,7 @@ function metaOf(result: RunResult, name: string): RuleMeta | undefined {
 
 /** True when a diff adds an `import ... from '<specifier>'` or `require('<specifier>')`. */
 function addsImportOf(diff: string, specifier: string): boolean {
-  const quoted = new RegExp(`^\\+.*(?:from\\s*|require\\(\\s*)['"]${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`, 'm');
+  const quoted = new RegExp(`^\\+.*(?:from\\s*|require\\(\\s*)['"]${escapeRegExp(specifier)}['"]`, 'm');
   return quoted.test(diff);
 }
 
