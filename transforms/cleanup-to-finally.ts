@@ -1104,7 +1104,7 @@ function traceResource(
   const taint = (state: ResourceState, taintKind: ResourceState['taint'], at: Node): ResourceState =>
     state.released && state.taint === '' ? { ...state, taint: taintKind, at } : state;
   // After an awaited release other tasks ran; abort() runs its signal's listeners at once. Code after
-  // either may see what they did, so only code that cannot (unchangedByAwaitedRelease) may move before it.
+  // either may see what they did, so only code that cannot (unchangedByRelease) may move before it.
   const observedRelease = cleanups.some((c) => c.awaited || c.kind === 'abort');
   const domain: FlowDomain<ResourceState> = {
     key: (s) => `${s.released ? 1 : 0}|${s.signature}|${s.taint}`,
