@@ -10,14 +10,14 @@ import { rule } from '../transforms/cleanup-to-finally';
 import { rule as superviseIntervals } from '../transforms/supervise-intervals';
 import type { Finding } from '../lib/findings';
 import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
-import { fixtureCases } from './helpers/fixtures';
+import { fixtureCase, fixtureCases } from './helpers/fixtures';
 import { REPO_ROOT } from './helpers/paths';
 import { ruleSettings } from './helpers/rule-settings';
 
 const cases = fixtureCases('cleanup-to-finally');
 
 function findingsOf(name: string): Finding[] {
-  const fixture = cases.find((c) => c.name === name)!;
+  const fixture = fixtureCase('cleanup-to-finally', name, cases);
   return processSource(fixture.filePath, fixture.input, ruleSettings(rule, 'audit', fixture.options)).findings;
 }
 

@@ -11,14 +11,12 @@ import { rule } from '../transforms/cleanup-to-finally';
 import { rule as superviseIntervals } from '../transforms/supervise-intervals';
 import { DEFAULT_RUNTIME_IMPORT, processSource } from '../lib/engine';
 import type { LeakRule } from '../lib/rule';
-import { fixtureCases, type FixtureCase } from './helpers/fixtures';
+import { fixtureCase, fixtureCases, type FixtureCase } from './helpers/fixtures';
 
 const cases = fixtureCases('cleanup-to-finally');
 
 function fixture(name: string): FixtureCase {
-  const found = cases.find((c) => c.name === name);
-  assert.ok(found, `fixture ${name} exists`);
-  return found;
+  return fixtureCase('cleanup-to-finally', name, cases);
 }
 
 function audit(filePath: string, source: string, rules: LeakRule[] = [rule]): Array<{ transform: string; rule: string; status: string; reason?: string; line: number }> {

@@ -14,16 +14,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { fixtureCases, type FixtureCase } from './helpers/fixtures';
+import { fixtureCase, fixtureCases, type FixtureCase } from './helpers/fixtures';
 import { REPO_ROOT } from './helpers/paths';
 import { ACTIVE_RESOURCES_SNIPPET, activeResources, runNode, toCommonJs, writeModules, type RunResult } from './helpers/run-code';
 
 const CASES = fixtureCases('supervise-intervals');
 
 function fixture(name: string): FixtureCase {
-  const found = CASES.find((c) => c.name === name);
-  assert.ok(found, `no fixture named ${name}`);
-  return found;
+  return fixtureCase('supervise-intervals', name, CASES);
 }
 
 type Side = 'input' | 'output';

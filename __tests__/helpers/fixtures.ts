@@ -67,3 +67,10 @@ export function fixtureCases(transform: string): FixtureCase[] {
   }
   return cases;
 }
+
+/** One named case of `transform`; throws when there is none, so a renamed fixture fails loudly. */
+export function fixtureCase(transform: string, name: string, cases: readonly FixtureCase[] = fixtureCases(transform)): FixtureCase {
+  const found = cases.find((c) => c.name === name);
+  if (!found) throw new Error(`no fixture ${transform}/${name}`);
+  return found;
+}
