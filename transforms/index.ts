@@ -13,7 +13,3 @@ import { rule as trackAsync } from './track-async';
 export const RULES: readonly LeakRule[] = [superviseIntervals, breakToReturn, cleanupToFinally, trackAsync];
 
 export const RULE_NAMES: readonly string[] = RULES.map((r) => r.meta.name);
-
-export function ruleByName(name: string): LeakRule | undefined {
-  return RULES.find((r) => r.meta.name === name);
-}

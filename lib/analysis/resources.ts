@@ -64,27 +64,6 @@ export function globalTimerCall(
   return undefined;
 }
 
-/**
- * A cleanup call on a resource named `name`: `clearInterval(name)`, `clearTimeout(name)`,
- * `name.close()`, `name?.release()`, ... Returns the cleanup's kind (`clearTimeout`, `release`).
- */
-export function cleanupCallOn(node: Node, name: string, methods: readonly string[]): string | undefined {
-  const n = unwrapExpression(node);
-  if (!isCall(n)) return undefined;
-  const callee = unwrapExpression(n.callee);
-  if (callee.type === 'Identifier' && Object.values(TIMER_CLEARS).includes(callee.name)) {
-    const [arg] = n.arguments;
-    return arg && unwrapExpression(arg).type === 'Identifier' && (unwrapExpression(arg) as t.Identifier).name === name ? callee.name : undefined;
-  }
-  if ((callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') && !callee.computed) {
-    const object = unwrapExpression(callee.object);
-    if (object.type === 'Identifier' && object.name === name && callee.property.type === 'Identifier' && methods.includes(callee.property.name)) {
-      return callee.property.name;
-    }
-  }
-  return undefined;
-}
-
 /** True when the call looks like any recognised disposal (`clearInterval(x)`, `x.close()`, `sub.unsubscribe()`). */
 export function isDisposalCall(node: Node, methods: readonly string[]): boolean {
   const n = unwrapExpression(node);
