@@ -199,9 +199,7 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
     layout,
   });
   if (shared.comments.ignoreFile) return undefined;
-  const fixes = rule
-    .detect(ctx)
-    .filter((site) => site.status === 'fixable' && site.fix && !shared.comments.isSuppressed(nodeLoc(site.node)?.start.line ?? -1));
+  const fixes = rule.detect(ctx).filter((site) => isApplicable(site, shared));
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
@@ -230,19 +228,9 @@ export function processSource(filePath: string, source: string, settings: Engine
   const findings: Finding[] = [];
   const fixableRules = new Set<LeakRule>();
   for (const rule of rules) {
-    const ctx = new RuleContext({
-      file,
-      source: body,
-      filePath,
-      parser,
-      options: optionsFor(settings, rule),
-      runtimeImport: settings.runtimeImport,
-      mode: 'detect',
-      shared,
-    });
     let sites: Site[];
     try {
-      sites = rule.detect(ctx);
+      sites = detectOn(rule, file, body, shared, filePath, parser, settings);
     } catch (error) {
       return internalError(rule, error, parser);
     }
@@ -259,13 +247,22 @@ export function processSource(filePath: string, source: string, settings: Engine
   // in the original still runs once an earlier rule changed the text, so one pass reaches the
   // fixpoint a second run would find.
   let current = body;
+  // The fast AST of `current` once an earlier rule changed it (the parse that checked its output).
+  let changed: { file: t.File; shared: SharedAnalysis } | undefined;
   const changedBy = new Set<string>();
   for (const rule of rules) {
-    if (!fixableRules.has(rule) && changedBy.size === 0) continue;
     let output: string | undefined;
     try {
+      // A recast parse costs several fast ones: pay it only for a rule with something to fix.
+      const hasFixes = changed
+        ? detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings).some((site) => isApplicable(site, changed!.shared))
+        : fixableRules.has(rule);
+      if (!hasFixes) continue;
       output = applyRule(rule, current, filePath, parser, settings);
-      if (output !== undefined) parseForDetection(output, parser);
+      if (output !== undefined && output !== current) {
+        const checked = parseForDetection(output, parser);
+        changed = { file: checked, shared: new SharedAnalysis(checked) };
+      }
     } catch (error) {
       if (!isSyntaxError(error)) return internalError(rule, error, parser);
       return {
@@ -288,6 +285,33 @@ export function processSource(filePath: string, source: string, settings: Engine
   }
   if (current === body) return { status: 'unchanged', findings, parser, parsed: true };
   return { status: 'changed', output: prefix + current, findings, parser, parsed: true };
+}
+
+function detectOn(
+  rule: LeakRule,
+  file: t.File,
+  source: string,
+  shared: SharedAnalysis,
+  filePath: string,
+  parser: ParserName,
+  settings: EngineSettings,
+): Site[] {
+  const ctx = new RuleContext({
+    file,
+    source,
+    filePath,
+    parser,
+    options: optionsFor(settings, rule),
+    runtimeImport: settings.runtimeImport,
+    mode: 'detect',
+    shared,
+  });
+  return rule.detect(ctx);
+}
+
+/** A fixable site that no `// leakfix-ignore` comment suppresses. */
+function isApplicable(site: Site, shared: SharedAnalysis): boolean {
+  return site.status === 'fixable' && site.fix !== undefined && !shared.comments.isSuppressed(nodeLoc(site.node)?.start.line ?? -1);
 }
 
 /** Babel's parse errors carry a position; errors thrown by rule code do not. */
