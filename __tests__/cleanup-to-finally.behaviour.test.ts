@@ -136,6 +136,16 @@ function later<T>(w: World, label: string, value: T): Promise<T> {
   }
 }
 
+/** `firstRow(pool, sql)`: a pooled client whose query finds a row or none (the layout fixtures share it). */
+const FIRST_ROW_FROM_POOL: Scenario = {
+  entry: 'firstRow',
+  run: (f, w) =>
+    (f as (pool: unknown, sql: string) => Promise<unknown>)(
+    { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) },
+    'SELECT 1',
+    ),
+};
+
 const SCENARIOS: Record<string, Scenario> = {
   'pg-release-before-two-returns': {
     entry: 'findUser',
@@ -157,14 +167,7 @@ const SCENARIOS: Record<string, Scenario> = {
     globals: (w) => ({ runChecks: () => w.call('runChecks', w.choose() ? 'done' : 'pending') }),
     run: async (f) => (f as (check: () => void, ms: number) => unknown)(() => undefined, 10),
   },
-  'tab-indented': {
-    entry: 'firstRow',
-    run: (f, w) =>
-      (f as (pool: unknown, sql: string) => Promise<unknown>)(
-        { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) },
-        'SELECT 1',
-      ),
-  },
+  'tab-indented': FIRST_ROW_FROM_POOL,
   'absent-resource-early-return': {
     entry: 'firstRow',
     run: (f, w) =>
@@ -180,14 +183,7 @@ const SCENARIOS: Record<string, Scenario> = {
     entry: 'waitThenLog',
     run: (f, w) => (f as (task: () => Promise<unknown>, ms: number) => Promise<unknown>)(() => later(w, 'task', 'done'), 10),
   },
-  'no-semicolons-style': {
-    entry: 'firstRow',
-    run: (f, w) =>
-      (f as (pool: unknown, sql: string) => Promise<unknown>)(
-        { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) },
-        'SELECT 1',
-      ),
-  },
+  'no-semicolons-style': FIRST_ROW_FROM_POOL,
   'crlf-promise-chain': {
     entry: 'fetchJson',
     run: (f, w) =>
