@@ -141,8 +141,8 @@ const FIRST_ROW_FROM_POOL: Scenario = {
   entry: 'firstRow',
   run: (f, w) =>
     (f as (pool: unknown, sql: string) => Promise<unknown>)(
-    { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) },
-    'SELECT 1',
+      { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', { rows: w.choose() ? [] : [{ id: 7 }] }) })) },
+      'SELECT 1',
     ),
 };
 
