@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import * as recast from 'recast';
 import { fromString } from 'recast/lib/lines';
+import './recast-parens';
 import type * as t from '@babel/types';
 import type { Finding, FindingStatus, Site } from './findings';
 import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
