@@ -295,7 +295,7 @@ export function addRuntimeImports(
   }
 
   const q = layout.quote === 'single' ? "'" : '"';
-  const semi = usesSemicolons(output, program) ? ';' : '';
+  const semi = layout.semicolons ?? usesSemicolons(output, program) ? ';' : '';
   const quoted = `${q}${specifier.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`)}${q}`;
   const statement = kind === 'esm' ? `import { ${joined} } from ${quoted}${semi}` : `const { ${joined} } = require(${quoted})${semi}`;
   const eol = layout.lineTerminator;
