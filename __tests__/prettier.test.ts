@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { run } from '../lib/index';
 import { processSource, DEFAULT_RUNTIME_IMPORT } from '../lib/engine';
 import { RULES } from '../transforms';
+import { validateConfig } from '../lib/runner/config';
 import { CLI } from './helpers/paths';
 import { removeSandboxes, sandbox } from './transforms/sandbox';
 
@@ -105,6 +106,7 @@ describe('Prettier: the repository’s own formatter', () => {
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, /\+  track\(notify\(event\)\.then\(\(response\) => \{/);
 
+    assert.throws(() => validateConfig({ prettier: 'no' }, 'leakfix.config.json'), /"prettier" must be true or false/);
     fs.writeFileSync(path.join(dir, 'leakfix.config.json'), '{ "prettier": false }\n');
     const configured = await run({ cwd: dir, allowDirty: true, jobs: 0 });
     assert.equal(configured.records.find((r) => r.path === 'clean.js')!.formatter, undefined);
