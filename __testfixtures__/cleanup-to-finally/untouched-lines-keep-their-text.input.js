@@ -11,7 +11,7 @@ const handler = (function () {
   }
 }())
 
-async function load(id) {
+async function load(pool, id) {
   const client = await pool.connect()
   const found = !await client.exists(id)
   const rows = found || await client.query(id)

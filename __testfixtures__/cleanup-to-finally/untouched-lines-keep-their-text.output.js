@@ -11,7 +11,7 @@ const handler = (function () {
   }
 }())
 
-async function load(id) {
+async function load(pool, id) {
   const client = await pool.connect()
   try {
     const found = !await client.exists(id)
