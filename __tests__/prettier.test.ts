@@ -21,7 +21,6 @@ import { removeSandboxes, sandbox } from './transforms/sandbox';
 after(removeSandboxes);
 
 const prettierDir = path.dirname(require.resolve('prettier/package.json'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const prettier = require('prettier') as { check(source: string, options: object): Promise<boolean>; version: string };
 
 /** Clean by Prettier's defaults plus `singleQuote`; the wrapped call leakfix prints is 82 columns, so Prettier re-wraps it. */
