@@ -375,6 +375,14 @@ const SCENARIOS: Record<string, Scenario> = {
     entry: 'main',
     run: (f, w) => (f as (db: unknown) => Promise<unknown>)({ open: () => later(w, 'open', w.resource('conn', { migrate: () => later(w, 'migrate', 1) })) }),
   },
+  'untouched-lines-keep-their-text': {
+    entry: 'load',
+    run: (f, w) =>
+      (f as (pool: unknown, id: number) => Promise<unknown>)(
+        { connect: () => later(w, 'connect', w.resource('client', { exists: () => later(w, 'exists', w.choose()), query: () => later(w, 'query', [7]) })) },
+        7,
+      ),
+  },
   'tsx-hook-subscription': {
     entry: 'useRefresh',
     run: (f, w) => {

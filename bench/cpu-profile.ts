@@ -82,7 +82,7 @@ function main(): void {
   fs.rmSync(outDir, { recursive: true, force: true });
   const result = spawnSync(
     process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${outDir}`, path.join(DIST_ROOT, 'bin', 'leakfix.js'), 'transform', '--dry', '--no-config', '-q', '--jobs', '0', '--files-from', listFile],
+    ['--cpu-prof', `--cpu-prof-dir=${outDir}`, path.join(DIST_ROOT, 'bin', 'leakfix.js'), 'transform', '--dry', '--no-config', '--no-prettier', '-q', '--jobs', '0', '--files-from', listFile],
     { cwd: TREE_DIR, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (result.status !== 0 && result.status !== 2) throw new Error(`leakfix exited with ${result.status}`);

@@ -123,7 +123,7 @@ function definitions(root: string, listFile: string, fileCount: number): RunDefi
     {
       id: 'a',
       title: 'leakfix transform --dry (4 transforms)',
-      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--no-config', '--files-from', listFile], cwd: root },
+      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--no-config', '--no-prettier', '--files-from', listFile], cwd: root },
       unavailable: leakfixMissing,
       check: leakfixCheck,
     },

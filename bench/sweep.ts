@@ -237,6 +237,9 @@ async function guardedRun(cwd: string, files: readonly string[], options: SweepO
       config: false,
       mode: 'transform',
       allowDirty: true,
+      // The sweep checks leakfix's own output (bytes outside changed lines kept); the corpus sits
+      // under leakfix's node_modules, whose Prettier is not the packages' own.
+      prettier: false,
       ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
       ...(options.rules === undefined ? {} : { rules: options.rules }),
     });

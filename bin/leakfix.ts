@@ -76,6 +76,11 @@ async function main(): Promise<number> {
           .option('check', { type: 'boolean', describe: 'Write nothing; exit 1 when any file would change (a CI gate)' })
           .option('allow-dirty', { type: 'boolean', describe: 'Write even to files with uncommitted git changes' })
           .option('runtime-import', { type: 'string', requiresArg: true, describe: 'Module the inserted runtime calls import from', defaultDescription: '@leakfix/runtime' })
+          .option('prettier', {
+            type: 'boolean',
+            describe: "Format changed files with the repository's own Prettier and config when it is installed and the file was Prettier-clean; --no-prettier changes only the rewritten lines",
+            defaultDescription: 'true',
+          })
           .example('leakfix transform --dry examples/', 'Show the diffs for examples/')
           .example('leakfix transform --dry > fix.patch', 'Save the changes as a patch (git apply fix.patch)')
           .example('leakfix transform -t supervise-intervals src/', 'Run one transform and write the changes')

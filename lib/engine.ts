@@ -12,12 +12,13 @@
 import { createHash } from 'node:crypto';
 import * as recast from 'recast';
 import { fromString } from 'recast/lib/lines';
+import './recast-parens';
 import type * as t from '@babel/types';
 import type { Finding, FindingStatus, Site } from './findings';
 import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
 import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type LeakRule } from './rule';
 import { isFunction, nodeLoc, type AstIndex, type Node } from './analysis/ast';
-import { detectLayout, retabChangedLines, type Layout } from './layout';
+import { detectLayout, dropPrintedSemicolons, retabChangedLines, type Layout } from './layout';
 import { addRuntimeImports } from './analysis/imports';
 import { firstLine } from './text';
 
@@ -185,8 +186,8 @@ const RECAST_TAB_WIDTH = 4;
 function applyRule(rule: LeakRule, source: string, filePath: string, parser: ParserName, settings: EngineSettings): string | undefined {
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
   const shared = new SharedAnalysis(file);
-  const layout = detectLayout(source, file);
   const parsedText = recastParsedText(source);
+  const layout = detectLayout(source, file, parsedText);
   const ctx = new RuleContext({
     file,
     source: parsedText,
@@ -203,7 +204,8 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
-  const printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
+  let printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
+  if (layout.semicolons === false) printed = dropPrintedSemicolons(source, printed, parseForDetection(printed, parser), layout);
   // Output that does not parse throws a SyntaxError here (when imports are added) or in the
   // caller's check; either way it is reported as output of this rule that does not parse.
   return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout);

@@ -10,9 +10,12 @@ export interface Layout {
   lineTerminator: '\n' | '\r\n';
   tabWidth: number;
   useTabs: boolean;
+  /** False in a file written without statement-ending semicolons (standard style). Default true. */
+  semicolons?: boolean;
 }
 
-export function detectLayout(source: string, file: t.File): Layout {
+/** `offsetText`: the text `file`'s offsets index into, when that is not `source` (recast's normalised copy). */
+export function detectLayout(source: string, file: t.File, offsetText = source): Layout {
   let single = 0;
   let double = 0;
   walk(file, (node) => {
@@ -33,7 +36,93 @@ export function detectLayout(source: string, file: t.File): Layout {
     lineTerminator: crlf > lf ? '\r\n' : '\n',
     tabWidth: useTabs ? 4 : guessIndentWidth(indents),
     useTabs,
+    semicolons: usesSemicolons(offsetText, file),
   };
+}
+
+/** Statements that end with `;` in a file that writes semicolons, and may end without one. */
+const SEMICOLON_STATEMENTS = new Set([
+  'ExpressionStatement',
+  'VariableDeclaration',
+  'ReturnStatement',
+  'ThrowStatement',
+  'BreakStatement',
+  'ContinueStatement',
+  'DebuggerStatement',
+  'ImportDeclaration',
+]);
+
+/** The first character after `from` that is not whitespace or inside a comment, and its position. */
+function nextSignificant(text: string, from: number): { at: number; newline: boolean } {
+  let at = from;
+  let newline = false;
+  while (at < text.length) {
+    const ch = text[at];
+    if (ch === '\n') newline = true;
+    if (/\s/.test(ch)) at++;
+    else if (text.startsWith('//', at)) {
+      const eol = text.indexOf('\n', at);
+      at = eol < 0 ? text.length : eol;
+    } else if (text.startsWith('/*', at)) {
+      const close = text.indexOf('*/', at + 2);
+      if (text.slice(at, close).includes('\n')) newline = true;
+      at = close < 0 ? text.length : close + 2;
+    } else break;
+  }
+  return { at, newline };
+}
+
+/** A statement ends the line it is on (the semicolon question only arises there). */
+function endsLine(text: string, end: number): boolean {
+  const next = nextSignificant(text, end);
+  return next.at >= text.length || next.newline || text[next.at] === '}';
+}
+
+/** Does the file end its statements with `;`? A vote of the statements that end a line. */
+function usesSemicolons(source: string, file: t.File): boolean {
+  let withSemicolon = 0;
+  let total = 0;
+  walk(file, (node) => {
+    if (!SEMICOLON_STATEMENTS.has(node.type) || node.end == null) return undefined;
+    if (!endsLine(source, node.end)) return undefined; // `for (let i = 0; ...)`, `a; b`
+    total++;
+    if (source[node.end - 1] === ';') withSemicolon++;
+    return undefined;
+  });
+  return total === 0 || withSemicolon * 2 >= total;
+}
+
+/**
+ * A line starting with one of these would continue the statement above it if that statement
+ * lost its `;`, so the `;` stays.
+ */
+const CONTINUES_STATEMENT = /[[(`+\-/*%,.?:<>=!&|^]/;
+
+/**
+ * Recast ends every statement it prints with `;`. In a file written without semicolons, drop the
+ * `;` that ends a line leakfix printed (never one of the file's own lines) when the next line
+ * cannot continue the statement, so the new code follows the file's style.
+ */
+export function dropPrintedSemicolons(original: string, output: string, file: t.File, layout: Layout): string {
+  if (layout.semicolons !== false) return output;
+  const originalLines = new Set(original.split(/\r?\n/).map((line) => line.trimEnd()));
+  const cuts: number[] = [];
+  walk(file, (node) => {
+    if (!SEMICOLON_STATEMENTS.has(node.type) || node.end == null) return undefined;
+    const end = node.end;
+    if (output[end - 1] !== ';') return undefined;
+    const lineStart = output.lastIndexOf('\n', end - 1) + 1;
+    const lineEnd = output.indexOf('\n', end);
+    const line = output.slice(lineStart, lineEnd < 0 ? output.length : lineEnd).trimEnd();
+    if (originalLines.has(line)) return undefined;
+    const next = nextSignificant(output, end);
+    if (next.at < output.length && (!next.newline || CONTINUES_STATEMENT.test(output[next.at]))) return undefined;
+    cuts.push(end - 1);
+    return undefined;
+  });
+  let out = output;
+  for (const cut of cuts.sort((a, b) => b - a)) out = out.slice(0, cut) + out.slice(cut + 1);
+  return out;
 }
 
 /** The most common step between consecutive space indents, default 2. */

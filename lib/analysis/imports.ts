@@ -141,26 +141,113 @@ function usesSemicolons(source: string, program: t.Program): boolean {
   return ends.length === 0 || withSemicolon * 2 >= ends.length;
 }
 
-/** Where a new import statement goes, and whether it follows other imports. */
-function insertionPoint(source: string, program: t.Program, kind: ModuleKind): { at: number; afterImports: boolean } {
-  let last: t.Statement | undefined;
-  for (const statement of program.body) {
-    const isImport = kind === 'esm' ? statement.type === 'ImportDeclaration' : isTopLevelRequire(statement);
-    if (isImport) last = statement;
-    else if (kind === 'cjs') break; // requires are only joined in the leading block
+/** `require('x')` at the root of an expression: `require('x')`, `require('x').y`, `require('x')(a)`, `require('x').config()`. */
+function isRequireRooted(node: t.Node | null | undefined): boolean {
+  let n: t.Node | undefined = node ? unwrapExpression(node) : undefined;
+  while (n) {
+    if (isRequireOf(n as t.Node)) return true;
+    if (n.type === 'MemberExpression') n = unwrapExpression(n.object);
+    else if (n.type === 'CallExpression' && n.callee.type !== 'V8IntrinsicIdentifier') n = unwrapExpression(n.callee);
+    else return false;
   }
-  if (last) return { at: last.end ?? 0, afterImports: true };
-  const first = program.body[0];
-  if (!first) return { at: source.length, afterImports: false };
+  return false;
+}
+
+/** A statement of the file's require block: `const a = require('a')`, `require('b')`, `require('c').config()`. */
+function isRequireStatement(statement: t.Statement): boolean {
+  if (statement.type === 'VariableDeclaration') return statement.declarations.length > 0 && statement.declarations.every((d) => isRequireRooted(d.init));
+  if (statement.type === 'ExpressionStatement') return isRequireRooted(statement.expression);
+  return statement.type === 'TSImportEqualsDeclaration';
+}
+
+function isImportStatement(statement: t.Statement): boolean {
+  return statement.type === 'ImportDeclaration' || statement.type === 'TSImportEqualsDeclaration';
+}
+
+function isTypeOnlyImport(statement: t.Statement): boolean {
+  return (statement.type === 'ImportDeclaration' || statement.type === 'TSImportEqualsDeclaration') && statement.importKind === 'type';
+}
+
+/** Does the statement's text mention one of the names (a use the new `const` must precede)? */
+function mentions(source: string, statement: t.Statement, names: readonly string[]): boolean {
+  const text = source.slice(statement.start ?? 0, statement.end ?? 0);
+  return names.some((name) => new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text));
+}
+
+/**
+ * Where the statement ends on its line: after any comments that follow it there (`foo(); // TODO`),
+ * so a line inserted below never takes over the comment of the line above.
+ */
+function endOfLine(source: string, from: number): number {
+  let at = from;
+  for (;;) {
+    const rest = /^[ \t]*/.exec(source.slice(at))![0];
+    at += rest.length;
+    if (source.startsWith('//', at)) {
+      const eol = source.slice(at).search(/\r?\n/);
+      return eol < 0 ? source.length : at + eol;
+    }
+    if (source.startsWith('/*', at)) {
+      const close = source.indexOf('*/', at + 2);
+      if (close < 0) return from;
+      at = close + 2;
+      continue;
+    }
+    const eol = source.slice(at).search(/^\r?\n/);
+    return eol === 0 || at === source.length ? at : from;
+  }
+}
+
+/** Comments that belong to the statement below them, whatever comes before: doc blocks and next-line directives. */
+const ATTACHED_COMMENT = /^\*|^\s*(leakfix-ignore(?!-file)|eslint-disable-next-line|@ts-ignore|@ts-expect-error|prettier-ignore|istanbul\s+ignore|c8\s+ignore|jshint|jscs:)/;
+
+type Placement = { at: number; mode: 'after-line' | 'before' | 'after-header' };
+
+/**
+ * Where a new import statement goes: after the file's import block (ESM: the last value import,
+ * so a trailing group of `import type` lines stays last; CJS: the leading run of `require`
+ * statements, unless code in it already uses the new names), past any comment on that line;
+ * else below a header comment at the top of the file; else above the first statement and the
+ * comments glued to it.
+ */
+function insertionPoint(source: string, program: t.Program, kind: ModuleKind, names: readonly string[]): Placement {
+  const body = program.body;
+  let anchor: t.Statement | undefined;
+  if (kind === 'esm') {
+    const imports = body.filter(isImportStatement);
+    const lastValue = [...imports].reverse().find((s) => !isTypeOnlyImport(s));
+    anchor = lastValue ?? imports[imports.length - 1];
+  } else {
+    const first = body.findIndex(isRequireStatement);
+    if (first >= 0) {
+      let last = first;
+      while (last + 1 < body.length && isRequireStatement(body[last + 1])) last++;
+      const firstUse = body.findIndex((s) => mentions(source, s, names));
+      if (firstUse < 0 || firstUse > last) anchor = body[last];
+    }
+  }
+  if (anchor) return { at: endOfLine(source, anchor.end ?? 0), mode: 'after-line' };
+
+  const first = body[0];
+  if (!first) return { at: source.length, mode: 'before' };
   // Comments glued to the first statement (no blank line between) belong to it; the import goes above them.
   let at = first.start ?? 0;
-  const comments = [...(first.leadingComments ?? [])].reverse();
-  for (const comment of comments) {
+  const glued: t.Comment[] = [];
+  for (const comment of [...(first.leadingComments ?? [])].reverse()) {
     const gap = source.slice(comment.end ?? at, at);
     if ((gap.match(/\n/g) ?? []).length > 1) break;
+    glued.unshift(comment);
     at = comment.start ?? at;
   }
-  return { at, afterImports: false };
+  // ...unless they open the file: then they are its header (what it is, licence, `@ts-check`),
+  // and the import goes below them, above the doc comments and directives of the first statement.
+  const directivesEnd = program.directives.length > 0 ? program.directives[program.directives.length - 1].end ?? 0 : 0;
+  if (glued.length > 0 && source.slice(directivesEnd, at).trim() === '' && directivesEnd === 0) {
+    let header = glued.length;
+    while (header > 0 && ATTACHED_COMMENT.test(glued[header - 1].value)) header--;
+    if (header > 0) return { at: glued[header - 1].end ?? at, mode: 'after-header' };
+  }
+  return { at, mode: 'before' };
 }
 
 /**
@@ -208,12 +295,13 @@ export function addRuntimeImports(
   }
 
   const q = layout.quote === 'single' ? "'" : '"';
-  const semi = usesSemicolons(output, program) ? ';' : '';
+  const semi = layout.semicolons ?? usesSemicolons(output, program) ? ';' : '';
   const quoted = `${q}${specifier.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`)}${q}`;
   const statement = kind === 'esm' ? `import { ${joined} } from ${quoted}${semi}` : `const { ${joined} } = require(${quoted})${semi}`;
   const eol = layout.lineTerminator;
-  const { at, afterImports } = insertionPoint(output, program, kind);
-  if (afterImports) return `${output.slice(0, at)}${eol}${statement}${output.slice(at)}`;
+  const { at, mode } = insertionPoint(output, program, kind, requests.map((r) => r.local));
+  if (mode === 'after-line') return `${output.slice(0, at)}${eol}${statement}${output.slice(at)}`;
+  if (mode === 'after-header') return `${output.slice(0, at)}${eol}${eol}${statement}${eol}${output.slice(at)}`;
   const tail = output.slice(at);
   return `${output.slice(0, at)}${statement}${eol}${tail.length > 0 ? eol : ''}${tail}`;
 }

@@ -14,6 +14,8 @@ export interface TransformFlags extends SharedFlags {
   check?: boolean;
   allowDirty?: boolean;
   runtimeImport?: string;
+  /** `--no-prettier` sets it to false. */
+  prettier?: boolean;
 }
 
 export function transformRunOptions(flags: TransformFlags): RunOptions {
@@ -23,6 +25,7 @@ export function transformRunOptions(flags: TransformFlags): RunOptions {
   if (flags.check) options.check = true;
   if (flags.allowDirty) options.allowDirty = true;
   if (flags.runtimeImport !== undefined) options.runtimeImport = flags.runtimeImport;
+  if (flags.prettier === false) options.prettier = false;
   return options;
 }
 

@@ -12,6 +12,7 @@ import { firstLine } from '../text';
 import type { ParserName } from '../parsers';
 import type { LeakRule } from '../rule';
 import { binaryReason, decodeUtf8, generatedVerdict } from './content';
+import { formatWithRepositoryPrettier } from './prettier';
 import { unifiedDiff } from './diff';
 import type { FileRecord } from './records';
 
@@ -23,6 +24,8 @@ export interface ProcessSettings {
   ruleOptions: Record<string, Record<string, unknown>>;
   runtimeImport: string;
   maxSize: number;
+  /** Format changed files with the repository's own Prettier (see prettier.ts). Default true. */
+  prettier?: boolean;
 }
 
 export interface FileResult {
@@ -37,7 +40,7 @@ export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-export function processFile(relPath: string, rules: readonly LeakRule[], settings: ProcessSettings): FileResult {
+export async function processFile(relPath: string, rules: readonly LeakRule[], settings: ProcessSettings): Promise<FileResult> {
   const started = performance.now();
   const record = (fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings?: FileRecord['findings'] }): FileRecord => ({
     path: relPath,
@@ -94,9 +97,23 @@ export function processFile(relPath: string, rules: readonly LeakRule[], setting
   if (outcome.transform !== undefined) fields.transform = outcome.transform;
   if (outcome.parser !== undefined) fields.parser = outcome.parser;
   if (outcome.status === 'changed' && outcome.output !== undefined && settings.mode === 'transform') {
-    fields.diff = unifiedDiff(relPath, text, outcome.output);
+    let output = outcome.output;
+    if (settings.prettier !== false) {
+      const verdict = await formatWithRepositoryPrettier(absolute, text, output);
+      if (verdict.kind === 'formatted') {
+        output = verdict.output;
+        fields.formatter = `prettier@${verdict.version}`;
+      } else if (verdict.reason === 'failed') {
+        fields.formatter = `none: prettier failed (${verdict.message ?? 'unknown error'}), only the changed lines differ`;
+      }
+    }
+    if (output === text) {
+      fields.status = 'unchanged';
+      return { record: record(fields) };
+    }
+    fields.diff = unifiedDiff(relPath, text, output);
     fields.written = false;
-    return { record: record(fields), output: outcome.output, originalHash: hashBytes(bytes) };
+    return { record: record(fields), output, originalHash: hashBytes(bytes) };
   }
   return { record: record(fields) };
 }

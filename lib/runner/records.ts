@@ -23,6 +23,8 @@ export interface FileRecord {
   durationMs: number;
   /** False when no transform's prefilter matched, so the file was never parsed. */
   parsed?: boolean;
+  /** For `changed` files: `prettier@<version>` when the repository's Prettier formatted the new text. */
+  formatter?: string;
   /** For `changed` files: true once the new text is on disk (never in --dry / --check / audit). */
   written?: boolean;
 }

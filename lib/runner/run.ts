@@ -61,6 +61,8 @@ export interface RunOptions {
   /** Per-transform option values, merged over the config's `options`. */
   ruleOptions?: Record<string, Record<string, unknown>>;
   runtimeImport?: string;
+  /** Format changed files with the target repository's own Prettier (when installed, configured and the file was clean). Default true. */
+  prettier?: boolean;
   parser?: ParserName;
   extensions?: string[];
   include?: string[];
@@ -189,6 +191,7 @@ function planRun(options: RunOptions): RunPlan {
       ruleOptions: mergeRuleOptions(config.options, options.ruleOptions),
       runtimeImport: options.runtimeImport ?? config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
       maxSize: positive(options.maxSize ?? config.maxSize ?? DEFAULT_MAX_SIZE, '--max-size must be a positive size'),
+      prettier: options.prettier ?? config.prettier ?? true,
     },
     timeoutMs: positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '--timeout must be a positive number of milliseconds'),
   };
@@ -306,7 +309,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
 
   const rules = plan.selected.map((r) => r.rule);
   if (inProcess) {
-    for (const file of files) onResult(processFile(file, rules, plan.settings));
+    for (const file of files) onResult(await processFile(file, rules, plan.settings));
   } else {
     await runPool(files, { jobs, timeoutMs: plan.timeoutMs, init: { settings: plan.settings, rules: plan.selected.map((r) => r.source) }, onResult });
   }

@@ -21,11 +21,12 @@ function start(): void {
     return;
   }
   const loadedRules = rules;
-  port.on('message', (message: BatchMessage) => {
-    const results = message.files.map((file, index) => {
+  port.on('message', async (message: BatchMessage) => {
+    const results = [];
+    for (const [index, file] of message.files.entries()) {
       Atomics.store(current, 0, index);
-      return processFile(file, loadedRules, init.settings);
-    });
+      results.push(await processFile(file, loadedRules, init.settings));
+    }
     Atomics.store(current, 0, -1);
     const reply: WorkerReply = { type: 'results', id: message.id, results };
     port.postMessage(reply);

@@ -1,0 +1,22 @@
+const { pool } = require('./db')
+
+async function allowed(user) {
+  if (!await pool.isAdmin(user)) return false
+  return user.enabled || await pool.isModerator(user)
+}
+
+const handler = (function () {
+  return function (req) {
+    return req.user
+  }
+}())
+
+async function load(pool, id) {
+  const client = await pool.connect()
+  const found = !await client.exists(id)
+  const rows = found || await client.query(id)
+  client.release()
+  return rows
+}
+
+module.exports = { allowed, handler, load }

@@ -1,0 +1,19 @@
+import { cache } from './cache'
+import { supervise } from '@leakfix/runtime'
+
+export async function allowed(user: { id: string; enabled: boolean }) {
+  if (!await cache.isAdmin(user.id)) return false
+  return user.enabled || await cache.isModerator(user.id)
+}
+
+export const handler = (function () {
+  return function (req: { user: string }) {
+    return req.user
+  }
+}())
+
+cache.on('ready', function () {
+  cache.warm()
+})
+
+supervise('cache.refresh', () => cache.refresh(), { everyMs: 60_000 })

@@ -1,0 +1,28 @@
+const db = require('./db')
+
+async function allowed(user) {
+  if (!await db.isAdmin(user)) return false
+  return user.enabled || await db.isModerator(user)
+}
+
+const handler = (function () {
+  return function (req) {
+    return req.user
+  }
+}())
+
+db.on('ready', function () {
+  warm()
+})
+
+async function warm() {
+  await db.query('select 1')
+}
+
+function onLogin(user) {
+  allowed(user).then((ok) => {
+    if (ok) db.log(user)
+  })
+}
+
+module.exports = { onLogin, handler }
