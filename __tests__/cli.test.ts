@@ -477,7 +477,8 @@ describe('list, help, version', { concurrency: 4 }, () => {
     for (const command of ['audit', 'list']) assert.match((await leakfix(dir, [command, '--help'], { ruleModules: null })).stdout, /Examples:/);
     const version = await leakfix(dir, ['--version'], { ruleModules: null });
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-    assert.equal(version.stdout.trim(), manifest.version);
+    const runtime = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'runtime', 'package.json'), 'utf8')) as { version: string };
+    assert.equal(version.stdout.trim(), `leakfix ${manifest.version}\n@leakfix/runtime ^${runtime.version} (imported by rewritten code)`);
   });
 });
 });
