@@ -3,19 +3,21 @@
  * (a git repository with leaky CJS, ESM and TSX files) installs the CLI tarball as a devDependency
  * (its dependencies from the registry, as a user's install would), then `npx leakfix transform
  * --dry` → `git apply` → the runtime tarball is installed → the rewritten code runs and leaves no
- * handle after `shutdown()` → `npx leakfix transform --check` exits 0. On the way: `--version`,
- * `--typed` without TypeScript (one line, exit 3) and a transform run by plain jscodeshift from
- * the installed package.
+ * handle after `shutdown()`, and the README's server wiring ends on SIGTERM → `npx leakfix
+ * transform --check` exits 0. On the way: `--version`, `--typed` without TypeScript (one line,
+ * exit 3) and a transform run by plain jscodeshift from the installed package.
  *
  * Needs a built tree (`npm test` builds first) and the npm registry or a warm npm cache.
  */
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sh, userEnv } from './helpers/npm';
+import { performance } from 'node:perf_hooks';
+import { sh as runCommand, userEnv } from './helpers/npm';
 import { toCommonJs } from './helpers/run-code';
 import { REPO_ROOT } from './helpers/paths';
 
@@ -29,6 +31,16 @@ const TRANSFORM_ADDS_RUNTIME_DEPENDENCY = false;
 
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'leakfix-e2e-'));
 after(() => fs.rmSync(WORK, { recursive: true, force: true }));
+
+/** Each step's wall time, printed as a test diagnostic (how long the user path takes). */
+const timings: string[] = [];
+
+function sh(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  const started = performance.now();
+  const result = runCommand(command, args, cwd);
+  timings.push(`${path.basename(command)} ${args.filter((a) => !/^-|[/=]/.test(a)).slice(0, 2).join(' ')}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
 
 function ok(result: SpawnSyncReturns<string>, what: string): string {
   assert.equal(result.status, 0, `${what} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
@@ -110,7 +122,41 @@ const alive = process.getActiveResourcesInfo().filter((name) => name === 'Timeou
 console.log('RESULT ' + JSON.stringify({ report, alive, audit: fs.readFileSync(auditFile, 'utf8') }));
 `;
 
-test('the user path on the packed tarballs: install, dry run, git apply, runtime, run, --check', { timeout: 600_000 }, () => {
+/**
+ * Runs the README's plain-Node-server example (port 0 instead of 8080, a `handler`, one rewritten
+ * module started), sends SIGTERM once it listens, and waits. The app also has a SIGTERM listener
+ * of its own, so handleShutdownSignals does not re-raise the signal: the process must then end by
+ * itself, which it only does when the server is closed and the supervised task stopped.
+ */
+async function runReadmeServer(project: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const snippet = /In the entry point of a plain Node server:\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(snippet !== undefined && snippet.includes('.listen(8080)'), 'the README has the plain Node server example');
+  const entry = [
+    "const handler = (req, res) => res.end('ok');",
+    snippet.replace('.listen(8080)', '.listen(0)'),
+    "import { startMetrics } from '../src/metrics.mjs';",
+    'startMetrics();',
+    'process.on(\'SIGTERM\', () => {});',
+    "server.on('listening', () => console.log('READY'));",
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(project, 'build', 'server.mjs'), entry);
+  const child = spawn(process.execPath, ['build/server.mjs'], { cwd: project, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes('READY\n') && !child.killed) child.kill('SIGTERM');
+  });
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(killer);
+  return { code, signal, output };
+}
+
+test('the user path on the packed tarballs: install, dry run, git apply, runtime, run, --check', { timeout: 600_000 }, async (t) => {
+  const testStarted = performance.now();
   const cliTarball = pack(REPO_ROOT);
   const runtimeTarball = pack(path.join(REPO_ROOT, 'runtime'));
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -149,7 +195,7 @@ test('the user path on the packed tarballs: install, dry run, git apply, runtime
   fs.mkdirSync(path.join(project, 'build'));
   fs.writeFileSync(path.join(project, 'build', 'metrics.mjs'), LEAKY['src/metrics.mjs']!);
   const transformFile = path.join('node_modules', 'leakfix', 'dist', 'transforms', 'supervise-intervals.js');
-  const jscodeshift = ok(sh('npx', ['jscodeshift', '-t', transformFile, '--extensions=mjs', '--run-in-band', 'build/metrics.mjs'], project), 'npx jscodeshift');
+  const jscodeshift = ok(sh('npx', ['jscodeshift', '-t', transformFile, '--extensions=mjs', '--no-babel', '--run-in-band', 'build/metrics.mjs'], project), 'npx jscodeshift');
   assert.match(jscodeshift, /1 ok/);
   const viaJscodeshift = fs.readFileSync(path.join(project, 'build', 'metrics.mjs'), 'utf8');
 
@@ -191,7 +237,13 @@ test('the user path on the packed tarballs: install, dry run, git apply, runtime
   assert.deepEqual(result.report.tasks.map((t) => [t.name, t.reason, t.timedOut]).sort(), [['startMetrics', 'shutdown', false], ['startPolling', 'shutdown', false]]);
   assert.equal(result.audit, '{"action":"login"}\n', 'the tracked write finished before shutdown() resolved');
 
+  // The README's entry-point wiring for a plain Node server, as printed there, on SIGTERM.
+  const server = await runReadmeServer(project);
+  assert.equal(server.signal, null, `killed: the server did not end by itself after SIGTERM\n${server.output}`);
+  assert.equal(server.code, 0, server.output);
+
   // Idempotent: a second run finds nothing to change.
   const check = sh('npx', ['leakfix', 'transform', '--check'], project);
   assert.equal(check.status, 0, `${check.stdout}\n${check.stderr}`);
+  t.diagnostic(`user path ${((performance.now() - testStarted) / 1000).toFixed(1)} s: ${timings.join(', ')}`);
 });
