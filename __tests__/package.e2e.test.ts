@@ -242,8 +242,9 @@ test('the user path on the packed tarballs: install, dry run, git apply, runtime
   assert.equal(server.signal, null, `killed: the server did not end by itself after SIGTERM\n${server.output}`);
   assert.equal(server.code, 0, server.output);
 
-  // Idempotent: a second run finds nothing to change.
-  const check = sh('npx', ['leakfix', 'transform', '--check'], project);
+  // Idempotent: a second run finds nothing to change (in worker threads: the shipped worker script).
+  const check = sh('npx', ['leakfix', 'transform', '--check', '--jobs', '2'], project);
   assert.equal(check.status, 0, `${check.stdout}\n${check.stderr}`);
+  assert.match(check.stderr, /3 files found, .* 0 would change, 3 unchanged, 0 failed \(.*, 2 workers\)/);
   t.diagnostic(`user path ${((performance.now() - testStarted) / 1000).toFixed(1)} s: ${timings.join(', ')}`);
 });
