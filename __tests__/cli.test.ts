@@ -462,10 +462,11 @@ describe('audit and output plumbing', { concurrency: 4 }, () => {
 });
 
 describe('list, help, version', { concurrency: 4 }, () => {
-  test('list prints each transform with its description and options', async () => {
+  test('list prints each transform with its description, options and audit pattern ids', async () => {
     const result = await leakfix(sandbox({}), ['list']);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^test-rename\n  Renames leakyCall\(\) to safeCall\(\) \(test-only\)\.\n  option target \(string, default "safeCall"\): The new callee name\./m);
+    assert.match(result.stdout, /^  option viaRuntime .*\n  audit patterns: test-rename\/leaky-call\n\ntest-throws\n/m);
   });
 
   test('--help shows examples and the exit codes; --version prints the version', async () => {
@@ -477,7 +478,8 @@ describe('list, help, version', { concurrency: 4 }, () => {
     for (const command of ['audit', 'list']) assert.match((await leakfix(dir, [command, '--help'], { ruleModules: null })).stdout, /Examples:/);
     const version = await leakfix(dir, ['--version'], { ruleModules: null });
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-    assert.equal(version.stdout.trim(), manifest.version);
+    const runtime = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'runtime', 'package.json'), 'utf8')) as { version: string };
+    assert.equal(version.stdout.trim(), `leakfix ${manifest.version}\n@leakfix/runtime ^${runtime.version} (imported by rewritten code)`);
   });
 });
 });

@@ -8,7 +8,7 @@ import { runAuditCommand, type AuditFlags } from '../lib/cli/audit';
 import { runListCommand } from '../lib/cli/list';
 import { runTransformCommand, type TransformFlags } from '../lib/cli/transform';
 import { FORMATS } from '../lib/cli/common';
-import { leakfixVersion } from '../lib/cli/version';
+import { versionText } from '../lib/cli/version';
 import { PARSER_NAMES } from '../lib/parsers';
 
 const EXIT_CODES = `Exit codes:
@@ -124,7 +124,7 @@ async function main(): Promise<number> {
     .demandCommand(1, 'Name a command: transform, audit or list.')
     .recommendCommands()
     .strict()
-    .version(leakfixVersion())
+    .version(versionText())
     .alias('version', 'V')
     .help()
     .alias('help', 'h')

@@ -11,12 +11,12 @@
  */
 import * as path from 'node:path';
 import type * as ts from 'typescript';
+import { loadTypescript } from './typescript';
 
 let loadedCompiler: typeof ts | undefined;
 /** The TypeScript compiler, loaded on first use: untyped runs (the default) never pay its start-up. */
 function compiler(): typeof ts {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a deliberate lazy load
-  loadedCompiler ??= require('typescript') as typeof ts;
+  loadedCompiler ??= loadTypescript();
   return loadedCompiler;
 }
 

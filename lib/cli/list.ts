@@ -1,4 +1,4 @@
-/** `leakfix list`: each transform with its one-line description and its options (from rule meta). */
+/** `leakfix list`: each transform with its one-line description, its options and its audit pattern ids (from rule meta). */
 import * as path from 'node:path';
 import { optionSpecs, type LeakRule } from '../rule';
 import { builtinRules, resolveRules } from '../runner/rules';
@@ -13,6 +13,8 @@ export function formatRuleList(rules: readonly LeakRule[]): string {
     for (const [name, spec] of Object.entries(specs)) {
       lines.push(`  option ${name} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
     }
+    const patterns = Object.keys(rule.meta.patterns);
+    if (patterns.length > 0) lines.push(`  audit patterns: ${patterns.map((p) => `${rule.meta.name}/${p}`).join(', ')}`);
     lines.push('');
   }
   return lines.join('\n');

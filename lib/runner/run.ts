@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { resolveTypescript, TYPESCRIPT_MISSING } from '../analysis/typescript';
 import { DEFAULT_RUNTIME_IMPORT, type Mode } from '../engine';
 import { PARSER_NAMES, type ParserName } from '../parsers';
 import type { LeakRule } from '../rule';
@@ -197,6 +198,9 @@ function planRun(options: RunOptions): RunPlan {
   };
   if (shard) plan.shard = shard;
   if (loaded.source !== undefined) plan.configSource = loaded.source;
+  // typescript is an optional peer dependency: a typed run without it stops here, in one line.
+  const typed = selected.some((r) => r.rule.meta.name === 'track-async') && plan.settings.ruleOptions?.['track-async']?.typed === true;
+  if (typed && resolveTypescript(cwd) === undefined) throw new UsageError(TYPESCRIPT_MISSING);
   return plan;
 }
 
