@@ -304,6 +304,17 @@ const SCENARIOS: Record<string, Scenario> = {
         { error: () => w.step('log.error'), info: () => w.step('log.info') },
       ),
   },
+  'wrap-try-whose-finally-can-throw': {
+    entry: 'transfer',
+    run: (f, w) =>
+      (f as (...args: unknown[]) => Promise<unknown>)(
+        { connect: () => later(w, 'connect', w.resource('client', { query: (sql: string) => later(w, `query ${sql.slice(0, 6)}`, 1) })) },
+        'a',
+        'b',
+        5,
+        { error: () => w.step('log.error'), info: () => w.step('log.info') },
+      ),
+  },
   'async-generator': {
     entry: 'readLines',
     run: async (f, w, items) => {

@@ -45,7 +45,7 @@ import { isCall, isFunction, memberPath, unwrapExpression, walk, type Node } fro
 import { DEFAULT_CLEANUP_METHODS, TIMER_CLEARS, globalTimerCall } from '../lib/analysis/resources';
 import type { Binding } from '../lib/analysis/scope';
 import { detectLayout, type Layout } from '../lib/layout';
-import { canThrow, regionExits, traceRegion, type FlowDomain, type RegionExit } from '../lib/analysis/control-flow';
+import { canCompleteNormally, canThrow, regionExits, traceRegion, type FlowDomain, type RegionExit } from '../lib/analysis/control-flow';
 
 const NAME = 'cleanup-to-finally';
 
@@ -78,7 +78,9 @@ const REASONS = {
   'chain-handler-uses-resource': 'A .then/.catch handler uses the resource after its cleanup.',
   'chain-not-last-use': 'The promise chain is not the last use of the resource.',
   'code-after-cleanup':
-    'On some path, code after an awaited release (await r.close()) or an abort() could see what the release set off (a call, an assignment, a variable a handler changes): in a finally it would run before the release.',
+    'On some path, code runs between the cleanup and the exit it protects (a call, an assert, a log, a child process, an assignment, a variable a callback changes) and could see what the release did: in a finally it would run before the release.',
+  'nullable-handle':
+    'The handle may be null or undefined (a conditional or optional acquisition, or some cleanups guard it and others do not): a finally would throw a TypeError where the original did not, or skip one where it threw.',
   'multiline-literal':
     'The code the rewrite would re-indent holds a multi-line template literal (or a string with a line continuation): re-indenting it would change the string.',
   'watchdog-timer':
@@ -202,11 +204,19 @@ function propertyCleanupPath(ctx: RuleContext, call: AnyCall, config: Config): s
 }
 
 /** `r`, `!!r`, `r != null`, `r !== undefined`, `typeof r !== 'undefined'`, and `&&` of those. */
-function isGuardAbout(test: Node, name: string): boolean {
+/** Whether an identifier names the resource: by binding, so an inner declaration of the same name is another value. */
+type RefersTo = (id: t.Identifier) => boolean;
+
+function refersTo(ctx: RuleContext, target: t.Identifier | Binding): RefersTo {
+  const binding = 'references' in target ? target : ctx.scope.resolve(target);
+  return (id) => id.name === target.name && ctx.scope.resolve(id) === binding;
+}
+
+function isGuardAbout(test: Node, name: RefersTo): boolean {
   const n = unwrapExpression(test);
   const isName = (x: Node): boolean => {
     const u = unwrapExpression(x);
-    return u.type === 'Identifier' && u.name === name;
+    return u.type === 'Identifier' && name(u);
   };
   const isNullish = (x: Node): boolean => {
     const u = unwrapExpression(x);
@@ -280,7 +290,7 @@ function statementShape(ctx: RuleContext, cleanup: CleanupCall): StatementShape 
       statement = holder.parent;
     }
   }
-  if (guard && !isGuardAbout(guard, name)) return { kind: 'foreign-guard', statement };
+  if (guard && !isGuardAbout(guard, refersTo(ctx, cleanup.target))) return { kind: 'foreign-guard', statement };
   if (!index.link(statement)?.inList) return { kind: 'not-a-statement' };
   return { kind: 'statement', cleanup: { ...base, statement, guard: guard ? textOf(ctx, guard) : undefined, guardForm } };
 }
@@ -301,7 +311,7 @@ function finallyText(ctx: RuleContext, cleanups: readonly CleanupStatement[], gu
 }
 
 /** `!r`, `r == null`, `r === undefined`, `r === null`, `typeof r === 'undefined'`, and `||` of those. */
-function isAbsenceTest(test: Node, name: string): boolean {
+function isAbsenceTest(test: Node, name: RefersTo): boolean {
   const n = unwrapExpression(test);
   if (n.type === 'UnaryExpression' && n.operator === '!') return isGuardAbout(n.argument, name);
   if (n.type === 'BinaryExpression' && (n.operator === '==' || n.operator === '===')) {
@@ -315,7 +325,7 @@ function isAbsenceTest(test: Node, name: string): boolean {
  * True when `exit` (a return/break/continue) only runs when the resource is absent: inside the
  * consequent of `if (!r)` / `if (r == null)`, or the alternate of `if (r)`. Nothing to release there.
  */
-function whenAbsent(ctx: RuleContext, exit: Node, name: string): boolean {
+function whenAbsent(ctx: RuleContext, exit: Node, name: RefersTo): boolean {
   if (exit.type !== 'ReturnStatement' && exit.type !== 'BreakStatement' && exit.type !== 'ContinueStatement') return false;
   let node: Node = exit;
   for (let parent = ctx.index.parent(node); parent && !isFunction(parent); node = parent, parent = ctx.index.parent(node)) {
@@ -358,9 +368,11 @@ function detect(ctx: RuleContext): Site[] {
     const path = propertyCleanupPath(ctx, node, config);
     if (path?.startsWith('this.')) propertyCalls.push({ call: node, path });
   }
+  const analysed = new Map<Binding, Site | undefined>();
+  for (const [binding, cleanups] of byBinding) analysed.set(binding, analyseResource(ctx, config, binding, cleanups));
+  settleNestedResources(ctx, config, byBinding, analysed);
   const sites: Site[] = [];
-  for (const [binding, cleanups] of byBinding) {
-    const site = analyseResource(ctx, config, binding, cleanups);
+  for (const [binding, site] of analysed) {
     // supervise-intervals grades every setInterval handle; this rule only offers its rewrite.
     if (site && (site.status === 'fixable' || !holdsInterval(ctx, binding))) sites.push(site);
   }
@@ -376,6 +388,45 @@ function detect(ctx: RuleContext): Site[] {
     const [b1, b2] = order(b);
     return a1 - b1 || a2 - b2;
   });
+}
+
+/** The plan behind each fixable wrap site, for the resources nested inside its region. */
+const PLANS = new WeakMap<Site, Plan>();
+
+/**
+ * A resource whose cleanup is followed by the cleanup of an enclosing resource (`b.close();
+ * a.release(); return`) is refused on its own (code after its release), but when the enclosing one
+ * is fixed too, that cleanup moves into an outer finally, which runs after this one's: the order is
+ * kept. Re-analysed with those cleanups as inert until nothing changes, so one run fixes both.
+ * Suppressed (`leakfix-ignore`) sites do not count: their cleanup stays where it is.
+ */
+function settleNestedResources(ctx: RuleContext, config: Config, byBinding: ReadonlyMap<Binding, CleanupCall[]>, analysed: Map<Binding, Site | undefined>): void {
+  for (let round = 0; round < 4; round++) {
+    const plans = [...analysed.values()]
+      .filter((site): site is Site => site?.status === 'fixable' && !ctx.comments.isSuppressed(site.node.loc?.start.line ?? -1))
+      .map((site) => PLANS.get(site))
+      .filter((plan): plan is Plan => plan !== undefined);
+    let progress = false;
+    for (const [binding, site] of analysed) {
+      if (site?.status !== 'refused' || (site.reason !== 'code-after-cleanup' && site.reason !== 'use-after-cleanup')) continue;
+      const declaration = ctx.index.parent(binding.declaration);
+      if (!declaration) continue;
+      const later = new Set<Node>();
+      for (const plan of plans) {
+        const block = ctx.index.parent(plan.declaration);
+        const scope = plan.mergeInto ? plan.mergeInto.block : block;
+        if (!scope || plan.declaration === declaration || !within(declaration, scope) || (declaration.start ?? 0) < (plan.declaration.end ?? 0)) continue;
+        for (const cleanup of plan.cleanups) later.add(cleanup.statement);
+      }
+      if (later.size === 0) continue;
+      const again = analyseResource(ctx, config, binding, byBinding.get(binding) ?? [], later);
+      if (again?.status === 'fixable') {
+        analysed.set(binding, again);
+        progress = true;
+      }
+    }
+    if (!progress) return;
+  }
 }
 
 /** Words in a callee's name that say it releases, stops or ends something (`killProcess`, `close`, `exit`). */
@@ -434,6 +485,63 @@ function watchdogAction(ctx: RuleContext, declarator: t.VariableDeclarator): str
     return false;
   });
   return action;
+}
+
+/** `c?.()`, `r?.close()`, `if (r) r.close()`, `r && r.close()`: a cleanup that skips an absent handle. */
+function isGuardedCleanup(cleanup: CleanupStatement): boolean {
+  return cleanup.guardForm !== undefined || cleanup.call.type === 'OptionalCallExpression' || cleanup.call.callee.type === 'OptionalMemberExpression';
+}
+
+/** An initializer that visibly yields null or undefined on some path: `x ? open() : null`, `a?.open()`, `ok && open()`. */
+function evidentlyNullable(init: Node | null | undefined): boolean {
+  if (!init) return true;
+  const n = unwrapExpression(init);
+  switch (n.type) {
+    case 'AwaitExpression':
+      return evidentlyNullable(n.argument);
+    case 'NullLiteral':
+      return true;
+    case 'Identifier':
+      return n.name === 'undefined';
+    case 'UnaryExpression':
+      return n.operator === 'void';
+    case 'ConditionalExpression':
+      return evidentlyNullable(n.consequent) || evidentlyNullable(n.alternate);
+    case 'LogicalExpression':
+      return n.operator === '&&' || evidentlyNullable(n.right);
+    case 'OptionalCallExpression':
+    case 'OptionalMemberExpression':
+      return true;
+    case 'CallExpression':
+    case 'MemberExpression':
+      return evidentlyNullable(n.type === 'CallExpression' ? n.callee : n.object) && (n.type === 'CallExpression' ? n.callee : n.object).type.startsWith('Optional');
+    default:
+      return false;
+  }
+}
+
+/** `if (!r) return;` (or any exit) first thing after the acquisition: every later cleanup sees a present handle. */
+function startsWithAbsenceExit(region: readonly t.Statement[], name: RefersTo): boolean {
+  const [first] = region;
+  if (first?.type !== 'IfStatement' || first.alternate || !isAbsenceTest(first.test, name)) return false;
+  return !canCompleteNormally([first.consequent]);
+}
+
+/**
+ * Why a finally cannot release a handle that may be absent, else undefined. A release that is
+ * harmless on null (clearTimeout) is always fine. Otherwise the cleanups must agree: all guarded
+ * (the finally is guarded too), or all unguarded with a handle that is not visibly nullable.
+ */
+function nullableHandle(ctx: RuleContext, binding: Binding, declarator: t.VariableDeclarator, region: readonly t.Statement[], cleanups: readonly CleanupStatement[], name: string): string | undefined {
+  if (cleanups.every((c) => IDEMPOTENT.has(c.kind)) || startsWithAbsenceExit(region, refersTo(ctx, binding))) return undefined;
+  const guarded = cleanups.filter(isGuardedCleanup);
+  if (guarded.length > 0 && guarded.length < cleanups.length) {
+    return `\`${name}\` is released with a guard on some paths (\`${textOf(ctx, guarded[0].statement)}\`) and without one on others: a finally would change which path throws a TypeError.`;
+  }
+  if (guarded.length === 0 && evidentlyNullable(declarator.init)) {
+    return `\`${name}\` may be null or undefined (\`${textOf(ctx, declarator.init ?? declarator).split('\n')[0]}\`) and no cleanup checks it: in a finally, \`${textOf(ctx, cleanups[0].call)}\` would replace the original error with a TypeError.`;
+  }
+  return undefined;
 }
 
 /** A template literal spanning lines, or a string literal with a line continuation: text that indentation changes. */
@@ -712,7 +820,7 @@ interface Plan {
   mergeInto?: t.TryStatement;
 }
 
-function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cleanupCalls: readonly CleanupCall[]): Site | undefined {
+function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cleanupCalls: readonly CleanupCall[], later: ReadonlySet<Node> = new Set()): Site | undefined {
   if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return undefined;
   const declarator = binding.declaration;
   if (declarator.type !== 'VariableDeclarator') return undefined;
@@ -816,10 +924,10 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-not-on-throw-path', 'declarations-escape-region', `The code after \`${name}\` declares names used outside it; wrapping it in a try would hide them.`);
   }
 
-  const trace = traceResource(ctx, config, region, cleanups, references.map((r) => r.identifier));
+  const trace = traceResource(ctx, config, region, cleanups, references.map((r) => r.identifier), new Set(), later);
   if (trace.unsupported.length > 0) return refuse('cleanup-not-on-throw-path', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
   const unreleased = trace.exits.filter((e) => e.kind !== 'throw' && !e.state.released);
-  const withoutCleanup = unreleased.find((e) => !whenAbsent(ctx, e.node, name));
+  const withoutCleanup = unreleased.find((e) => !whenAbsent(ctx, e.node, refersTo(ctx, binding)));
   if (withoutCleanup) {
     const line = withoutCleanup.node.loc?.start.line;
     const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
@@ -830,7 +938,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse(
       'cleanup-not-on-throw-path',
       'code-after-cleanup',
-      `After \`${name}\` is released (awaited, or abort(), whose listeners run at once), \`${textOf(ctx, late.state.at!).split('\n')[0]}\` (line ${late.state.at?.loc?.start.line}) runs before leaving: in a finally it would run before the release, and could see a different state.`,
+      `After \`${name}\` is released, \`${textOf(ctx, late.state.at!).split('\n')[0]}\` (line ${late.state.at?.loc?.start.line}) runs before leaving: in a finally it would run before the release, and could see a different state.`,
     );
   }
   if (late) {
@@ -858,6 +966,9 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-not-on-throw-path', 'report-only-cleanup', `\`${textOf(ctx, reportOnly.call)}\` is not moved into a finally: a graceful end on an error path is questionable.`);
   }
 
+  const nullable = nullableHandle(ctx, binding, declarator, region, cleanups, name);
+  if (nullable) return refuse('cleanup-not-on-throw-path', 'nullable-handle', nullable);
+
   const mergeInto = mergeTarget(ctx, config, region, cleanups, name);
   // Wrapping moves the region one level in; recast re-indents every line of it, literal text included.
   if (!mergeInto && region.some(hasMultilineLiteral)) {
@@ -867,7 +978,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const absentGuard = unreleased.length > 0 && !cleanups.every((c) => IDEMPOTENT.has(c.kind)) ? name : undefined;
   const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
   const kind = cleanups[0].kind;
-  return fixable(
+  const site = fixable(
     'cleanup-not-on-throw-path',
     siteNode,
     'yellow',
@@ -876,6 +987,8 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
       : `\`${name}\` is released (${kind}) by a copy on every exit; one finally replaces the copies.`,
     () => applyPlan(ctx, plan),
   );
+  PLANS.set(site, plan);
+  return site;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -952,7 +1065,7 @@ function disposerSite(ctx: RuleContext, config: Config, binding: Binding, region
   const siteNode = binding.declaration;
   const trace = traceResource(ctx, config, region, cleanups, binding.references.map((r) => r.identifier), new Set(disposers.map((d) => d.returned)));
   if (trace.unsupported.length > 0) return refused('cleanup-not-on-throw-path', siteNode, 'yellow', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
-  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released && !whenAbsent(ctx, e.node, name));
+  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released && !whenAbsent(ctx, e.node, refersTo(ctx, binding)));
   if (withoutCleanup) {
     const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
     return refused(
@@ -1045,14 +1158,17 @@ function containsAwait(node: Node): boolean {
   return found;
 }
 
+/** Global constructors whose `new X(...)` only builds a value (an error to throw). */
+const VALUE_CONSTRUCTORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'AggregateError', 'URIError', 'EvalError']);
+
 /**
- * Whether `node` evaluates the same before an observed release (`await r.close()`, `r.abort()`) as
- * after it: literals, names that are never reassigned, property reads and closures built from them.
- * While `await r.close()` waits, close handlers and other tasks run, and `abort()` runs the signal's
- * listeners, so a call, an assignment, or a `let` some handler may bump (`closed++`) read after the
- * release could see a different world if moved before it.
+ * Whether `node` cannot observe a release, so it may run before it instead of after: literals,
+ * names no other function writes, property reads, closures built from them, `new Error(...)` of
+ * such values. A release runs code (close listeners, `abort()` handlers, a pool's bookkeeping, and
+ * while `await r.close()` waits, other tasks), so a call, an assignment, or a name some callback
+ * bumps (`closed++`) read after the release could see a different world if moved before it.
  */
-function unchangedByRelease(ctx: RuleContext, node: Node): boolean {
+function cannotObserveRelease(ctx: RuleContext, node: Node): boolean {
   let stable = true;
   walk(node, (n) => {
     if (!stable) return false;
@@ -1060,19 +1176,35 @@ function unchangedByRelease(ctx: RuleContext, node: Node): boolean {
     switch (n.type) {
       case 'Identifier': {
         const binding = ctx.scope.resolve(n);
-        if (binding?.references.some((r) => r.write)) stable = false;
+        if (binding && writtenElsewhere(ctx, binding)) stable = false;
+        break;
+      }
+      case 'NewExpression': {
+        const callee = unwrapExpression(n.callee);
+        if (!(callee.type === 'Identifier' && VALUE_CONSTRUCTORS.has(callee.name) && ctx.isGlobal(callee.name, callee))) stable = false;
         break;
       }
       case 'CallExpression':
       case 'OptionalCallExpression':
-      case 'NewExpression':
-      case 'TaggedTemplateExpression':
+        if (!isPureGlobalCall(ctx, n)) stable = false;
+        break;
       case 'AssignmentExpression':
-      case 'UpdateExpression':
+      case 'UpdateExpression': {
+        const target = unwrapExpression(n.type === 'AssignmentExpression' ? n.left : n.argument);
+        if (target.type !== 'Identifier' || !isPrivateLocal(ctx, target)) stable = false;
+        break;
+      }
+      case 'TaggedTemplateExpression':
       case 'ArrayPattern':
+      case 'ObjectPattern':
       case 'ImportExpression':
       case 'AwaitExpression':
       case 'YieldExpression':
+      case 'SpreadElement':
+      case 'JSXElement':
+      case 'JSXFragment':
+      case 'ClassExpression':
+      case 'ClassDeclaration':
         stable = false;
         break;
       case 'UnaryExpression':
@@ -1086,6 +1218,34 @@ function unchangedByRelease(ctx: RuleContext, node: Node): boolean {
   return stable;
 }
 
+/** Global functions that compute a value from their arguments and run no code of the program's: `JSON.parse(text)`, `Math.max(a, b)`. */
+const PURE_GLOBAL_CALLS = new Set(['JSON.parse', 'Array.isArray', 'Number.isFinite', 'Number.isInteger', 'Number.isNaN', 'Number.parseInt', 'Number.parseFloat', 'parseInt', 'parseFloat', 'isNaN', 'isFinite']);
+
+function isPureGlobalCall(ctx: RuleContext, call: AnyCall): boolean {
+  const callee = unwrapExpression(call.callee);
+  const path = memberPath(callee);
+  if (!path) return false;
+  const root = path.split('.')[0];
+  const rootNode = callee.type === 'Identifier' ? callee : (callee as t.MemberExpression).object;
+  if (!ctx.isGlobal(root, rootNode)) return false;
+  return PURE_GLOBAL_CALLS.has(path) || (root === 'Math' && path.split('.').length === 2);
+}
+
+/** A local of the current function that no nested function reads or writes: nothing else can see it change (`done++`). */
+function isPrivateLocal(ctx: RuleContext, id: t.Identifier): boolean {
+  const binding = ctx.scope.resolve(id);
+  if (!binding || (binding.kind !== 'let' && binding.kind !== 'var' && binding.kind !== 'const')) return false;
+  const home = ctx.index.enclosingFunction(binding.identifier);
+  if (!home || home.type === 'Program' || home !== ctx.index.enclosingFunction(id)) return false;
+  return binding.references.every((r) => ctx.index.enclosingFunction(r.identifier) === home);
+}
+
+/** A binding written from another function than the one declaring it: a callback may change it while a release runs. */
+function writtenElsewhere(ctx: RuleContext, binding: Binding): boolean {
+  const home = ctx.index.enclosingFunction(binding.identifier);
+  return binding.references.some((r) => r.write && ctx.index.enclosingFunction(r.identifier) !== home);
+}
+
 /**
  * `releasing`: returned values that hand the release to the caller (disposers); returning one
  * counts as the cleanup on that path.
@@ -1097,18 +1257,22 @@ function traceResource(
   cleanups: readonly CleanupStatement[],
   references: readonly Node[],
   releasing: ReadonlySet<Node> = new Set(),
+  later: ReadonlySet<Node> = new Set(),
 ): { exits: Array<RegionExit<ResourceState>>; unsupported: Node[] } {
   const byStatement = new Map<Node, CleanupStatement>(cleanups.map((c) => [c.statement, c]));
   const touches = (node: Node): boolean => references.some((r) => within(r, node));
   const safeCall = safeCallFor(ctx, config);
   const taint = (state: ResourceState, taintKind: ResourceState['taint'], at: Node): ResourceState =>
     state.released && state.taint === '' ? { ...state, taint: taintKind, at } : state;
-  // After an awaited release other tasks ran; abort() runs its signal's listeners at once. Code after
-  // either may see what they did, so only code that cannot (unchangedByRelease) may move before it.
-  const observedRelease = cleanups.some((c) => c.awaited || c.kind === 'abort');
+  // A release runs code (listeners, a pool's bookkeeping; while awaited, other tasks). Code after it
+  // may see what it did, so only code that cannot (cannotObserveRelease) may move before it, and the
+  // cleanups of enclosing resources that move into outer finally blocks (`later`), which keep their order.
+  // Clearing a timer is seen only by the event loop: code that does not await cannot tell it moved.
+  const observable = cleanups.some((c) => !IDEMPOTENT.has(c.kind));
   const domain: FlowDomain<ResourceState> = {
     key: (s) => `${s.released ? 1 : 0}|${s.signature}|${s.taint}`,
     statement(state, statement) {
+      if (later.has(statement)) return state;
       const cleanup = byStatement.get(statement);
       if (!cleanup) return undefined;
       if (!state.released) return { released: true, signature: cleanup.signature, taint: '' };
@@ -1121,15 +1285,15 @@ function traceResource(
       if (!state.released || state.taint !== '') return state;
       if (touches(node)) return taint(state, 'use', node);
       if (containsAwait(node)) return taint(state, 'await', node);
-      if (observedRelease && !unchangedByRelease(ctx, node)) return taint(state, 'effect', node);
+      if (observable && !cannotObserveRelease(ctx, node)) return taint(state, 'effect', node);
       return state;
     },
     iterate(state, loop) {
       if (loop.type === 'ForOfStatement' && loop.await) return taint(state, 'await', loop);
-      return observedRelease && loop.type === 'ForOfStatement' ? taint(state, 'effect', loop) : state;
+      return observable && loop.type === 'ForOfStatement' ? taint(state, 'effect', loop) : state;
     },
     // A cleanup that throws is taken as not having failed half-way: both versions run it once.
-    mayThrow: (node) => !byStatement.has(node) && canThrow(node, { safeCall }),
+    mayThrow: (node) => !byStatement.has(node) && !later.has(node) && canThrow(node, { safeCall }),
   };
   return traceRegion(region, { released: false, signature: '', taint: '' }, domain);
 }
@@ -1155,6 +1319,9 @@ function mergeTarget(ctx: RuleContext, config: Config, region: readonly t.Statem
       return !usesResource;
     });
     if (usesResource || containsAwait(finalizer)) return undefined;
+    // The cleanup goes at the end of that finally (what ran before it still does): code there that
+    // can throw would skip it, so such a try is wrapped instead.
+    if (finalizer.body.some((s) => canThrow(s, { safeCall }))) return undefined;
     if (regionExits(finalizer.body, { mayThrow: () => false }).some((e) => e.kind !== 'end')) return undefined;
   }
   return tryStatement;
@@ -1329,7 +1496,8 @@ function applyPlan(ctx: RuleContext, plan: Plan): void {
   attachComments(finalizer.body[0], comments);
   if (plan.mergeInto) {
     const target = plan.mergeInto;
-    if (target.finalizer) target.finalizer.body.unshift(...finalizer.body);
+    // What the finally ran before the cleanup (which ran after the try) still runs before it.
+    if (target.finalizer) target.finalizer.body.push(...finalizer.body);
     else target.finalizer = finalizer;
     if (isPlainRethrow(target.handler)) target.handler = null;
     return;
