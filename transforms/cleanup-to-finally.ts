@@ -764,7 +764,7 @@ function regionDeclarationsEscape(ctx: RuleContext, statements: readonly t.State
  * The cleanup's arguments and guard evaluate the same in a finally: literals, and names bound
  * outside the region that are never reassigned (or globals), combined by operators.
  */
-function stableCleanupInputs(ctx: RuleContext, cleanup: CleanupStatement, regionStart: number, regionEnd: number): boolean {
+function stableCleanupInputs(ctx: RuleContext, cleanup: CleanupStatement, regionStart: number, regionEnd: number, resource: Binding): boolean {
   const inputs: Node[] = [...cleanup.call.arguments];
   if (cleanup.guardForm === 'if' && cleanup.statement.type === 'IfStatement') inputs.push(cleanup.statement.test);
   if (cleanup.guardForm === 'and' && cleanup.statement.type === 'ExpressionStatement' && cleanup.statement.expression.type === 'LogicalExpression') {
@@ -777,7 +777,8 @@ function stableCleanupInputs(ctx: RuleContext, cleanup: CleanupStatement, region
       switch (n.type) {
         case 'Identifier': {
           const binding = ctx.scope.resolve(n);
-          if (binding && (binding.references.some((r) => r.write) || inRange(binding.identifier, regionStart, regionEnd))) stable = false;
+          // The resource itself is proven set once before the region (never reassigned, or by an executor).
+          if (binding && binding !== resource && (binding.references.some((r) => r.write) || inRange(binding.identifier, regionStart, regionEnd))) stable = false;
           return undefined;
         }
         case 'StringLiteral':
@@ -813,7 +814,8 @@ function safeCallFor(ctx: RuleContext, config: Config): (call: AnyCall) => boole
 }
 
 interface Plan {
-  declaration: t.VariableDeclaration;
+  /** The statement that acquires the resource: the region to wrap follows it. */
+  declaration: t.Statement;
   cleanups: CleanupStatement[];
   text: string;
   /** The existing try to extend with a finally, instead of wrapping the region. */
@@ -848,15 +850,29 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   // Already in a finally?
   const acquisition = acquisitionStatement(ctx, declarator, declaration, binding);
-  const finallyVerdict = finallyCoverage(ctx, config, declaration, acquisition, ownCleanups, references.map((r) => r.identifier));
+  const coverage = finallyCoverage(ctx, config, declaration, acquisition, ownCleanups, references.map((r) => r.identifier));
+  const finallyVerdict = coverage.verdict;
   if (finallyVerdict === 'covers') return managed('cleanup-in-finally', siteNode, `\`${name}\` is released in a finally that covers every exit.`);
   if (finallyVerdict === 'partial') {
+    const widen = coverage.late && ownCleanups.length === 1 ? widenPlan(ctx, coverage.late, binding, [declaration.start ?? 0, acquisition.end ?? 0]) : undefined;
+    if (widen) {
+      return fixable(
+        'cleanup-not-on-throw-path',
+        siteNode,
+        'yellow',
+        `\`${name}\` is released in a finally whose try starts too late: code between the acquisition and the try can throw; the try now starts right after the acquisition.`,
+        () => applyWiden(ctx, widen),
+      );
+    }
     return refuse('cleanup-not-on-throw-path', 'finally-does-not-cover', `\`${name}\` is released in a finally, but code between its acquisition and that try can throw or leave without it.`);
   }
 
-  if (references.some((r) => r.write)) return refuse('cleanup-some-paths', 'reassigned', `\`${name}\` is reassigned; the cleanup might release a different resource.`);
+  // `let t; const p = new Promise((resolve) => { t = setTimeout(...); });`: assigned once, at once.
+  const executor = executorAssignment(ctx, binding, declarator, declaration, acquisition, ownCleanups);
+  if (!executor && references.some((r) => r.write)) return refuse('cleanup-some-paths', 'reassigned', `\`${name}\` is reassigned; the cleanup might release a different resource.`);
+  const anchor: t.Statement = executor ? acquisition : declaration;
 
-  const alias = aliasedSource(declarator.init);
+  const alias = executor ? undefined : aliasedSource(declarator.init);
   if (alias === 'property') {
     return refuse('cleanup-some-paths', 'property-resource', `\`${name}\` is a copy of a property (\`${textOf(ctx, declarator.init!)}\`): the resource was acquired, and is owned, elsewhere.`);
   }
@@ -866,7 +882,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   const block = enclosingBlock(ctx, declaration);
   if (!block) return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is not bound by a statement directly in a block.`);
-  const at = block.body.indexOf(declaration);
+  const at = block.body.indexOf(anchor);
   const region = block.body.slice(at + 1);
   if (region.length === 0) return undefined;
   const regionStart = region[0].start ?? 0;
@@ -885,7 +901,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-some-paths', 'cleanup-in-callback', `\`${name}\` is released inside a callback, which has another lifetime.`);
   }
 
-  if (references.some((r) => !within(r.identifier, declaration) && !inRange(r.identifier, regionStart, regionEnd))) {
+  if (references.some((r) => !within(r.identifier, declaration) && !within(r.identifier, anchor) && !inRange(r.identifier, regionStart, regionEnd))) {
     return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is used outside the block it is bound in.`);
   }
 
@@ -915,7 +931,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   if (disposers.size > 0) return disposerSite(ctx, config, binding, region, cleanups, [...disposers.values()]);
 
-  const unstable = cleanups.find((c) => !stableCleanupInputs(ctx, c, regionStart, regionEnd));
+  const unstable = cleanups.find((c) => !stableCleanupInputs(ctx, c, regionStart, regionEnd, binding));
   if (unstable) {
     return refuse('cleanup-not-on-throw-path', 'cleanup-arguments-not-stable', `\`${textOf(ctx, unstable.call)}\` reads values that could differ when a finally runs it.`);
   }
@@ -976,7 +992,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   }
   // An exit taken when `r` is absent now passes the finally: clearTimeout(undefined) is harmless, r.release() is not.
   const absentGuard = unreleased.length > 0 && !cleanups.every((c) => IDEMPOTENT.has(c.kind)) ? name : undefined;
-  const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
+  const plan: Plan = { declaration: anchor, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
   const kind = cleanups[0].kind;
   const site = fixable(
     'cleanup-not-on-throw-path',
@@ -1113,9 +1129,10 @@ function finallyCoverage(
   acquisition: t.Statement,
   cleanups: readonly CleanupCall[],
   references: readonly Node[],
-): 'covers' | 'partial' | 'none' {
+): { verdict: 'covers' | 'partial' | 'none'; late?: LateTry } {
   const acquiring = (r: Node): boolean => inRange(r, declaration.start ?? 0, acquisition.end ?? 0);
   let verdict: 'covers' | 'partial' | 'none' = 'none';
+  let late: LateTry | undefined;
   for (const cleanup of cleanups) {
     const finalizer = ctx.index.closest(cleanup.call, (n): n is t.BlockStatement => n.type === 'BlockStatement' && ctx.index.link(n)?.key === 'finalizer', isFunction);
     if (!finalizer) continue;
@@ -1123,20 +1140,93 @@ function finallyCoverage(
     verdict = 'partial';
     const shape = statementShape(ctx, cleanup);
     if (shape.kind !== 'statement' || ctx.index.parent(shape.cleanup.statement) !== finalizer) continue;
-    const usedInside = references.every((r) => acquiring(r) || within(r, tryStatement));
-    if (!usedInside) continue;
-    if (within(declaration, tryStatement.block)) return 'covers';
+    if (within(declaration, tryStatement.block)) {
+      if (references.every((r) => acquiring(r) || within(r, tryStatement))) return { verdict: 'covers' };
+      continue;
+    }
     const block = enclosingBlock(ctx, declaration);
     if (!block) continue;
     const from = block.body.indexOf(acquisition);
     const to = block.body.indexOf(tryStatement);
     if (to < 0 || to < from) continue;
     const between = block.body.slice(from + 1, to);
+    // Every use lies between the acquisition and the end of that try.
+    if (!references.every((r) => acquiring(r) || inRange(r, between[0]?.start ?? tryStatement.start ?? 0, tryStatement.end ?? 0))) continue;
+    if (!references.every((r) => acquiring(r) || within(r, tryStatement))) {
+      late = { tryStatement, between, cleanup: shape.cleanup };
+      continue;
+    }
     const safeCall = safeCallFor(ctx, config);
     const quiet = between.every((s) => !canThrow(s, { safeCall })) && regionExits(between, { mayThrow: () => false }).every((e) => e.kind === 'end');
-    if (quiet) return 'covers';
+    if (quiet) return { verdict: 'covers' };
+    late = { tryStatement, between, cleanup: shape.cleanup };
   }
-  return verdict;
+  return { verdict, late };
+}
+
+/**
+ * For `let t;` with no initializer, assigned exactly once, by a top-level statement of a `new
+ * Promise(executor)` callback in the acquiring statement (the executor runs at once): true. The
+ * handle is then set from that statement on. Only for timer clears, harmless if the executor threw
+ * before the assignment and the handle is still undefined.
+ */
+function executorAssignment(
+  ctx: RuleContext,
+  binding: Binding,
+  declarator: t.VariableDeclarator,
+  declaration: t.VariableDeclaration,
+  acquisition: t.Statement,
+  cleanups: readonly CleanupCall[],
+): boolean {
+  if (binding.kind !== 'let' || declarator.init || acquisition === declaration || !cleanups.every((c) => IDEMPOTENT.has(c.kind))) return false;
+  const writes = binding.references.filter((r) => r.write);
+  if (writes.length !== 1) return false;
+  const write = writes[0].identifier;
+  if (binding.references.some((r) => !r.write && (r.identifier.start ?? 0) < (acquisition.end ?? 0))) return false;
+  const assignment = ctx.index.parent(write);
+  const statement = assignment && ctx.index.parent(assignment);
+  if (assignment?.type !== 'AssignmentExpression' || assignment.operator !== '=' || assignment.left !== write || statement?.type !== 'ExpressionStatement') return false;
+  const body = ctx.index.parent(statement);
+  const executor = body && ctx.index.parent(body);
+  if (body?.type !== 'BlockStatement' || !executor || !isFunction(executor) || executor.body !== body || executor.async || executor.generator) return false;
+  const creation = ctx.index.parent(executor);
+  if (creation?.type !== 'NewExpression' || creation.arguments[0] !== executor) return false;
+  const callee = unwrapExpression(creation.callee);
+  if (callee.type !== 'Identifier' || callee.name !== 'Promise' || !ctx.isGlobal('Promise', callee) || !within(creation, acquisition)) return false;
+  // The executor must run as the acquiring statement runs: no function between it and that statement.
+  return ctx.index.enclosingFunction(creation) === ctx.index.enclosingFunction(acquisition);
+}
+
+/** A try whose finally releases the resource but starts after code that can throw. */
+interface LateTry {
+  tryStatement: t.TryStatement;
+  between: t.Statement[];
+  cleanup: CleanupStatement;
+}
+
+/**
+ * Widening that try to start right after the acquisition is the fix (not a second cleanup) when
+ * the only change is that a throw in between now releases too: the try has no catch (which would
+ * now catch those throws), its finally does nothing but release, the code in between neither
+ * leaves (return/break) nor declares names used later, and has no multi-line literal to re-indent.
+ */
+function widenPlan(ctx: RuleContext, late: LateTry, binding: Binding, acquired: readonly [number, number]): LateTry | undefined {
+  const { tryStatement, between } = late;
+  if (binding.references.some((r) => r.write && !inRange(r.identifier, acquired[0], acquired[1]))) return undefined;
+  if (tryStatement.handler || !tryStatement.finalizer || tryStatement.finalizer.body.length !== 1) return undefined;
+  if (late.cleanup.statement !== tryStatement.finalizer.body[0] || late.cleanup.target.name !== binding.name) return undefined;
+  if (regionExits(between, { mayThrow: () => false }).some((e) => e.kind !== 'end')) return undefined;
+  if (regionDeclarationsEscape(ctx, between, between[0]?.start ?? 0, tryStatement.end ?? 0)) return undefined;
+  if (between.some(hasMultilineLiteral)) return undefined;
+  return late;
+}
+
+function applyWiden(ctx: RuleContext, late: LateTry): void {
+  const place = locate(ctx.file, late.tryStatement);
+  if (!place?.list) throw new Error(`${NAME}: try statement is not in a list`);
+  const at = place.list.indexOf(late.tryStatement);
+  const moved = place.list.splice(at - late.between.length, late.between.length) as t.Statement[];
+  late.tryStatement.block.body.unshift(...moved);
 }
 
 interface ResourceState {
