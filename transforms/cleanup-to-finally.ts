@@ -326,7 +326,6 @@ function isAbsenceTest(test: Node, name: RefersTo): boolean {
  * consequent of `if (!r)` / `if (r == null)`, or the alternate of `if (r)`. Nothing to release there.
  */
 function whenAbsent(ctx: RuleContext, exit: Node, name: RefersTo): boolean {
-  if (exit.type !== 'ReturnStatement' && exit.type !== 'BreakStatement' && exit.type !== 'ContinueStatement') return false;
   let node: Node = exit;
   for (let parent = ctx.index.parent(node); parent && !isFunction(parent); node = parent, parent = ctx.index.parent(node)) {
     if (parent.type !== 'IfStatement') continue;
@@ -872,6 +871,9 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   if (!executor && references.some((r) => r.write)) return refuse('cleanup-some-paths', 'reassigned', `\`${name}\` is reassigned; the cleanup might release a different resource.`);
   const anchor: t.Statement = executor ? acquisition : declaration;
 
+  if (declarator.id.type !== 'Identifier') {
+    return refuse('cleanup-some-paths', 'property-resource', `\`${name}\` is destructured from \`${textOf(ctx, declarator.init ?? declarator).split('\n')[0]}\`: the resource was acquired, and is owned, where that object keeps it.`);
+  }
   const alias = executor ? undefined : aliasedSource(declarator.init);
   if (alias === 'property') {
     return refuse('cleanup-some-paths', 'property-resource', `\`${name}\` is a copy of a property (\`${textOf(ctx, declarator.init!)}\`): the resource was acquired, and is owned, elsewhere.`);
@@ -963,7 +965,9 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   }
   // Worth a finally when a throw leaks the resource, or when the cleanup is repeated per exit
   // (catch + rethrow): one finally replaces the copies that every new exit must remember.
-  const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released);
+  // A throw taken when `r` is absent (`if (!shard) throw new RangeError(...)`) leaks nothing.
+  const absent = refersTo(ctx, binding);
+  const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released && !whenAbsent(ctx, e.node, absent));
   if (!leaksOnThrow && cleanups.length < 2) {
     return managed('cleanup-every-path', siteNode, `\`${name}\` is released on every exit and nothing before that can throw.`);
   }
@@ -991,7 +995,8 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-not-on-throw-path', 'multiline-literal', `The code after \`${name}\` holds a multi-line string; wrapping it in a try would re-indent the string's text.`);
   }
   // An exit taken when `r` is absent now passes the finally: clearTimeout(undefined) is harmless, r.release() is not.
-  const absentGuard = unreleased.length > 0 && !cleanups.every((c) => IDEMPOTENT.has(c.kind)) ? name : undefined;
+  const absentExit = trace.exits.some((e) => !e.state.released && whenAbsent(ctx, e.node, absent));
+  const absentGuard = absentExit && !cleanups.every((c) => IDEMPOTENT.has(c.kind)) ? name : undefined;
   const plan: Plan = { declaration: anchor, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
   const kind = cleanups[0].kind;
   const site = fixable(
@@ -1206,14 +1211,18 @@ interface LateTry {
 
 /**
  * Widening that try to start right after the acquisition is the fix (not a second cleanup) when
- * the only change is that a throw in between now releases too: the try has no catch (which would
- * now catch those throws), its finally does nothing but release, the code in between neither
- * leaves (return/break) nor declares names used later, and has no multi-line literal to re-indent.
+ * awaited work runs in between and the only change is that a throw there now releases too: the
+ * try has no catch (which would now catch those throws), its finally does nothing but release, the
+ * code in between neither leaves (return/break) nor declares names used later, and has no
+ * multi-line literal to re-indent.
  */
 function widenPlan(ctx: RuleContext, late: LateTry, binding: Binding, acquired: readonly [number, number]): LateTry | undefined {
   const { tryStatement, between } = late;
   if (binding.references.some((r) => r.write && !inRange(r.identifier, acquired[0], acquired[1]))) return undefined;
   if (tryStatement.handler || !tryStatement.finalizer || tryStatement.finalizer.body.length !== 1) return undefined;
+  // Awaited work between them is the leak worth a diff; code that throws only in theory
+  // (building an object, `new Monitor()`) is left as it is and still reported.
+  if (!between.some(containsAwait)) return undefined;
   if (late.cleanup.statement !== tryStatement.finalizer.body[0] || late.cleanup.target.name !== binding.name) return undefined;
   if (regionExits(between, { mayThrow: () => false }).some((e) => e.kind !== 'end')) return undefined;
   if (regionDeclarationsEscape(ctx, between, between[0]?.start ?? 0, tryStatement.end ?? 0)) return undefined;
