@@ -79,6 +79,8 @@ const REASONS = {
   'chain-not-last-use': 'The promise chain is not the last use of the resource.',
   'code-after-cleanup':
     'On some path, code runs between the cleanup and the exit it protects (a call, an assert, a log, a child process, an assignment, a variable a callback changes) and could see what the release did: in a finally it would run before the release.',
+  'handler-uses-resource':
+    'A callback scheduled with the resource (a timer, an event listener) uses it and may run after a throw: the original left the resource open for it, a finally would release it under that callback.',
   'nullable-handle':
     'The handle may be null or undefined (a conditional or optional acquisition, or some cleanups guard it and others do not): a finally would throw a TypeError where the original did not, or skip one where it threw.',
   'multiline-literal':
@@ -426,6 +428,28 @@ function settleNestedResources(ctx: RuleContext, config: Config, byBinding: Read
     }
     if (!progress) return;
   }
+}
+
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener', 'prependListener', 'prependOnceListener']);
+const SCHEDULERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+
+/**
+ * The call that schedules a callback using the resource (`setTimeout(() => r.flush(), ms)`,
+ * `req.on('data', (c) => out.write(c))`, `process.nextTick(...)`): such a callback may run after a
+ * throw, when the original still held the resource open.
+ */
+function scheduledUser(ctx: RuleContext, references: readonly Node[], owner: Node): AnyCall | undefined {
+  for (const reference of references) {
+    for (let node: Node = reference, parent = ctx.index.parent(node); parent && node !== owner; node = parent, parent = ctx.index.parent(node)) {
+      if (!isFunction(node) || !isCall(parent) || !parent.arguments.includes(node as t.Expression)) continue;
+      const callee = unwrapExpression(parent.callee);
+      if (callee.type === 'Identifier' && SCHEDULERS.has(callee.name) && ctx.isGlobal(callee.name, callee)) return parent;
+      const path = memberPath(callee);
+      const method = path?.split('.').pop();
+      if (path === 'process.nextTick' || (method !== undefined && LISTENER_METHODS.has(method))) return parent;
+    }
+  }
+  return undefined;
 }
 
 /** Words in a callee's name that say it releases, stops or ends something (`killProcess`, `close`, `exit`). */
@@ -970,6 +994,15 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released && !whenAbsent(ctx, e.node, absent));
   if (!leaksOnThrow && cleanups.length < 2) {
     return managed('cleanup-every-path', siteNode, `\`${name}\` is released on every exit and nothing before that can throw.`);
+  }
+
+  const handler = leaksOnThrow ? scheduledUser(ctx, references.map((r) => r.identifier), fn) : undefined;
+  if (handler) {
+    return refuse(
+      'cleanup-not-on-throw-path',
+      'handler-uses-resource',
+      `\`${textOf(ctx, handler).split('\n')[0]}\` (line ${handler.loc?.start.line}) schedules a callback that uses \`${name}\`: after a throw it may still run, and a finally would have released \`${name}\` under it.`,
+    );
   }
 
   const watchdog = leaksOnThrow ? watchdogAction(ctx, declarator) : undefined;
