@@ -20,7 +20,14 @@
  * cleanup arguments that could change by the time a finally runs, a cleanup inside a larger
  * expression, a resource bound outside a plain block (parameter, loop head, switch case), wrapped
  * statements declaring names used after them, `with` or loops the analysis cannot settle, and a
- * promise chain whose handlers use the resource after the cleanup or that is not its last use.
+ * promise chain whose handlers use the resource after the cleanup or that is not its last use,
+ * any code between a cleanup and its exit that could observe the release (a call, an assert, a
+ * log; sync cleanups too: `code-after-cleanup`), a handle that may be null with guards that differ
+ * (`nullable-handle`), a timer or listener callback that still uses the resource after a throw
+ * (`handler-uses-resource`), and a handle destructured from another object. Two resources keep
+ * their release order (the inner one is fixed only when the outer one is too, in the same run); a
+ * cleanup merged into an existing `finally` goes at its end; a `finally` whose `try` starts after
+ * awaited work is widened to start at the acquisition.
  * Managed (GREEN): a cleanup in a `finally` that covers every exit, or in a disposer the acquiring
  * function returns (`return () => clearTimeout(t)`). Not reported: `setInterval` handles unless
  * fixable (supervise-intervals grades them), `abort()` from a callback (a cancellation signal),
