@@ -20,7 +20,14 @@
  * cleanup arguments that could change by the time a finally runs, a cleanup inside a larger
  * expression, a resource bound outside a plain block (parameter, loop head, switch case), wrapped
  * statements declaring names used after them, `with` or loops the analysis cannot settle, and a
- * promise chain whose handlers use the resource after the cleanup or that is not its last use.
+ * promise chain whose handlers use the resource after the cleanup or that is not its last use,
+ * any code between a cleanup and its exit that could observe the release (a call, an assert, a
+ * log; sync cleanups too: `code-after-cleanup`), a handle that may be null with guards that differ
+ * (`nullable-handle`), a timer or listener callback that still uses the resource after a throw
+ * (`handler-uses-resource`), and a handle destructured from another object. Two resources keep
+ * their release order (the inner one is fixed only when the outer one is too, in the same run); a
+ * cleanup merged into an existing `finally` goes at its end; a `finally` whose `try` starts after
+ * awaited work is widened to start at the acquisition.
  * Managed (GREEN): a cleanup in a `finally` that covers every exit, or in a disposer the acquiring
  * function returns (`return () => clearTimeout(t)`). Not reported: `setInterval` handles unless
  * fixable (supervise-intervals grades them), `abort()` from a callback (a cancellation signal),
@@ -45,7 +52,7 @@ import { isCall, isFunction, memberPath, unwrapExpression, walk, type Node } fro
 import { DEFAULT_CLEANUP_METHODS, TIMER_CLEARS, globalTimerCall } from '../lib/analysis/resources';
 import type { Binding } from '../lib/analysis/scope';
 import { detectLayout, type Layout } from '../lib/layout';
-import { canThrow, regionExits, traceRegion, type FlowDomain, type RegionExit } from '../lib/analysis/control-flow';
+import { canCompleteNormally, canThrow, regionExits, traceRegion, type FlowDomain, type RegionExit } from '../lib/analysis/control-flow';
 
 const NAME = 'cleanup-to-finally';
 
@@ -78,7 +85,11 @@ const REASONS = {
   'chain-handler-uses-resource': 'A .then/.catch handler uses the resource after its cleanup.',
   'chain-not-last-use': 'The promise chain is not the last use of the resource.',
   'code-after-cleanup':
-    'On some path, code after an awaited release (await r.close()) or an abort() could see what the release set off (a call, an assignment, a variable a handler changes): in a finally it would run before the release.',
+    'On some path, code runs between the cleanup and the exit it protects (a call, an assert, a log, a child process, an assignment, a variable a callback changes) and could see what the release did: in a finally it would run before the release.',
+  'handler-uses-resource':
+    'A callback scheduled with the resource (a timer, an event listener) uses it and may run after a throw: the original left the resource open for it, a finally would release it under that callback.',
+  'nullable-handle':
+    'The handle may be null or undefined (a conditional or optional acquisition, or some cleanups guard it and others do not): a finally would throw a TypeError where the original did not, or skip one where it threw.',
   'multiline-literal':
     'The code the rewrite would re-indent holds a multi-line template literal (or a string with a line continuation): re-indenting it would change the string.',
   'watchdog-timer':
@@ -202,11 +213,19 @@ function propertyCleanupPath(ctx: RuleContext, call: AnyCall, config: Config): s
 }
 
 /** `r`, `!!r`, `r != null`, `r !== undefined`, `typeof r !== 'undefined'`, and `&&` of those. */
-function isGuardAbout(test: Node, name: string): boolean {
+/** Whether an identifier names the resource: by binding, so an inner declaration of the same name is another value. */
+type RefersTo = (id: t.Identifier) => boolean;
+
+function refersTo(ctx: RuleContext, target: t.Identifier | Binding): RefersTo {
+  const binding = 'references' in target ? target : ctx.scope.resolve(target);
+  return (id) => id.name === target.name && ctx.scope.resolve(id) === binding;
+}
+
+function isGuardAbout(test: Node, name: RefersTo): boolean {
   const n = unwrapExpression(test);
   const isName = (x: Node): boolean => {
     const u = unwrapExpression(x);
-    return u.type === 'Identifier' && u.name === name;
+    return u.type === 'Identifier' && name(u);
   };
   const isNullish = (x: Node): boolean => {
     const u = unwrapExpression(x);
@@ -280,7 +299,7 @@ function statementShape(ctx: RuleContext, cleanup: CleanupCall): StatementShape 
       statement = holder.parent;
     }
   }
-  if (guard && !isGuardAbout(guard, name)) return { kind: 'foreign-guard', statement };
+  if (guard && !isGuardAbout(guard, refersTo(ctx, cleanup.target))) return { kind: 'foreign-guard', statement };
   if (!index.link(statement)?.inList) return { kind: 'not-a-statement' };
   return { kind: 'statement', cleanup: { ...base, statement, guard: guard ? textOf(ctx, guard) : undefined, guardForm } };
 }
@@ -301,7 +320,7 @@ function finallyText(ctx: RuleContext, cleanups: readonly CleanupStatement[], gu
 }
 
 /** `!r`, `r == null`, `r === undefined`, `r === null`, `typeof r === 'undefined'`, and `||` of those. */
-function isAbsenceTest(test: Node, name: string): boolean {
+function isAbsenceTest(test: Node, name: RefersTo): boolean {
   const n = unwrapExpression(test);
   if (n.type === 'UnaryExpression' && n.operator === '!') return isGuardAbout(n.argument, name);
   if (n.type === 'BinaryExpression' && (n.operator === '==' || n.operator === '===')) {
@@ -315,8 +334,7 @@ function isAbsenceTest(test: Node, name: string): boolean {
  * True when `exit` (a return/break/continue) only runs when the resource is absent: inside the
  * consequent of `if (!r)` / `if (r == null)`, or the alternate of `if (r)`. Nothing to release there.
  */
-function whenAbsent(ctx: RuleContext, exit: Node, name: string): boolean {
-  if (exit.type !== 'ReturnStatement' && exit.type !== 'BreakStatement' && exit.type !== 'ContinueStatement') return false;
+function whenAbsent(ctx: RuleContext, exit: Node, name: RefersTo): boolean {
   let node: Node = exit;
   for (let parent = ctx.index.parent(node); parent && !isFunction(parent); node = parent, parent = ctx.index.parent(node)) {
     if (parent.type !== 'IfStatement') continue;
@@ -358,9 +376,11 @@ function detect(ctx: RuleContext): Site[] {
     const path = propertyCleanupPath(ctx, node, config);
     if (path?.startsWith('this.')) propertyCalls.push({ call: node, path });
   }
+  const analysed = new Map<Binding, Site | undefined>();
+  for (const [binding, cleanups] of byBinding) analysed.set(binding, analyseResource(ctx, config, binding, cleanups));
+  settleNestedResources(ctx, config, byBinding, analysed);
   const sites: Site[] = [];
-  for (const [binding, cleanups] of byBinding) {
-    const site = analyseResource(ctx, config, binding, cleanups);
+  for (const [binding, site] of analysed) {
     // supervise-intervals grades every setInterval handle; this rule only offers its rewrite.
     if (site && (site.status === 'fixable' || !holdsInterval(ctx, binding))) sites.push(site);
   }
@@ -376,6 +396,67 @@ function detect(ctx: RuleContext): Site[] {
     const [b1, b2] = order(b);
     return a1 - b1 || a2 - b2;
   });
+}
+
+/** The plan behind each fixable wrap site, for the resources nested inside its region. */
+const PLANS = new WeakMap<Site, Plan>();
+
+/**
+ * A resource whose cleanup is followed by the cleanup of an enclosing resource (`b.close();
+ * a.release(); return`) is refused on its own (code after its release), but when the enclosing one
+ * is fixed too, that cleanup moves into an outer finally, which runs after this one's: the order is
+ * kept. Re-analysed with those cleanups as inert until nothing changes, so one run fixes both.
+ * Suppressed (`leakfix-ignore`) sites do not count: their cleanup stays where it is.
+ */
+function settleNestedResources(ctx: RuleContext, config: Config, byBinding: ReadonlyMap<Binding, CleanupCall[]>, analysed: Map<Binding, Site | undefined>): void {
+  for (let round = 0; round < 4; round++) {
+    const plans = [...analysed.values()]
+      .filter((site): site is Site => site?.status === 'fixable' && !ctx.comments.isSuppressed(site.node.loc?.start.line ?? -1))
+      .map((site) => PLANS.get(site))
+      .filter((plan): plan is Plan => plan !== undefined);
+    let progress = false;
+    for (const [binding, site] of analysed) {
+      if (site?.status !== 'refused' || (site.reason !== 'code-after-cleanup' && site.reason !== 'use-after-cleanup')) continue;
+      const declaration = ctx.index.parent(binding.declaration);
+      if (!declaration) continue;
+      const later = new Set<Node>();
+      for (const plan of plans) {
+        const block = ctx.index.parent(plan.declaration);
+        const scope = plan.mergeInto ? plan.mergeInto.block : block;
+        if (!scope || plan.declaration === declaration || !within(declaration, scope) || (declaration.start ?? 0) < (plan.declaration.end ?? 0)) continue;
+        for (const cleanup of plan.cleanups) later.add(cleanup.statement);
+      }
+      if (later.size === 0) continue;
+      const again = analyseResource(ctx, config, binding, byBinding.get(binding) ?? [], later);
+      if (again?.status === 'fixable') {
+        analysed.set(binding, again);
+        progress = true;
+      }
+    }
+    if (!progress) return;
+  }
+}
+
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener', 'prependListener', 'prependOnceListener']);
+const SCHEDULERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+
+/**
+ * The call that schedules a callback using the resource (`setTimeout(() => r.flush(), ms)`,
+ * `req.on('data', (c) => out.write(c))`, `process.nextTick(...)`): such a callback may run after a
+ * throw, when the original still held the resource open.
+ */
+function scheduledUser(ctx: RuleContext, references: readonly Node[], owner: Node): AnyCall | undefined {
+  for (const reference of references) {
+    for (let node: Node = reference, parent = ctx.index.parent(node); parent && node !== owner; node = parent, parent = ctx.index.parent(node)) {
+      if (!isFunction(node) || !isCall(parent) || !parent.arguments.includes(node as t.Expression)) continue;
+      const callee = unwrapExpression(parent.callee);
+      if (callee.type === 'Identifier' && SCHEDULERS.has(callee.name) && ctx.isGlobal(callee.name, callee)) return parent;
+      const path = memberPath(callee);
+      const method = path?.split('.').pop();
+      if (path === 'process.nextTick' || (method !== undefined && LISTENER_METHODS.has(method))) return parent;
+    }
+  }
+  return undefined;
 }
 
 /** Words in a callee's name that say it releases, stops or ends something (`killProcess`, `close`, `exit`). */
@@ -434,6 +515,63 @@ function watchdogAction(ctx: RuleContext, declarator: t.VariableDeclarator): str
     return false;
   });
   return action;
+}
+
+/** `c?.()`, `r?.close()`, `if (r) r.close()`, `r && r.close()`: a cleanup that skips an absent handle. */
+function isGuardedCleanup(cleanup: CleanupStatement): boolean {
+  return cleanup.guardForm !== undefined || cleanup.call.type === 'OptionalCallExpression' || cleanup.call.callee.type === 'OptionalMemberExpression';
+}
+
+/** An initializer that visibly yields null or undefined on some path: `x ? open() : null`, `a?.open()`, `ok && open()`. */
+function evidentlyNullable(init: Node | null | undefined): boolean {
+  if (!init) return true;
+  const n = unwrapExpression(init);
+  switch (n.type) {
+    case 'AwaitExpression':
+      return evidentlyNullable(n.argument);
+    case 'NullLiteral':
+      return true;
+    case 'Identifier':
+      return n.name === 'undefined';
+    case 'UnaryExpression':
+      return n.operator === 'void';
+    case 'ConditionalExpression':
+      return evidentlyNullable(n.consequent) || evidentlyNullable(n.alternate);
+    case 'LogicalExpression':
+      return n.operator === '&&' || evidentlyNullable(n.right);
+    case 'OptionalCallExpression':
+    case 'OptionalMemberExpression':
+      return true;
+    case 'CallExpression':
+    case 'MemberExpression':
+      return evidentlyNullable(n.type === 'CallExpression' ? n.callee : n.object) && (n.type === 'CallExpression' ? n.callee : n.object).type.startsWith('Optional');
+    default:
+      return false;
+  }
+}
+
+/** `if (!r) return;` (or any exit) first thing after the acquisition: every later cleanup sees a present handle. */
+function startsWithAbsenceExit(region: readonly t.Statement[], name: RefersTo): boolean {
+  const [first] = region;
+  if (first?.type !== 'IfStatement' || first.alternate || !isAbsenceTest(first.test, name)) return false;
+  return !canCompleteNormally([first.consequent]);
+}
+
+/**
+ * Why a finally cannot release a handle that may be absent, else undefined. A release that is
+ * harmless on null (clearTimeout) is always fine. Otherwise the cleanups must agree: all guarded
+ * (the finally is guarded too), or all unguarded with a handle that is not visibly nullable.
+ */
+function nullableHandle(ctx: RuleContext, binding: Binding, declarator: t.VariableDeclarator, region: readonly t.Statement[], cleanups: readonly CleanupStatement[], name: string): string | undefined {
+  if (cleanups.every((c) => IDEMPOTENT.has(c.kind)) || startsWithAbsenceExit(region, refersTo(ctx, binding))) return undefined;
+  const guarded = cleanups.filter(isGuardedCleanup);
+  if (guarded.length > 0 && guarded.length < cleanups.length) {
+    return `\`${name}\` is released with a guard on some paths (\`${textOf(ctx, guarded[0].statement)}\`) and without one on others: a finally would change which path throws a TypeError.`;
+  }
+  if (guarded.length === 0 && evidentlyNullable(declarator.init)) {
+    return `\`${name}\` may be null or undefined (\`${textOf(ctx, declarator.init ?? declarator).split('\n')[0]}\`) and no cleanup checks it: in a finally, \`${textOf(ctx, cleanups[0].call)}\` would replace the original error with a TypeError.`;
+  }
+  return undefined;
 }
 
 /** A template literal spanning lines, or a string literal with a line continuation: text that indentation changes. */
@@ -656,7 +794,7 @@ function regionDeclarationsEscape(ctx: RuleContext, statements: readonly t.State
  * The cleanup's arguments and guard evaluate the same in a finally: literals, and names bound
  * outside the region that are never reassigned (or globals), combined by operators.
  */
-function stableCleanupInputs(ctx: RuleContext, cleanup: CleanupStatement, regionStart: number, regionEnd: number): boolean {
+function stableCleanupInputs(ctx: RuleContext, cleanup: CleanupStatement, regionStart: number, regionEnd: number, resource: Binding): boolean {
   const inputs: Node[] = [...cleanup.call.arguments];
   if (cleanup.guardForm === 'if' && cleanup.statement.type === 'IfStatement') inputs.push(cleanup.statement.test);
   if (cleanup.guardForm === 'and' && cleanup.statement.type === 'ExpressionStatement' && cleanup.statement.expression.type === 'LogicalExpression') {
@@ -669,7 +807,8 @@ function stableCleanupInputs(ctx: RuleContext, cleanup: CleanupStatement, region
       switch (n.type) {
         case 'Identifier': {
           const binding = ctx.scope.resolve(n);
-          if (binding && (binding.references.some((r) => r.write) || inRange(binding.identifier, regionStart, regionEnd))) stable = false;
+          // The resource itself is proven set once before the region (never reassigned, or by an executor).
+          if (binding && binding !== resource && (binding.references.some((r) => r.write) || inRange(binding.identifier, regionStart, regionEnd))) stable = false;
           return undefined;
         }
         case 'StringLiteral':
@@ -705,14 +844,15 @@ function safeCallFor(ctx: RuleContext, config: Config): (call: AnyCall) => boole
 }
 
 interface Plan {
-  declaration: t.VariableDeclaration;
+  /** The statement that acquires the resource: the region to wrap follows it. */
+  declaration: t.Statement;
   cleanups: CleanupStatement[];
   text: string;
   /** The existing try to extend with a finally, instead of wrapping the region. */
   mergeInto?: t.TryStatement;
 }
 
-function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cleanupCalls: readonly CleanupCall[]): Site | undefined {
+function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cleanupCalls: readonly CleanupCall[], later: ReadonlySet<Node> = new Set()): Site | undefined {
   if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return undefined;
   const declarator = binding.declaration;
   if (declarator.type !== 'VariableDeclarator') return undefined;
@@ -740,15 +880,32 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   // Already in a finally?
   const acquisition = acquisitionStatement(ctx, declarator, declaration, binding);
-  const finallyVerdict = finallyCoverage(ctx, config, declaration, acquisition, ownCleanups, references.map((r) => r.identifier));
+  const coverage = finallyCoverage(ctx, config, declaration, acquisition, ownCleanups, references.map((r) => r.identifier));
+  const finallyVerdict = coverage.verdict;
   if (finallyVerdict === 'covers') return managed('cleanup-in-finally', siteNode, `\`${name}\` is released in a finally that covers every exit.`);
   if (finallyVerdict === 'partial') {
+    const widen = coverage.late && ownCleanups.length === 1 ? widenPlan(ctx, coverage.late, binding, [declaration.start ?? 0, acquisition.end ?? 0]) : undefined;
+    if (widen) {
+      return fixable(
+        'cleanup-not-on-throw-path',
+        siteNode,
+        'yellow',
+        `\`${name}\` is released in a finally whose try starts too late: code between the acquisition and the try can throw; the try now starts right after the acquisition.`,
+        () => applyWiden(ctx, widen),
+      );
+    }
     return refuse('cleanup-not-on-throw-path', 'finally-does-not-cover', `\`${name}\` is released in a finally, but code between its acquisition and that try can throw or leave without it.`);
   }
 
-  if (references.some((r) => r.write)) return refuse('cleanup-some-paths', 'reassigned', `\`${name}\` is reassigned; the cleanup might release a different resource.`);
+  // `let t; const p = new Promise((resolve) => { t = setTimeout(...); });`: assigned once, at once.
+  const executor = executorAssignment(ctx, binding, declarator, declaration, acquisition, ownCleanups);
+  if (!executor && references.some((r) => r.write)) return refuse('cleanup-some-paths', 'reassigned', `\`${name}\` is reassigned; the cleanup might release a different resource.`);
+  const anchor: t.Statement = executor ? acquisition : declaration;
 
-  const alias = aliasedSource(declarator.init);
+  if (declarator.id.type !== 'Identifier') {
+    return refuse('cleanup-some-paths', 'property-resource', `\`${name}\` is destructured from \`${textOf(ctx, declarator.init ?? declarator).split('\n')[0]}\`: the resource was acquired, and is owned, where that object keeps it.`);
+  }
+  const alias = executor ? undefined : aliasedSource(declarator.init);
   if (alias === 'property') {
     return refuse('cleanup-some-paths', 'property-resource', `\`${name}\` is a copy of a property (\`${textOf(ctx, declarator.init!)}\`): the resource was acquired, and is owned, elsewhere.`);
   }
@@ -758,7 +915,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   const block = enclosingBlock(ctx, declaration);
   if (!block) return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is not bound by a statement directly in a block.`);
-  const at = block.body.indexOf(declaration);
+  const at = block.body.indexOf(anchor);
   const region = block.body.slice(at + 1);
   if (region.length === 0) return undefined;
   const regionStart = region[0].start ?? 0;
@@ -777,7 +934,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-some-paths', 'cleanup-in-callback', `\`${name}\` is released inside a callback, which has another lifetime.`);
   }
 
-  if (references.some((r) => !within(r.identifier, declaration) && !inRange(r.identifier, regionStart, regionEnd))) {
+  if (references.some((r) => !within(r.identifier, declaration) && !within(r.identifier, anchor) && !inRange(r.identifier, regionStart, regionEnd))) {
     return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is used outside the block it is bound in.`);
   }
 
@@ -807,7 +964,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
 
   if (disposers.size > 0) return disposerSite(ctx, config, binding, region, cleanups, [...disposers.values()]);
 
-  const unstable = cleanups.find((c) => !stableCleanupInputs(ctx, c, regionStart, regionEnd));
+  const unstable = cleanups.find((c) => !stableCleanupInputs(ctx, c, regionStart, regionEnd, binding));
   if (unstable) {
     return refuse('cleanup-not-on-throw-path', 'cleanup-arguments-not-stable', `\`${textOf(ctx, unstable.call)}\` reads values that could differ when a finally runs it.`);
   }
@@ -816,10 +973,10 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-not-on-throw-path', 'declarations-escape-region', `The code after \`${name}\` declares names used outside it; wrapping it in a try would hide them.`);
   }
 
-  const trace = traceResource(ctx, config, region, cleanups, references.map((r) => r.identifier));
+  const trace = traceResource(ctx, config, region, cleanups, references.map((r) => r.identifier), new Set(), later);
   if (trace.unsupported.length > 0) return refuse('cleanup-not-on-throw-path', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
   const unreleased = trace.exits.filter((e) => e.kind !== 'throw' && !e.state.released);
-  const withoutCleanup = unreleased.find((e) => !whenAbsent(ctx, e.node, name));
+  const withoutCleanup = unreleased.find((e) => !whenAbsent(ctx, e.node, refersTo(ctx, binding)));
   if (withoutCleanup) {
     const line = withoutCleanup.node.loc?.start.line;
     const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
@@ -830,7 +987,7 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse(
       'cleanup-not-on-throw-path',
       'code-after-cleanup',
-      `After \`${name}\` is released (awaited, or abort(), whose listeners run at once), \`${textOf(ctx, late.state.at!).split('\n')[0]}\` (line ${late.state.at?.loc?.start.line}) runs before leaving: in a finally it would run before the release, and could see a different state.`,
+      `After \`${name}\` is released, \`${textOf(ctx, late.state.at!).split('\n')[0]}\` (line ${late.state.at?.loc?.start.line}) runs before leaving: in a finally it would run before the release, and could see a different state.`,
     );
   }
   if (late) {
@@ -839,9 +996,20 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
   }
   // Worth a finally when a throw leaks the resource, or when the cleanup is repeated per exit
   // (catch + rethrow): one finally replaces the copies that every new exit must remember.
-  const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released);
+  // A throw taken when `r` is absent (`if (!shard) throw new RangeError(...)`) leaks nothing.
+  const absent = refersTo(ctx, binding);
+  const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released && !whenAbsent(ctx, e.node, absent));
   if (!leaksOnThrow && cleanups.length < 2) {
     return managed('cleanup-every-path', siteNode, `\`${name}\` is released on every exit and nothing before that can throw.`);
+  }
+
+  const handler = leaksOnThrow ? scheduledUser(ctx, references.map((r) => r.identifier), fn) : undefined;
+  if (handler) {
+    return refuse(
+      'cleanup-not-on-throw-path',
+      'handler-uses-resource',
+      `\`${textOf(ctx, handler).split('\n')[0]}\` (line ${handler.loc?.start.line}) schedules a callback that uses \`${name}\`: after a throw it may still run, and a finally would have released \`${name}\` under it.`,
+    );
   }
 
   const watchdog = leaksOnThrow ? watchdogAction(ctx, declarator) : undefined;
@@ -858,16 +1026,20 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
     return refuse('cleanup-not-on-throw-path', 'report-only-cleanup', `\`${textOf(ctx, reportOnly.call)}\` is not moved into a finally: a graceful end on an error path is questionable.`);
   }
 
+  const nullable = nullableHandle(ctx, binding, declarator, region, cleanups, name);
+  if (nullable) return refuse('cleanup-not-on-throw-path', 'nullable-handle', nullable);
+
   const mergeInto = mergeTarget(ctx, config, region, cleanups, name);
   // Wrapping moves the region one level in; recast re-indents every line of it, literal text included.
   if (!mergeInto && region.some(hasMultilineLiteral)) {
     return refuse('cleanup-not-on-throw-path', 'multiline-literal', `The code after \`${name}\` holds a multi-line string; wrapping it in a try would re-indent the string's text.`);
   }
   // An exit taken when `r` is absent now passes the finally: clearTimeout(undefined) is harmless, r.release() is not.
-  const absentGuard = unreleased.length > 0 && !cleanups.every((c) => IDEMPOTENT.has(c.kind)) ? name : undefined;
-  const plan: Plan = { declaration, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
+  const absentExit = trace.exits.some((e) => !e.state.released && whenAbsent(ctx, e.node, absent));
+  const absentGuard = absentExit && !cleanups.every((c) => IDEMPOTENT.has(c.kind)) ? name : undefined;
+  const plan: Plan = { declaration: anchor, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
   const kind = cleanups[0].kind;
-  return fixable(
+  const site = fixable(
     'cleanup-not-on-throw-path',
     siteNode,
     'yellow',
@@ -876,6 +1048,8 @@ function analyseResource(ctx: RuleContext, config: Config, binding: Binding, cle
       : `\`${name}\` is released (${kind}) by a copy on every exit; one finally replaces the copies.`,
     () => applyPlan(ctx, plan),
   );
+  PLANS.set(site, plan);
+  return site;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -952,7 +1126,7 @@ function disposerSite(ctx: RuleContext, config: Config, binding: Binding, region
   const siteNode = binding.declaration;
   const trace = traceResource(ctx, config, region, cleanups, binding.references.map((r) => r.identifier), new Set(disposers.map((d) => d.returned)));
   if (trace.unsupported.length > 0) return refused('cleanup-not-on-throw-path', siteNode, 'yellow', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
-  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released && !whenAbsent(ctx, e.node, name));
+  const withoutCleanup = trace.exits.find((e) => e.kind !== 'throw' && !e.state.released && !whenAbsent(ctx, e.node, refersTo(ctx, binding)));
   if (withoutCleanup) {
     const how = withoutCleanup.kind === 'end' ? 'the end of the block' : `a \`${withoutCleanup.kind}\``;
     return refused(
@@ -1000,9 +1174,10 @@ function finallyCoverage(
   acquisition: t.Statement,
   cleanups: readonly CleanupCall[],
   references: readonly Node[],
-): 'covers' | 'partial' | 'none' {
+): { verdict: 'covers' | 'partial' | 'none'; late?: LateTry } {
   const acquiring = (r: Node): boolean => inRange(r, declaration.start ?? 0, acquisition.end ?? 0);
   let verdict: 'covers' | 'partial' | 'none' = 'none';
+  let late: LateTry | undefined;
   for (const cleanup of cleanups) {
     const finalizer = ctx.index.closest(cleanup.call, (n): n is t.BlockStatement => n.type === 'BlockStatement' && ctx.index.link(n)?.key === 'finalizer', isFunction);
     if (!finalizer) continue;
@@ -1010,20 +1185,97 @@ function finallyCoverage(
     verdict = 'partial';
     const shape = statementShape(ctx, cleanup);
     if (shape.kind !== 'statement' || ctx.index.parent(shape.cleanup.statement) !== finalizer) continue;
-    const usedInside = references.every((r) => acquiring(r) || within(r, tryStatement));
-    if (!usedInside) continue;
-    if (within(declaration, tryStatement.block)) return 'covers';
+    if (within(declaration, tryStatement.block)) {
+      if (references.every((r) => acquiring(r) || within(r, tryStatement))) return { verdict: 'covers' };
+      continue;
+    }
     const block = enclosingBlock(ctx, declaration);
     if (!block) continue;
     const from = block.body.indexOf(acquisition);
     const to = block.body.indexOf(tryStatement);
     if (to < 0 || to < from) continue;
     const between = block.body.slice(from + 1, to);
+    // Every use lies between the acquisition and the end of that try.
+    if (!references.every((r) => acquiring(r) || inRange(r, between[0]?.start ?? tryStatement.start ?? 0, tryStatement.end ?? 0))) continue;
+    if (!references.every((r) => acquiring(r) || within(r, tryStatement))) {
+      late = { tryStatement, between, cleanup: shape.cleanup };
+      continue;
+    }
     const safeCall = safeCallFor(ctx, config);
     const quiet = between.every((s) => !canThrow(s, { safeCall })) && regionExits(between, { mayThrow: () => false }).every((e) => e.kind === 'end');
-    if (quiet) return 'covers';
+    if (quiet) return { verdict: 'covers' };
+    late = { tryStatement, between, cleanup: shape.cleanup };
   }
-  return verdict;
+  return { verdict, late };
+}
+
+/**
+ * For `let t;` with no initializer, assigned exactly once, by a top-level statement of a `new
+ * Promise(executor)` callback in the acquiring statement (the executor runs at once): true. The
+ * handle is then set from that statement on. Only for timer clears, harmless if the executor threw
+ * before the assignment and the handle is still undefined.
+ */
+function executorAssignment(
+  ctx: RuleContext,
+  binding: Binding,
+  declarator: t.VariableDeclarator,
+  declaration: t.VariableDeclaration,
+  acquisition: t.Statement,
+  cleanups: readonly CleanupCall[],
+): boolean {
+  if (binding.kind !== 'let' || declarator.init || acquisition === declaration || !cleanups.every((c) => IDEMPOTENT.has(c.kind))) return false;
+  const writes = binding.references.filter((r) => r.write);
+  if (writes.length !== 1) return false;
+  const write = writes[0].identifier;
+  if (binding.references.some((r) => !r.write && (r.identifier.start ?? 0) < (acquisition.end ?? 0))) return false;
+  const assignment = ctx.index.parent(write);
+  const statement = assignment && ctx.index.parent(assignment);
+  if (assignment?.type !== 'AssignmentExpression' || assignment.operator !== '=' || assignment.left !== write || statement?.type !== 'ExpressionStatement') return false;
+  const body = ctx.index.parent(statement);
+  const executor = body && ctx.index.parent(body);
+  if (body?.type !== 'BlockStatement' || !executor || !isFunction(executor) || executor.body !== body || executor.async || executor.generator) return false;
+  const creation = ctx.index.parent(executor);
+  if (creation?.type !== 'NewExpression' || creation.arguments[0] !== executor) return false;
+  const callee = unwrapExpression(creation.callee);
+  if (callee.type !== 'Identifier' || callee.name !== 'Promise' || !ctx.isGlobal('Promise', callee) || !within(creation, acquisition)) return false;
+  // The executor must run as the acquiring statement runs: no function between it and that statement.
+  return ctx.index.enclosingFunction(creation) === ctx.index.enclosingFunction(acquisition);
+}
+
+/** A try whose finally releases the resource but starts after code that can throw. */
+interface LateTry {
+  tryStatement: t.TryStatement;
+  between: t.Statement[];
+  cleanup: CleanupStatement;
+}
+
+/**
+ * Widening that try to start right after the acquisition is the fix (not a second cleanup) when
+ * awaited work runs in between and the only change is that a throw there now releases too: the
+ * try has no catch (which would now catch those throws), its finally does nothing but release, the
+ * code in between neither leaves (return/break) nor declares names used later, and has no
+ * multi-line literal to re-indent.
+ */
+function widenPlan(ctx: RuleContext, late: LateTry, binding: Binding, acquired: readonly [number, number]): LateTry | undefined {
+  const { tryStatement, between } = late;
+  if (binding.references.some((r) => r.write && !inRange(r.identifier, acquired[0], acquired[1]))) return undefined;
+  if (tryStatement.handler || !tryStatement.finalizer || tryStatement.finalizer.body.length !== 1) return undefined;
+  // Awaited work between them is the leak worth a diff; code that throws only in theory
+  // (building an object, `new Monitor()`) is left as it is and still reported.
+  if (!between.some(containsAwait)) return undefined;
+  if (late.cleanup.statement !== tryStatement.finalizer.body[0] || late.cleanup.target.name !== binding.name) return undefined;
+  if (regionExits(between, { mayThrow: () => false }).some((e) => e.kind !== 'end')) return undefined;
+  if (regionDeclarationsEscape(ctx, between, between[0]?.start ?? 0, tryStatement.end ?? 0)) return undefined;
+  if (between.some(hasMultilineLiteral)) return undefined;
+  return late;
+}
+
+function applyWiden(ctx: RuleContext, late: LateTry): void {
+  const place = locate(ctx.file, late.tryStatement);
+  if (!place?.list) throw new Error(`${NAME}: try statement is not in a list`);
+  const at = place.list.indexOf(late.tryStatement);
+  const moved = place.list.splice(at - late.between.length, late.between.length) as t.Statement[];
+  late.tryStatement.block.body.unshift(...moved);
 }
 
 interface ResourceState {
@@ -1045,14 +1297,17 @@ function containsAwait(node: Node): boolean {
   return found;
 }
 
+/** Global constructors whose `new X(...)` only builds a value (an error to throw). */
+const VALUE_CONSTRUCTORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'AggregateError', 'URIError', 'EvalError']);
+
 /**
- * Whether `node` evaluates the same before an observed release (`await r.close()`, `r.abort()`) as
- * after it: literals, names that are never reassigned, property reads and closures built from them.
- * While `await r.close()` waits, close handlers and other tasks run, and `abort()` runs the signal's
- * listeners, so a call, an assignment, or a `let` some handler may bump (`closed++`) read after the
- * release could see a different world if moved before it.
+ * Whether `node` cannot observe a release, so it may run before it instead of after: literals,
+ * names no other function writes, property reads, closures built from them, `new Error(...)` of
+ * such values. A release runs code (close listeners, `abort()` handlers, a pool's bookkeeping, and
+ * while `await r.close()` waits, other tasks), so a call, an assignment, or a name some callback
+ * bumps (`closed++`) read after the release could see a different world if moved before it.
  */
-function unchangedByRelease(ctx: RuleContext, node: Node): boolean {
+function cannotObserveRelease(ctx: RuleContext, node: Node): boolean {
   let stable = true;
   walk(node, (n) => {
     if (!stable) return false;
@@ -1060,19 +1315,35 @@ function unchangedByRelease(ctx: RuleContext, node: Node): boolean {
     switch (n.type) {
       case 'Identifier': {
         const binding = ctx.scope.resolve(n);
-        if (binding?.references.some((r) => r.write)) stable = false;
+        if (binding && writtenElsewhere(ctx, binding)) stable = false;
+        break;
+      }
+      case 'NewExpression': {
+        const callee = unwrapExpression(n.callee);
+        if (!(callee.type === 'Identifier' && VALUE_CONSTRUCTORS.has(callee.name) && ctx.isGlobal(callee.name, callee))) stable = false;
         break;
       }
       case 'CallExpression':
       case 'OptionalCallExpression':
-      case 'NewExpression':
-      case 'TaggedTemplateExpression':
+        if (!isPureGlobalCall(ctx, n)) stable = false;
+        break;
       case 'AssignmentExpression':
-      case 'UpdateExpression':
+      case 'UpdateExpression': {
+        const target = unwrapExpression(n.type === 'AssignmentExpression' ? n.left : n.argument);
+        if (target.type !== 'Identifier' || !isPrivateLocal(ctx, target)) stable = false;
+        break;
+      }
+      case 'TaggedTemplateExpression':
       case 'ArrayPattern':
+      case 'ObjectPattern':
       case 'ImportExpression':
       case 'AwaitExpression':
       case 'YieldExpression':
+      case 'SpreadElement':
+      case 'JSXElement':
+      case 'JSXFragment':
+      case 'ClassExpression':
+      case 'ClassDeclaration':
         stable = false;
         break;
       case 'UnaryExpression':
@@ -1086,6 +1357,34 @@ function unchangedByRelease(ctx: RuleContext, node: Node): boolean {
   return stable;
 }
 
+/** Global functions that compute a value from their arguments and run no code of the program's: `JSON.parse(text)`, `Math.max(a, b)`. */
+const PURE_GLOBAL_CALLS = new Set(['JSON.parse', 'Array.isArray', 'Number.isFinite', 'Number.isInteger', 'Number.isNaN', 'Number.parseInt', 'Number.parseFloat', 'parseInt', 'parseFloat', 'isNaN', 'isFinite']);
+
+function isPureGlobalCall(ctx: RuleContext, call: AnyCall): boolean {
+  const callee = unwrapExpression(call.callee);
+  const path = memberPath(callee);
+  if (!path) return false;
+  const root = path.split('.')[0];
+  const rootNode = callee.type === 'Identifier' ? callee : (callee as t.MemberExpression).object;
+  if (!ctx.isGlobal(root, rootNode)) return false;
+  return PURE_GLOBAL_CALLS.has(path) || (root === 'Math' && path.split('.').length === 2);
+}
+
+/** A local of the current function that no nested function reads or writes: nothing else can see it change (`done++`). */
+function isPrivateLocal(ctx: RuleContext, id: t.Identifier): boolean {
+  const binding = ctx.scope.resolve(id);
+  if (!binding || (binding.kind !== 'let' && binding.kind !== 'var' && binding.kind !== 'const')) return false;
+  const home = ctx.index.enclosingFunction(binding.identifier);
+  if (!home || home.type === 'Program' || home !== ctx.index.enclosingFunction(id)) return false;
+  return binding.references.every((r) => ctx.index.enclosingFunction(r.identifier) === home);
+}
+
+/** A binding written from another function than the one declaring it: a callback may change it while a release runs. */
+function writtenElsewhere(ctx: RuleContext, binding: Binding): boolean {
+  const home = ctx.index.enclosingFunction(binding.identifier);
+  return binding.references.some((r) => r.write && ctx.index.enclosingFunction(r.identifier) !== home);
+}
+
 /**
  * `releasing`: returned values that hand the release to the caller (disposers); returning one
  * counts as the cleanup on that path.
@@ -1097,18 +1396,22 @@ function traceResource(
   cleanups: readonly CleanupStatement[],
   references: readonly Node[],
   releasing: ReadonlySet<Node> = new Set(),
+  later: ReadonlySet<Node> = new Set(),
 ): { exits: Array<RegionExit<ResourceState>>; unsupported: Node[] } {
   const byStatement = new Map<Node, CleanupStatement>(cleanups.map((c) => [c.statement, c]));
   const touches = (node: Node): boolean => references.some((r) => within(r, node));
   const safeCall = safeCallFor(ctx, config);
   const taint = (state: ResourceState, taintKind: ResourceState['taint'], at: Node): ResourceState =>
     state.released && state.taint === '' ? { ...state, taint: taintKind, at } : state;
-  // After an awaited release other tasks ran; abort() runs its signal's listeners at once. Code after
-  // either may see what they did, so only code that cannot (unchangedByRelease) may move before it.
-  const observedRelease = cleanups.some((c) => c.awaited || c.kind === 'abort');
+  // A release runs code (listeners, a pool's bookkeeping; while awaited, other tasks). Code after it
+  // may see what it did, so only code that cannot (cannotObserveRelease) may move before it, and the
+  // cleanups of enclosing resources that move into outer finally blocks (`later`), which keep their order.
+  // Clearing a timer is seen only by the event loop: code that does not await cannot tell it moved.
+  const observable = cleanups.some((c) => !IDEMPOTENT.has(c.kind));
   const domain: FlowDomain<ResourceState> = {
     key: (s) => `${s.released ? 1 : 0}|${s.signature}|${s.taint}`,
     statement(state, statement) {
+      if (later.has(statement)) return state;
       const cleanup = byStatement.get(statement);
       if (!cleanup) return undefined;
       if (!state.released) return { released: true, signature: cleanup.signature, taint: '' };
@@ -1121,15 +1424,15 @@ function traceResource(
       if (!state.released || state.taint !== '') return state;
       if (touches(node)) return taint(state, 'use', node);
       if (containsAwait(node)) return taint(state, 'await', node);
-      if (observedRelease && !unchangedByRelease(ctx, node)) return taint(state, 'effect', node);
+      if (observable && !cannotObserveRelease(ctx, node)) return taint(state, 'effect', node);
       return state;
     },
     iterate(state, loop) {
       if (loop.type === 'ForOfStatement' && loop.await) return taint(state, 'await', loop);
-      return observedRelease && loop.type === 'ForOfStatement' ? taint(state, 'effect', loop) : state;
+      return observable && loop.type === 'ForOfStatement' ? taint(state, 'effect', loop) : state;
     },
     // A cleanup that throws is taken as not having failed half-way: both versions run it once.
-    mayThrow: (node) => !byStatement.has(node) && canThrow(node, { safeCall }),
+    mayThrow: (node) => !byStatement.has(node) && !later.has(node) && canThrow(node, { safeCall }),
   };
   return traceRegion(region, { released: false, signature: '', taint: '' }, domain);
 }
@@ -1155,6 +1458,9 @@ function mergeTarget(ctx: RuleContext, config: Config, region: readonly t.Statem
       return !usesResource;
     });
     if (usesResource || containsAwait(finalizer)) return undefined;
+    // The cleanup goes at the end of that finally (what ran before it still does): code there that
+    // can throw would skip it, so such a try is wrapped instead.
+    if (finalizer.body.some((s) => canThrow(s, { safeCall }))) return undefined;
     if (regionExits(finalizer.body, { mayThrow: () => false }).some((e) => e.kind !== 'end')) return undefined;
   }
   return tryStatement;
@@ -1329,7 +1635,8 @@ function applyPlan(ctx: RuleContext, plan: Plan): void {
   attachComments(finalizer.body[0], comments);
   if (plan.mergeInto) {
     const target = plan.mergeInto;
-    if (target.finalizer) target.finalizer.body.unshift(...finalizer.body);
+    // What the finally ran before the cleanup (which ran after the try) still runs before it.
+    if (target.finalizer) target.finalizer.body.push(...finalizer.body);
     else target.finalizer = finalizer;
     if (isPlainRethrow(target.handler)) target.handler = null;
     return;

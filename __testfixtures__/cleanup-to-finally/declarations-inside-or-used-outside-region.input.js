@@ -1,8 +1,9 @@
 async function main(db) {
   const conn = await db.open();
   await conn.migrate();
+  const text = summary();
   conn.close();
-  return summary();
+  return text;
 
   function summary() {
     return 'migrated';

@@ -2,7 +2,8 @@ async function main(db) {
   const conn = await db.open();
   try {
     await conn.migrate();
-    return summary();
+    const text = summary();
+    return text;
 
     function summary() {
       return 'migrated';

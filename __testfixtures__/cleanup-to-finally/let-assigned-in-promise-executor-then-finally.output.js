@@ -20,8 +20,8 @@ async function waitTwice(client, seconds) {
   const timeout = new Promise((resolve) => {
     watchdog = setTimeout(resolve, seconds * 1000);
   });
-  await client.ping();
   try {
+    await client.ping();
     return await Promise.race([client.bzpopmin(seconds), timeout]);
   } finally {
     clearTimeout(watchdog);

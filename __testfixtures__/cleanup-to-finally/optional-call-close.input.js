@@ -5,6 +5,6 @@ async function readConfig(openFile) {
     handle?.close();
     return {};
   }
-  handle.close();
+  handle?.close();
   return JSON.parse(text);
 }
