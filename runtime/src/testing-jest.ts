@@ -11,9 +11,9 @@ interface JestGlobals {
   expect: { getState(): { currentTestName?: string } };
 }
 
-const jest = globalThis as unknown as JestGlobals;
+const runner = globalThis as unknown as JestGlobals;
 installLeakChecks({
-  beforeEach: jest.beforeEach,
-  afterEach: jest.afterEach,
-  testName: () => jest.expect.getState().currentTestName,
+  beforeEach: runner.beforeEach,
+  afterEach: runner.afterEach,
+  testName: () => runner.expect.getState().currentTestName,
 });
