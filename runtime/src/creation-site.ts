@@ -2,8 +2,8 @@
  * Where a task, tracked promise or leaked resource was created, so a report can point at the line.
  * The stack is captured eagerly and formatted only when a report asks for it. Capturing costs a
  * stack trace, fine for supervise() but not for a track() in a hot loop, so tracked promises capture
- * a short one (a few frames above the call, about 1 µs on V8) unless NODE_ENV is 'production' or
- * setCreationSites() says otherwise.
+ * one frame (the caller's, under 1 µs on V8) unless NODE_ENV is 'production' or setCreationSites()
+ * says otherwise.
  */
 import { runtimeState } from './state.js';
 
@@ -123,9 +123,12 @@ export function trackSitesOn(): boolean {
   return state.trackSites;
 }
 
-/** captureCreationSite() for track(): a short stack above `above`, or the "off" placeholder. */
+/**
+ * captureCreationSite() for track(): the one frame that called `above` (the API function), which
+ * is the caller's line; a stack costs per frame captured. Or the "off" placeholder.
+ */
 export function captureTrackSite(above: Function): () => string {
-  return trackSitesOn() ? captureCreationSite(4, above) : SITES_OFF;
+  return trackSitesOn() ? captureCreationSite(1, above) : SITES_OFF;
 }
 
 /**

@@ -156,3 +156,12 @@ describe('bundles', () => {
     assert.doesNotMatch(result.stdout, /creation sites are off/);
   });
 });
+
+describe('bundle budget', () => {
+  test('each entry point, minified and gzipped, stays within the README budget', async () => {
+    const { BUDGET, bundleSizes } = await import('../bench/bundle-sizes.mjs');
+    const sizes = await bundleSizes();
+    const over = Object.entries(sizes).filter(([name, size]) => size.gzipped > BUDGET[name]).map(([name, size]) => `${name}: ${size.gzipped} B > ${BUDGET[name]} B`);
+    assert.deepEqual(over, []);
+  });
+});
