@@ -70,7 +70,10 @@ export interface TaskExit extends StopResult {
 }
 
 export interface SuperviseOptions {
-  /** Interval between runs in milliseconds: a number >= 0 (below 1 means 1, as setInterval); longer than 2^31−1 works. */
+  /**
+   * Interval between runs in milliseconds: a number >= 0 (below 1 means 1, as setInterval; a numeric
+   * string is taken as setInterval takes it); longer than 2^31−1 works. Anything else throws.
+   */
   everyMs: number;
   /** Run once right away (on a microtask) instead of waiting a first interval. Default: false. */
   runImmediately?: boolean;
@@ -135,10 +138,17 @@ function fail(kind: 'type' | 'range', message: string): never {
   throw kind === 'type' ? new TypeError(message) : new RangeError(message);
 }
 
+/**
+ * everyMs as setInterval would take it, minus the nonsense: a number >= 0, or a string holding one
+ * (setInterval coerces '5000' to 5000, and rewritten code may pass one); below 1 means 1 ms.
+ */
 function validateEvery(name: string, value: unknown): number {
-  if (typeof value !== 'number') fail('type', `supervise("${name}"): everyMs must be a number of milliseconds, got ${value === undefined ? 'undefined' : typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
-  if (!Number.isFinite(value) || value < 0) fail('range', `supervise("${name}"): everyMs must be a finite number >= 0, got ${value}`);
-  return Math.max(1, value);
+  const shown = value === undefined ? 'undefined' : typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : typeof value;
+  let ms = value;
+  if (typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value)) ms = Number(value);
+  if (typeof ms !== 'number') fail('type', `supervise("${name}"): everyMs must be a number of milliseconds, got ${shown}`);
+  if (!Number.isFinite(ms) || ms < 0) fail('range', `supervise("${name}"): everyMs must be a finite number >= 0, got ${shown}`);
+  return Math.max(1, ms);
 }
 
 function optionalNumber(name: string, option: string, value: unknown, test: (n: number) => boolean, expected: string): number | undefined {

@@ -78,7 +78,8 @@ describe('handleShutdownSignals', () => {
       setLogLevel('info');
       const server = createServer((req, res) => res.end('ok')).listen(0);
       supervise('heartbeat', () => undefined, { everyMs: 20 });
-      track(new Promise((resolve) => setTimeout(resolve, 50)), 'in-flight-request');
+      // Still in flight when the shutdown drains: it settles 50 ms after the server closed.
+      track(new Promise((resolve) => server.on('close', () => setTimeout(resolve, 50))), 'in-flight-request');
       handleShutdownSignals({
         timeoutMs: 2000,
         beforeShutdown: () => new Promise((resolve) => server.close(resolve)),

@@ -166,6 +166,17 @@ describe('everyMs', () => {
     assert.equal(supervisedTasks().length, before);
   });
 
+  test('a numeric string is taken as setInterval takes it', async () => {
+    logs = captureLogs();
+    mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
+    let runs = 0;
+    keep(supervise('from-config', () => void runs++, { everyMs: '50' }));
+    await advance(49);
+    assert.equal(runs, 0);
+    await advance(1);
+    assert.equal(runs, 1);
+  });
+
   test('an interval of 30 days runs after 30 days, not every millisecond (chained timers; mock timers)', async () => {
     logs = captureLogs();
     mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
