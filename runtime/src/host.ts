@@ -3,6 +3,7 @@
  * module load: the package must load in browsers, and test fake timers installed after import must
  * still apply to supervised tasks.
  */
+import { runtimeState } from './state.js';
 
 /** What a timer id can be: a Node `Timeout` object (with ref/unref) or a browser number. */
 export type TimerHandle = { unref?: () => unknown; ref?: () => unknown } | number;
@@ -19,10 +20,14 @@ interface TimerHost {
 /** The parts of Node's `process` the runtime uses, all optional because browsers have none. */
 export interface NodeProcessLike {
   pid?: number;
+  env?: Record<string, string | undefined>;
+  stdout?: unknown;
+  stderr?: unknown;
   on?(event: string, listener: (...args: unknown[]) => void): unknown;
   off?(event: string, listener: (...args: unknown[]) => void): unknown;
   listenerCount?(event: string): number;
   kill?(pid: number, signal?: string): unknown;
+  exit?(code?: number): never;
   getActiveResourcesInfo?(): string[];
   getBuiltinModule?(id: string): unknown;
 }
@@ -37,72 +42,159 @@ export function nodeProcess(): NodeProcessLike | undefined {
   return typeof candidate === 'object' && candidate !== null ? (candidate as NodeProcessLike) : undefined;
 }
 
+/** A Node built-in module through `process.getBuiltinModule` (Node >= 20.16), never imported at load. */
+export function builtinModule<T>(id: string): T | undefined {
+  try {
+    return nodeProcess()?.getBuiltinModule?.(id) as T | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A monotonic clock in milliseconds, so budget windows and deadlines do not jump with the wall
+ * clock: `process.hrtime()` in Node (not `performance`, whose first use loads a module, which
+ * would delay the caller's timers), else `performance.now()`, else Date.now().
+ */
+export function now(): number {
+  const hrtime = (nodeProcess() as { hrtime?: () => [number, number] } | undefined)?.hrtime;
+  if (typeof hrtime === 'function') {
+    const [seconds, nanoseconds] = hrtime();
+    return seconds * 1e3 + nanoseconds / 1e6;
+  }
+  const perf = (globalThis as { performance?: { now?: () => number } }).performance;
+  return perf !== undefined && typeof perf.now === 'function' ? perf.now() : Date.now();
+}
+
 /**
  * Marks the runtime's own timers, so the leak probe does not report a supervised task twice (once
  * by name, once as a bare Timeout) nor the timers of a stop or drain in progress.
  */
 export const RUNTIME_TIMER = Symbol.for('@leakfix/runtime/timer');
 
-/** `unref` only exists on Node timers; a browser timer never holds a process open anyway. */
-function applyUnref(handle: TimerHandle, unref: boolean): TimerHandle {
-  if (typeof handle === 'object') {
+/** The longest delay a host timer takes; longer ones are chained. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A timer the runtime owns; cancel() is idempotent. */
+export interface RuntimeTimer {
+  cancel(): void;
+}
+
+function mark(handle: TimerHandle, unref: boolean): TimerHandle {
+  if (typeof handle === 'object' && handle !== null) {
     (handle as Record<symbol, unknown>)[RUNTIME_TIMER] = true;
     if (unref && typeof handle.unref === 'function') handle.unref();
   }
   return handle;
 }
 
-export function startTimeout(callback: TimerCallback, ms: number, unref = false): TimerHandle {
-  return applyUnref(timers().setTimeout(callback, ms), unref);
-}
-
-export function startInterval(callback: TimerCallback, ms: number, unref = false): TimerHandle {
-  return applyUnref(timers().setInterval(callback, ms), unref);
-}
-
-export function cancelTimeout(handle: TimerHandle | undefined): void {
-  if (handle !== undefined) timers().clearTimeout(handle);
-}
-
-export function cancelInterval(handle: TimerHandle | undefined): void {
-  if (handle !== undefined) timers().clearInterval(handle);
+/**
+ * Counts the runtime's live ref'd host timers, which `process.getActiveResourcesInfo()` lists as
+ * 'Timeout': the leak probe subtracts them when it compares counts.
+ */
+function holdRef(unref: boolean): () => void {
+  if (unref) return () => undefined;
+  const state = runtimeState();
+  state.refTimers++;
+  let held = true;
+  return () => {
+    if (held) {
+      held = false;
+      state.refTimers--;
+    }
+  };
 }
 
 /**
- * Resolves to true when `promise` settles within `timeoutMs`, false otherwise. The timer is ref'd
- * on purpose: a caller awaiting a stop or a drain must get its answer even when nothing else keeps
- * the process alive. It is cleared as soon as the promise settles.
+ * Calls `callback` once after `ms` (fractions and values below 1 as setTimeout does). `Infinity`
+ * never fires and holds no timer; delays above 2^31−1 ms are chained host timers.
+ */
+export function after(ms: number, callback: TimerCallback, unref = false): RuntimeTimer {
+  if (ms === Number.POSITIVE_INFINITY) return { cancel: () => undefined };
+  const release = holdRef(unref);
+  let handle: TimerHandle | undefined;
+  // Counted down by the delays armed, not by a clock, so fake timers see the same schedule.
+  let remaining = Math.max(0, ms);
+  const arm = (): void => {
+    const delay = Math.min(MAX_TIMER_MS, remaining);
+    remaining -= delay;
+    handle = mark(
+      timers().setTimeout(() => {
+        if (remaining > 0) {
+          arm();
+          return;
+        }
+        handle = undefined;
+        release();
+        callback();
+      }, delay),
+      unref,
+    );
+  };
+  arm();
+  return {
+    cancel: () => {
+      if (handle !== undefined) timers().clearTimeout(handle);
+      handle = undefined;
+      release();
+    },
+  };
+}
+
+/** Calls `callback` every `ms`: setInterval when the host takes the delay, else chained after(). */
+export function every(ms: number, callback: TimerCallback, unref = false): RuntimeTimer {
+  if (ms > MAX_TIMER_MS) {
+    let current: RuntimeTimer | undefined;
+    let cancelled = false;
+    const arm = (): void => {
+      current = after(ms, () => {
+        if (cancelled) return;
+        arm();
+        callback();
+      }, unref);
+    };
+    arm();
+    return {
+      cancel: () => {
+        cancelled = true;
+        current?.cancel();
+      },
+    };
+  }
+  const release = holdRef(unref);
+  let handle: TimerHandle | undefined = mark(timers().setInterval(callback, ms), unref);
+  return {
+    cancel: () => {
+      if (handle !== undefined) timers().clearInterval(handle);
+      handle = undefined;
+      release();
+    },
+  };
+}
+
+/**
+ * Resolves to true when `promise` settles within `timeoutMs`, false otherwise; Infinity waits for
+ * as long as it takes. The timer is ref'd on purpose: a caller awaiting a stop or a drain must get
+ * its answer even when nothing else keeps the process alive. It is cleared once the promise settles.
  */
 export function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = startTimeout(() => resolve(false), Math.max(0, timeoutMs));
+    const timer = after(timeoutMs, () => resolve(false));
     const done = (): void => {
-      cancelTimeout(timer);
+      timer.cancel();
       resolve(true);
     };
     promise.then(done, done);
   });
 }
 
-/** Where the runtime can tell whether code runs inside one of its own runs (Node only). */
-export interface AsyncLocalStorageLike<T> {
-  run<R>(store: T, callback: () => R): R;
-  getStore(): T | undefined;
-}
-
-interface AsyncHooksModule {
-  AsyncLocalStorage: new <T>() => AsyncLocalStorageLike<T>;
-}
-
 /**
- * An AsyncLocalStorage from `node:async_hooks` when the host offers `process.getBuiltinModule`
- * (Node >= 20.16), else undefined. Loaded on first use, never at module load.
+ * A timeout option: undefined → `fallback`; Infinity → no deadline; any other non-negative number
+ * as given. Anything else is a mistake at the call and throws.
  */
-export function createAsyncLocalStorage<T>(): AsyncLocalStorageLike<T> | undefined {
-  try {
-    const hooks = nodeProcess()?.getBuiltinModule?.('node:async_hooks') as AsyncHooksModule | undefined;
-    return hooks ? new hooks.AsyncLocalStorage<T>() : undefined;
-  } catch {
-    return undefined;
-  }
+export function timeoutOption(value: unknown, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(`${what}: timeoutMs must be a number of milliseconds (or Infinity), got ${typeof value}`);
+  if (Number.isNaN(value) || value < 0) throw new RangeError(`${what}: timeoutMs must be >= 0 (or Infinity), got ${value}`);
+  return value;
 }

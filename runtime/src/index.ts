@@ -5,15 +5,20 @@
 export {
   supervise,
   supervisedTasks,
+  type AbortSignalLike,
+  type AsyncDisposable,
   type BackoffOptions,
   type ExitReason,
   type FailureBudget,
+  type HostAbortSignal,
   type RunContext,
   type RunFailure,
+  type RunStart,
   type StopOptions,
   type StopResult,
   type SupervisedTask,
   type SuperviseOptions,
+  type TaskExit,
 } from './supervise.js';
 export {
   TaskGroup,
@@ -28,10 +33,11 @@ export {
   handleShutdownSignals,
   shutdown,
   track,
+  type GroupShutdown,
   type ShutdownOptions,
   type ShutdownReport,
   type ShutdownSignalOptions,
   type TaskShutdown,
 } from './shutdown.js';
 export { setCreationSites } from './creation-site.js';
-export { consoleLogger, getLogger, setLogger, type LogFields, type LogLevel, type Logger, type LogRecord } from './logger.js';
+export { consoleLogger, getLogger, setLogger, setLogLevel, type LogFields, type LogLevel, type Logger, type LogRecord } from './logger.js';

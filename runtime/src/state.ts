@@ -1,9 +1,9 @@
 /**
  * Process-wide registries. The package ships ESM and CJS builds, and an app can load both (CJS app
  * code, ESM tests). The state lives on `globalThis` under a registered symbol so both copies share
- * one task registry, one default group, one logger and one shutdown.
+ * one task registry, one group registry, one logger and one shutdown.
  */
-import type { Logger } from './logger.js';
+import type { Logger, LogLevel } from './logger.js';
 
 export type ExitReason = 'stopped' | 'aborted' | 'shutdown' | 'failed';
 
@@ -20,57 +20,66 @@ export interface TaskRecord {
   createdAt(): string;
   /** Not yet exited: stop not requested, or a stop still waiting for a run. */
   phase(): 'running' | 'stopping';
-  /** True while the task owns a ref'd timer (it then shows as one 'Timeout' resource). */
-  holdsRefTimer(): boolean;
   stopFor(reason: ExitReason, timeoutMs: number): Promise<StopResult>;
 }
 
 /** A pending promise in any TaskGroup. */
 export interface TrackedRecord {
-  readonly id: number;
   readonly name: string;
   readonly group: string;
+  /** On the monotonic clock (host.now()). */
   readonly startedAt: number;
   createdAt(): string;
 }
 
-/** The default group, seen through the shape every copy of TaskGroup has. */
-export interface DrainableGroup {
-  track(promise: PromiseLike<unknown>, name?: string): void;
+/** A TaskGroup, as shutdown() and the leak probe see it (registered while it has pending work). */
+export interface GroupRecord {
+  readonly name: string;
+  pendingRecords(): Iterable<TrackedRecord>;
   drain(options?: { timeoutMs?: number }): Promise<{ settled: number; timedOut: boolean; pending: unknown[] }>;
 }
 
 export interface RuntimeState {
   /** Live tasks in start order (a Set keeps insertion order). */
   readonly tasks: Set<TaskRecord>;
-  readonly tracked: Set<TrackedRecord>;
+  /** Groups with pending work (a group with nothing pending is not held, so it can be collected). */
+  readonly groups: Set<GroupRecord>;
   logger: Logger | undefined;
-  defaultGroup: DrainableGroup | undefined;
+  logLevel: LogLevel | 'silent' | undefined;
+  defaultGroup: GroupRecord | undefined;
   shutdown: Promise<unknown> | undefined;
   signalHandlerUninstall: (() => void) | undefined;
   /** Capture where each tracked promise was created; undefined = not decided yet (see creation-site). */
   trackSites: boolean | undefined;
+  /** The runtime's live ref'd host timers (see host.ts). */
+  refTimers: number;
   nextId: number;
 }
 
-const STATE_KEY = Symbol.for('@leakfix/runtime/state@1');
+const STATE_KEY = Symbol.for('@leakfix/runtime/state@2');
+
+let cached: RuntimeState | undefined;
 
 export function runtimeState(): RuntimeState {
+  if (cached !== undefined) return cached;
   const holder = globalThis as unknown as Record<symbol, RuntimeState | undefined>;
   let state = holder[STATE_KEY];
   if (state === undefined) {
     state = {
       tasks: new Set(),
-      tracked: new Set(),
+      groups: new Set(),
       logger: undefined,
+      logLevel: undefined,
       defaultGroup: undefined,
       shutdown: undefined,
       signalHandlerUninstall: undefined,
       trackSites: undefined,
+      refTimers: 0,
       nextId: 1,
     };
     holder[STATE_KEY] = state;
   }
+  cached = state;
   return state;
 }
 

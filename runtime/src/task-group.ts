@@ -2,23 +2,25 @@
  * TaskGroup: a WaitGroup for promises. track() takes ownership of a promise so it can never become
  * an unhandled rejection: a rejection is logged with the name and stack and counted. drain() waits
  * for what is pending, up to a timeout, and says what was still pending; work started with go()
- * gets a signal that is aborted when a drain gives up on it.
+ * gets a signal that is aborted when a drain gives up on it. shutdown() drains every group.
  *
  *   const group = new TaskGroup({ name: 'requests' });
  *   group.track(audit.write(event), 'audit-write');
  *   group.go('warm-cache', (signal) => cache.warm({ signal }));
  *   const { timedOut, pending } = await group.drain({ timeoutMs: 2000 });
  */
-/// <reference lib="esnext.disposable" preserve="true" />
+import { diagnosticsChannels, publish } from './channels.js';
 import { captureTrackSite } from './creation-site.js';
-import { settlesWithin } from './host.js';
-import { describeError, log, stackOf } from './logger.js';
-import { nextId, runtimeState, type TrackedRecord } from './state.js';
+import { describeError, describeName, isAbortOf, stackOf } from './describe.js';
+import { now, settlesWithin, timeoutOption } from './host.js';
+import { callUserHook, log } from './logger.js';
+import { runtimeState, type GroupRecord, type RuntimeState, type TrackedRecord } from './state.js';
+import type { AsyncDisposable, HostAbortSignal } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-const asyncDisposeSymbol: typeof Symbol.asyncDispose =
-  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
+const asyncDisposeSymbol: symbol =
+  (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
 /** A promise still pending, as pending() and drain() report it. */
 export interface PendingPromise {
@@ -30,7 +32,7 @@ export interface PendingPromise {
 }
 
 export interface DrainOptions {
-  /** How long to wait. Default: 5000. */
+  /** How long to wait; Infinity waits as long as it takes. Default: 5000. */
   timeoutMs?: number;
 }
 
@@ -54,34 +56,50 @@ export interface TaskGroupOptions {
   /** Shown in logs and leak reports. Default: 'group'. */
   name?: string;
   /** Called with each rejection instead of the default log (the rejection is counted either way). */
-  onRejection?: (error: unknown, rejection: TrackedRejection) => void;
+  onRejection?: (error: unknown, rejection: TrackedRejection) => unknown;
 }
 
-interface Entry extends TrackedRecord {
-  readonly controller: AbortController | undefined;
+class Entry implements TrackedRecord {
+  readonly startedAt = now();
+  constructor(
+    readonly name: string,
+    readonly group: string,
+    readonly createdAt: () => string,
+    readonly controller: InstanceType<typeof AbortController> | undefined,
+  ) {}
 }
 
-export class TaskGroup {
+let state: RuntimeState | undefined;
+
+class TaskGroupImpl {
   readonly name: string;
-  readonly #onRejection: ((error: unknown, rejection: TrackedRejection) => void) | undefined;
-  readonly #pending = new Set<Entry>();
-  #whenEmpty: Array<() => void> = [];
-  #settled = 0;
-  #rejected = 0;
+  private readonly _onRejection: ((error: unknown, rejection: TrackedRejection) => unknown) | undefined;
+  private readonly _pending = new Set<Entry>();
+  private readonly _record: GroupRecord;
+  private _whenEmpty: Array<() => void> = [];
+  private _settled = 0;
+  private _rejected = 0;
 
   constructor(options: TaskGroupOptions = {}) {
-    this.name = options.name ?? 'group';
-    this.#onRejection = options.onRejection;
+    this.name = describeName(options?.name, 'group');
+    const onRejection = options?.onRejection;
+    if (onRejection !== undefined && typeof onRejection !== 'function') throw new TypeError(`TaskGroup "${this.name}": onRejection must be a function`);
+    this._onRejection = onRejection;
+    this._record = {
+      name: this.name,
+      pendingRecords: () => this._pending,
+      drain: (drainOptions) => this.drain(drainOptions),
+    };
   }
 
   /** Promises tracked and not yet settled. */
   get size(): number {
-    return this.#pending.size;
+    return this._pending.size;
   }
 
   /** Tracked promises that rejected so far. */
   get rejected(): number {
-    return this.#rejected;
+    return this._rejected;
   }
 
   /**
@@ -89,23 +107,37 @@ export class TaskGroup {
    * nothing on purpose, so the call is not a new floating promise. Non-promise values are accepted.
    */
   track(promise: PromiseLike<unknown>, name?: string): void {
-    this.#add(promise, name, undefined);
+    this._add(promise, name, undefined, captureTrackSite(TaskGroupImpl.prototype.track));
   }
 
   /**
    * Starts `fn(signal)` now and tracks its result. The signal is aborted when a drain times out
    * while the work is pending; a rejection caused by that abort is not counted as a failure.
    */
-  go(name: string, fn: (signal: AbortSignal) => unknown): void {
+  go(name: string, fn: (signal: HostAbortSignal) => unknown): void {
+    const label = describeName(name, 'anonymous');
+    if (typeof fn !== 'function') throw new TypeError(`TaskGroup "${this.name}": go("${label}", fn) needs a function, got ${fn === null ? 'null' : typeof fn}`);
+    const current = state ?? (state = runtimeState());
+    if (current.shutdown !== undefined) {
+      log('warn', 'go() after shutdown began: the work is not started', { op: 'go', task: label, group: this.name });
+      return;
+    }
     const controller = new AbortController();
-    const work = new Promise<unknown>((resolve) => resolve(fn(controller.signal)));
-    this.#add(work, name, controller);
+    let work: unknown;
+    try {
+      work = fn(controller.signal as unknown as HostAbortSignal);
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    this._add(work as PromiseLike<unknown>, label, controller, captureTrackSite(TaskGroupImpl.prototype.go));
   }
 
   /** Each pending promise with its name and age, oldest first. */
   pending(): PendingPromise[] {
-    const now = Date.now();
-    return [...this.#pending].map((entry) => ({ name: entry.name, ageMs: now - entry.startedAt, createdAt: entry.createdAt() }));
+    const time = now();
+    const list: PendingPromise[] = [];
+    for (const entry of this._pending) list.push({ name: entry.name, ageMs: Math.round(time - entry.startedAt), createdAt: entry.createdAt() });
+    return list;
   }
 
   /**
@@ -113,18 +145,18 @@ export class TaskGroup {
    * timeout, aborts the signals of pending go() work and logs what was left.
    */
   async drain(options: DrainOptions = {}): Promise<DrainResult> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const settledBefore = this.#settled;
-    if (this.#pending.size === 0) return { settled: 0, timedOut: false, pending: [] };
+    const timeoutMs = timeoutOption(options?.timeoutMs, DEFAULT_TIMEOUT_MS, `TaskGroup "${this.name}" drain()`);
+    const settledBefore = this._settled;
+    if (this._pending.size === 0) return { settled: 0, timedOut: false, pending: [] };
     let onEmpty!: () => void;
     const empty = new Promise<void>((resolve) => (onEmpty = resolve));
-    this.#whenEmpty.push(onEmpty);
+    this._whenEmpty.push(onEmpty);
     const drained = await settlesWithin(empty, timeoutMs);
-    this.#whenEmpty = this.#whenEmpty.filter((waiter) => waiter !== onEmpty);
-    const settled = this.#settled - settledBefore;
+    this._whenEmpty = this._whenEmpty.filter((waiter) => waiter !== onEmpty);
+    const settled = this._settled - settledBefore;
     if (drained) return { settled, timedOut: false, pending: [] };
     const pending = this.pending();
-    for (const entry of this.#pending) entry.controller?.abort(drainTimeoutError(this.name, timeoutMs));
+    for (const entry of this._pending) entry.controller?.abort(drainTimeoutError(this.name, timeoutMs));
     log('warn', 'drain timed out', {
       op: 'drain',
       group: this.name,
@@ -134,71 +166,79 @@ export class TaskGroup {
     return { settled, timedOut: true, pending };
   }
 
-  /** `await using group = new TaskGroup()` drains it (default timeout) at the end of the scope. */
-  async [asyncDisposeSymbol](): Promise<void> {
-    await this.drain();
-  }
-
-  #add(promise: PromiseLike<unknown>, name: string | undefined, controller: AbortController | undefined): void {
-    const entry: Entry = {
-      id: nextId(),
-      name: name ?? 'anonymous',
-      group: this.name,
-      startedAt: Date.now(),
-      createdAt: captureTrackSite(),
-      controller,
-    };
-    this.#pending.add(entry);
-    runtimeState().tracked.add(entry);
-    Promise.resolve(promise).then(
-      () => this.#settle(entry),
+  private _add(promise: PromiseLike<unknown>, name: string | undefined, controller: InstanceType<typeof AbortController> | undefined, site: () => string): void {
+    const current = state ?? (state = runtimeState());
+    const entry = new Entry(typeof name === 'string' ? name : describeName(name, 'anonymous'), this.name, site, controller);
+    if (current.shutdown !== undefined && controller === undefined) {
+      log('warn', 'track() after shutdown began: shutdown may not wait for it', { op: 'track', task: entry.name, group: this.name, createdAt: site() });
+    }
+    if (this._pending.size === 0) current.groups.add(this._record);
+    this._pending.add(entry);
+    let thenable: PromiseLike<unknown>;
+    try {
+      thenable = promise instanceof Promise ? promise : Promise.resolve(promise);
+    } catch (error) {
+      thenable = Promise.reject(error);
+    }
+    thenable.then(
+      () => this._settle(entry),
       (error: unknown) => {
-        this.#settle(entry);
-        this.#reject(entry, error);
+        this._settle(entry);
+        this._reject(entry, error);
       },
     );
   }
 
-  #settle(entry: Entry): void {
-    this.#pending.delete(entry);
-    runtimeState().tracked.delete(entry);
-    this.#settled++;
-    if (this.#pending.size === 0) {
-      const waiters = this.#whenEmpty;
-      this.#whenEmpty = [];
+  private _settle(entry: Entry): void {
+    this._pending.delete(entry);
+    this._settled++;
+    if (this._pending.size === 0) {
+      (state ?? runtimeState()).groups.delete(this._record);
+      const waiters = this._whenEmpty;
+      this._whenEmpty = [];
       for (const waiter of waiters) waiter();
     }
   }
 
-  #reject(entry: Entry, error: unknown): void {
-    const signal = entry.controller?.signal;
-    if (signal?.aborted && (error === signal.reason || (error as { name?: unknown } | null)?.name === 'AbortError')) {
+  private _reject(entry: Entry, error: unknown): void {
+    if (isAbortOf(error, entry.controller?.signal)) {
       log('info', 'tracked work cancelled', { op: 'cancel', task: entry.name, group: this.name });
       return;
     }
-    this.#rejected++;
+    this._rejected++;
     const rejection: TrackedRejection = { name: entry.name, group: this.name, createdAt: entry.createdAt() };
-    if (this.#onRejection) {
-      try {
-        this.#onRejection(error, rejection);
-        return;
-      } catch (handlerError) {
-        log('error', 'onRejection threw', { op: 'onRejection', group: this.name, err: handlerError, stack: stackOf(handlerError) });
-      }
-    }
-    log('error', 'tracked promise rejected', {
-      op: 'track',
-      task: entry.name,
-      group: this.name,
-      createdAt: rejection.createdAt,
-      err: error,
-      stack: stackOf(error) ?? describeError(error),
-    });
+    publish(diagnosticsChannels().trackReject, () => ({ name: entry.name, group: this.name, error }));
+    const logRejection = (): void =>
+      log('error', 'tracked promise rejected', {
+        op: 'track',
+        task: entry.name,
+        group: this.name,
+        createdAt: rejection.createdAt,
+        err: error,
+        stack: stackOf(error) ?? describeError(error),
+      });
+    const onRejection = this._onRejection;
+    if (onRejection === undefined) logRejection();
+    // A throwing or rejecting onRejection is logged, and the default log runs too.
+    else callUserHook('onRejection', { op: 'onRejection', group: this.name }, () => onRejection(error, rejection), logRejection);
   }
 }
+
+(TaskGroupImpl.prototype as unknown as Record<symbol, unknown>)[asyncDisposeSymbol] = async function (this: TaskGroupImpl): Promise<void> {
+  await this.drain();
+};
 
 function drainTimeoutError(group: string, timeoutMs: number): Error {
   const error = new Error(`TaskGroup "${group}" drain timed out after ${timeoutMs} ms`);
   error.name = 'TimeoutError';
   return error;
+}
+
+/** A TaskGroup; `await using group = new TaskGroup()` drains it (default timeout) at the end of the scope. */
+export type TaskGroup = TaskGroupImpl & AsyncDisposable;
+export const TaskGroup: new (options?: TaskGroupOptions) => TaskGroup = TaskGroupImpl as unknown as new (options?: TaskGroupOptions) => TaskGroup;
+
+/** The group record of a TaskGroup, for shutdown(). */
+export function groupRecordOf(group: TaskGroup): GroupRecord {
+  return (group as unknown as { _record: GroupRecord })._record;
 }

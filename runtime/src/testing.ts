@@ -1,27 +1,51 @@
 /**
- * @leakfix/runtime/testing: a leak probe, the JavaScript form of Go's goroutine-count leak tests.
- * Take a probe before a test and check it after: it compares the process's ref'd resources
- * (`process.getActiveResourcesInfo()`, Node) and the runtime's registries (supervised tasks not
- * stopped, tracked promises pending), polling until a deadline so an async close can finish.
+ * @leakfix/runtime/testing: a leak probe, the JavaScript form of Go's goroutine-count leak tests
+ * (goleak). Take a probe before a test and check it after: it reports the process's ref'd
+ * resources created since and still there (Node), and the runtime's registries (supervised tasks
+ * not stopped, tracked promises pending), polling until a deadline so an async close can finish.
  *
  *   const probe = leakProbe();
  *   await runTheCodeUnderTest();
- *   await probe.check(); // throws LeakError listing each leaked resource
+ *   await probe.check(); // throws LeakError listing each leaked resource and where it was created
  *
- * Node lists only ref'd handles and ref'd timers in getActiveResourcesInfo() (an unref'd timer or
- * server is left out, checked on Node 20), so unref'd handles are ignored without extra work.
+ * Or one line for every test of a run: `node --import @leakfix/runtime/testing/node-test --test`,
+ * vitest `setupFiles: ['@leakfix/runtime/testing/vitest']`, jest
+ * `setupFilesAfterEnv: ['@leakfix/runtime/testing/jest']`.
  *
- * Counts alone can miss a leak when a resource that existed before the probe (a test runner's own
- * timer) goes away while the test leaks one of the same type. So where Node offers
- * `process.getBuiltinModule` (>= 20.16), the probe also watches resources created after it with an
- * async hook, which both catches those and tells where each leaked resource was created.
+ * Two sources, so neither a count nor a watch alone misleads:
+ * - where Node offers `process.getBuiltinModule` (>= 20.16), an async hook watches resources created
+ *   after the probe and records where (the first frame outside the runtime, the test runner and Node);
+ *   a resource whose stack has no such frame belongs to the test runner (its hook timeouts, reporter
+ *   timers) and is not reported;
+ * - otherwise, and for resource types the hook does not watch, `process.getActiveResourcesInfo()`
+ *   counts by type (it lists only ref'd handles and timers: unref'd ones are ignored for free).
  */
-import { captureCreationSite } from './creation-site.js';
-import { nodeProcess, RUNTIME_TIMER } from './host.js';
+import { captureCreationSite, isRuntimeFrame, type CreationSite } from './creation-site.js';
+import { builtinModule, nodeProcess, now, RUNTIME_TIMER } from './host.js';
 import { runtimeState, type TaskRecord, type TrackedRecord } from './state.js';
 
+type SetTimeoutLike = (callback: () => void, ms: number) => unknown;
+
+/** @sinonjs/fake-timers (jest, vitest) mark their functions with `clock`; jest.fn() with `_isMockFunction`. */
+function isFake(fn: unknown): boolean {
+  return typeof fn !== 'function' || 'clock' in (fn as object) || '_isMockFunction' in (fn as object);
+}
+
 /** Captured at load: a test that installs fake timers later must not freeze the probe's polling. */
-const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+const loadedSetTimeout = (globalThis as { setTimeout?: unknown }).setTimeout;
+const loadedWasFake = isFake(loadedSetTimeout);
+
+/**
+ * A setTimeout that fake timers do not control: the one there was at load, unless fake timers were
+ * installed already (jest's `fakeTimers.enableGlobally`); then Node's `node:timers`, which jest and
+ * vitest leave alone.
+ */
+function realSetTimeout(): SetTimeoutLike {
+  if (!loadedWasFake) return (loadedSetTimeout as SetTimeoutLike).bind(globalThis);
+  const timers = builtinModule<{ setTimeout?: SetTimeoutLike }>('node:timers');
+  if (timers?.setTimeout !== undefined && !isFake(timers.setTimeout)) return timers.setTimeout;
+  return (globalThis as unknown as { setTimeout: SetTimeoutLike }).setTimeout;
+}
 
 export interface LeakProbeOptions {
   /** How long check() keeps polling before it reports. Default: 1000. */
@@ -30,6 +54,18 @@ export interface LeakProbeOptions {
   intervalMs?: number;
   /** Resource types never reported, e.g. ['FSReqCallback'] if a test runner writes in the background. */
   ignoreTypes?: readonly string[];
+  /**
+   * Leaks created from a matching stack are not reported (goleak's IgnoreTopFunction): a RegExp,
+   * or a string looked for in any frame of the creation stack, e.g. ['node_modules/pino/'].
+   */
+  ignoreCreationSites?: ReadonlyArray<string | RegExp>;
+  /**
+   * true (default): what exists when the probe is taken is never reported (goleak's IgnoreCurrent).
+   * false: everything alive at the check counts, as if nothing existed before.
+   */
+  ignoreCurrent?: boolean;
+  /** The test the probe belongs to, named in the report. */
+  testName?: string;
 }
 
 export interface Leak {
@@ -39,19 +75,24 @@ export interface Leak {
   name: string;
   /** How many more than before the test (resources), else 1. */
   count: number;
-  /** Where it was created: first stack frame outside the runtime (for resources, when watched). */
+  /** Where it was created: first stack frame outside the runtime, the test runner and Node. */
   createdAt?: string;
+  /** The test it leaked from, when the probe knows it. */
+  test?: string;
   /** One line for the report. */
   description: string;
 }
 
 export class LeakError extends Error {
   readonly leaks: readonly Leak[];
-  constructor(leaks: readonly Leak[], waitedMs: number) {
+  readonly test: string | undefined;
+  constructor(leaks: readonly Leak[], waitedMs: number, test?: string) {
     const noun = leaks.length === 1 ? 'leak' : 'leaks';
-    super(`${leaks.length} ${noun} after waiting ${waitedMs} ms:\n${leaks.map((leak) => `  - ${leak.description}`).join('\n')}`);
+    const where = test === undefined ? '' : ` in test "${test}"`;
+    super(`${leaks.length} ${noun}${where} after waiting ${waitedMs} ms:\n${leaks.map((leak) => `  - ${leak.description}`).join('\n')}`);
     this.name = 'LeakError';
     this.leaks = leaks;
+    this.test = test;
   }
 }
 
@@ -101,6 +142,21 @@ const WATCHED_TYPES: Record<string, string> = {
   MESSAGEPORT: 'MessagePort',
   WORKER: 'Worker',
 };
+const WATCHED_NAMES = new Set(Object.keys(WATCHED_TYPES).map((type) => WATCHED_TYPES[type]));
+
+/** Frames of test runners (their own timers are not the test's) and of loaders in between. */
+const RUNNER_FRAME = /[\\/]node_modules[\\/](?:jest[^\\/]*|@jest[\\/]|expect[\\/]|vitest[\\/]|@vitest[\\/]|vite-node[\\/]|tinypool[\\/]|tinyspy[\\/]|mocha[\\/]|ava[\\/]|source-map-support[\\/]|pirates[\\/])|\bnode:internal[\\/]test_runner/;
+
+function isUserFrame(frame: string): boolean {
+  if (/\((?:node:|internal[\\/])|^\s*at (?:async )?(?:node:|internal[\\/])|\(native\)/.test(frame)) return false;
+  return !isRuntimeFrame(frame) && !RUNNER_FRAME.test(frame);
+}
+
+/** The first frame that is the app's or the test's: not the runtime, the test runner, or Node. */
+function userSite(site: CreationSite): string | undefined {
+  const frame = site.frames().find(isUserFrame);
+  return frame === undefined ? undefined : frame.trim().replace(/^at (?:async )?/, '');
+}
 
 interface AsyncHookLike {
   enable(): AsyncHookLike;
@@ -117,7 +173,7 @@ interface AsyncHooksModuleLike {
 interface WatchedResource {
   readonly type: string;
   readonly resource: { hasRef?: () => boolean; _destroyed?: boolean } & Record<symbol, unknown>;
-  readonly createdAt: () => string;
+  readonly site: CreationSite;
 }
 
 /** Resources created since the probe and not destroyed, ref'd and not the runtime's own timers. */
@@ -127,26 +183,26 @@ interface ResourceWatcher {
 }
 
 function watchNewResources(): ResourceWatcher | undefined {
-  let hooks: AsyncHooksModuleLike | undefined;
+  const hooks = builtinModule<AsyncHooksModuleLike>('node:async_hooks');
+  if (typeof hooks?.createHook !== 'function') return undefined;
+  const created = new Map<number, WatchedResource>();
+  let hook: AsyncHookLike;
   try {
-    hooks = nodeProcess()?.getBuiltinModule?.('node:async_hooks') as AsyncHooksModuleLike | undefined;
+    hook = hooks
+      .createHook({
+        init(asyncId, type, _triggerAsyncId, resource) {
+          const name = WATCHED_TYPES[type];
+          // Deep stacks: a server's handle is created ten or more frames below the caller.
+          if (name) created.set(asyncId, { type: name, resource: resource as WatchedResource['resource'], site: captureCreationSite(40) });
+        },
+        destroy(asyncId) {
+          created.delete(asyncId);
+        },
+      })
+      .enable();
   } catch {
     return undefined;
   }
-  if (typeof hooks?.createHook !== 'function') return undefined;
-  const created = new Map<number, WatchedResource>();
-  const hook = hooks
-    .createHook({
-      init(asyncId, type, _triggerAsyncId, resource) {
-        const name = WATCHED_TYPES[type];
-        // Deep stacks: a server's handle is created ten or more frames below the caller.
-        if (name) created.set(asyncId, { type: name, resource: resource as WatchedResource['resource'], createdAt: captureCreationSite(40) });
-      },
-      destroy(asyncId) {
-        created.delete(asyncId);
-      },
-    })
-    .enable();
   return {
     live: () =>
       [...created.values()].filter(({ resource }) => {
@@ -162,7 +218,12 @@ function watchNewResources(): ResourceWatcher | undefined {
 
 function activeResourceCounts(): Map<string, number> {
   const counts = new Map<string, number>();
-  const info = nodeProcess()?.getActiveResourcesInfo?.();
+  let info: string[] | undefined;
+  try {
+    info = nodeProcess()?.getActiveResourcesInfo?.();
+  } catch {
+    info = undefined;
+  }
   for (const type of info ?? []) counts.set(type, (counts.get(type) ?? 0) + 1);
   return counts;
 }
@@ -171,44 +232,90 @@ function plural(count: number): string {
   return count === 1 ? '' : ` ×${count}`;
 }
 
+function matcher(patterns: ReadonlyArray<string | RegExp>): (frames: readonly string[]) => boolean {
+  if (patterns.length === 0) return () => false;
+  return (frames) => {
+    const text = frames.join('\n');
+    return patterns.some((pattern) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)));
+  };
+}
+
+function allTracked(): TrackedRecord[] {
+  const list: TrackedRecord[] = [];
+  for (const group of runtimeState().groups) for (const entry of group.pendingRecords()) list.push(entry);
+  return list;
+}
+
+/**
+ * stdout/stderr are created on first use: as pipes (CI, a child process) they are a 'PipeWrap'
+ * that the first write, maybe the runtime's own log, would otherwise blame on the test.
+ */
+function openStdio(): void {
+  const proc = nodeProcess();
+  try {
+    void proc?.stdout;
+    void proc?.stderr;
+  } catch {
+    // No stdio (a worker without it).
+  }
+}
+
 /** Takes a snapshot now; check() later reports what was added since and is still there. */
 export function leakProbe(options: LeakProbeOptions = {}): LeakProbe {
+  openStdio();
   const state = runtimeState();
-  const resourcesBefore = activeResourceCounts();
-  const tasksBefore = new Set<TaskRecord>(state.tasks);
-  const trackedBefore = new Set<TrackedRecord>(state.tracked);
-  const ignored = new Set(options.ignoreTypes ?? []);
+  const current = options.ignoreCurrent !== false;
+  const resourcesBefore = current ? activeResourceCounts() : new Map<string, number>();
+  const refTimersBefore = current ? state.refTimers : 0;
+  const tasksBefore = new Set<TaskRecord>(current ? state.tasks : []);
+  const trackedBefore = new Set<TrackedRecord>(current ? allTracked() : []);
+  const ignoredTypes = new Set(options.ignoreTypes ?? []);
+  const ignoredSite = matcher(options.ignoreCreationSites ?? []);
+  const test = options.testName;
   let watcher = watchNewResources();
 
-  const resourceLeaks = (leakedTasks: readonly TaskRecord[]): Leak[] => {
-    // A leaked task's own timer would show up twice: once as 'Timeout', once by name.
-    const timersOfLeakedTasks = leakedTasks.filter((task) => task.holdsRefTimer()).length;
-    const watched = new Map<string, WatchedResource[]>();
-    for (const entry of watcher?.live() ?? []) watched.set(entry.type, [...(watched.get(entry.type) ?? []), entry]);
+  const resourceLeaks = (): Leak[] => {
+    const watched = new Map<string, string[]>();
+    for (const entry of watcher?.live() ?? []) {
+      const frames = entry.site.frames();
+      const site = userSite(entry.site);
+      // No frame of the app or the test: the test runner's own (a hook timeout, a reporter timer).
+      if (site === undefined || ignoredSite(frames)) continue;
+      const list = watched.get(entry.type);
+      if (list === undefined) watched.set(entry.type, [site]);
+      else list.push(site);
+    }
     const counts = activeResourceCounts();
     const found: Leak[] = [];
     for (const type of new Set([...counts.keys(), ...watched.keys()])) {
-      if (ignored.has(type)) continue;
-      const byCount = (counts.get(type) ?? 0) - (resourcesBefore.get(type) ?? 0) - (type === 'Timeout' ? timersOfLeakedTasks : 0);
-      const sites = (watched.get(type) ?? []).map((entry) => entry.createdAt());
+      if (ignoredTypes.has(type)) continue;
+      const sites = watched.get(type) ?? [];
+      let byCount = 0;
+      // A watched type is judged by the watch alone while it runs: counts cannot tell the test's
+      // resources from the runner's. Counts cover the rest, and everything without a watch.
+      if (watcher === undefined || !WATCHED_NAMES.has(type) || !current) {
+        byCount = (counts.get(type) ?? 0) - (resourcesBefore.get(type) ?? 0);
+        // The runtime's own timers (a task's interval, a stop or drain waiting) are reported by name or not at all.
+        if (type === 'Timeout') byCount -= state.refTimers - refTimersBefore;
+      }
       const count = Math.max(byCount, sites.length);
       if (count <= 0) continue;
       const where = sites.length === 0 ? '' : `, created at ${sites.slice(0, 5).join('; ')}${sites.length > 5 ? '; ...' : ''}`;
-      found.push({ kind: 'resource', name: type, count, createdAt: sites[0], description: `${type}${plural(count)}: ${HINTS[type] ?? 'active resource'}${where}` });
+      found.push({ kind: 'resource', name: type, count, createdAt: sites[0], test, description: `${type}${plural(count)}: ${HINTS[type] ?? 'active resource'}${where}` });
     }
     return found;
   };
 
   const leaks = (): Leak[] => {
-    const tasks = [...state.tasks].filter((task) => !tasksBefore.has(task));
-    const found = resourceLeaks(tasks);
-    for (const task of tasks) {
+    const found = resourceLeaks();
+    for (const task of state.tasks) {
+      if (tasksBefore.has(task)) continue;
       const createdAt = task.createdAt();
       const status = task.phase() === 'running' ? 'not stopped' : 'stopped, but its last run is still in flight';
-      found.push({ kind: 'task', name: task.name, count: 1, createdAt, description: `supervised task "${task.name}" ${status}, created at ${createdAt}` });
+      found.push({ kind: 'task', name: task.name, count: 1, createdAt, test, description: `supervised task "${task.name}" ${status}, created at ${createdAt}` });
     }
-    const now = Date.now();
-    for (const entry of state.tracked) {
+    const time = now();
+    for (const entry of allTracked()) {
       if (trackedBefore.has(entry)) continue;
       const createdAt = entry.createdAt();
       found.push({
@@ -216,7 +323,8 @@ export function leakProbe(options: LeakProbeOptions = {}): LeakProbe {
         name: entry.name,
         count: 1,
         createdAt,
-        description: `tracked promise "${entry.name}" (group ${entry.group}) still pending after ${now - entry.startedAt} ms, created at ${createdAt}`,
+        test,
+        description: `tracked promise "${entry.name}" (group ${entry.group}) still pending after ${Math.round(time - entry.startedAt)} ms, created at ${createdAt}`,
       });
     }
     return found;
@@ -230,16 +338,17 @@ export function leakProbe(options: LeakProbeOptions = {}): LeakProbe {
   const check = async (checkOptions: { timeoutMs?: number } = {}): Promise<void> => {
     const timeoutMs = checkOptions.timeoutMs ?? options.timeoutMs ?? 1000;
     const intervalMs = Math.max(1, options.intervalMs ?? 10);
-    const started = Date.now();
+    const started = now();
     let polls = Math.ceil(timeoutMs / intervalMs);
+    const wait = realSetTimeout();
     try {
       for (;;) {
         // Checked after the poll timer has fired and returned, so that timer is not counted itself.
-        const current = leaks();
-        if (current.length === 0) return;
-        if (polls-- <= 0) throw new LeakError(current, Date.now() - started);
+        const found = leaks();
+        if (found.length === 0) return;
+        if (polls-- <= 0) throw new LeakError(found, Math.round(now() - started), test);
         await new Promise<void>((resolve) => {
-          const timer = realSetTimeout(resolve, intervalMs) as unknown;
+          const timer = wait(resolve, intervalMs);
           if (typeof timer === 'object' && timer !== null) (timer as Record<symbol, unknown>)[RUNTIME_TIMER] = true;
         });
       }
@@ -251,10 +360,60 @@ export function leakProbe(options: LeakProbeOptions = {}): LeakProbe {
   return { leaks, check, dispose };
 }
 
-/** Runs `fn` between a probe and its check; resolves to fn's result. */
+/** Runs `fn` between a probe and its check; resolves to fn's result. The watch ends even when fn throws. */
 export async function withLeakProbe<T>(fn: () => T | PromiseLike<T>, options: LeakProbeOptions = {}): Promise<T> {
   const probe = leakProbe(options);
-  const result = await fn();
+  let result: T;
+  try {
+    result = await fn();
+  } catch (error) {
+    probe.dispose();
+    throw error;
+  }
   await probe.check();
   return result;
+}
+
+/** What installLeakChecks() needs from a test runner. */
+export interface LeakCheckHooks {
+  beforeEach(hook: (...args: any[]) => unknown): unknown;
+  afterEach(hook: (...args: any[]) => unknown): unknown;
+  /** The running test's name, given the hook's arguments. */
+  testName?(...hookArgs: any[]): string | undefined;
+}
+
+let globalOptions: LeakProbeOptions = {};
+
+/** Options for the checks installed by installLeakChecks() and the one-line opt-ins, from now on (merged). */
+export function configureLeakChecks(options: LeakProbeOptions): void {
+  globalOptions = {
+    ...globalOptions,
+    ...options,
+    ignoreTypes: [...(globalOptions.ignoreTypes ?? []), ...(options.ignoreTypes ?? [])],
+    ignoreCreationSites: [...(globalOptions.ignoreCreationSites ?? []), ...(options.ignoreCreationSites ?? [])],
+  };
+}
+
+/**
+ * A probe before every test and its check after it, through the runner's beforeEach/afterEach.
+ * The opt-in entry points (testing/node-test, testing/vitest, testing/jest) call this.
+ */
+export function installLeakChecks(hooks: LeakCheckHooks, options: LeakProbeOptions = {}): void {
+  configureLeakChecks(options);
+  let probe: LeakProbe | undefined;
+  hooks.beforeEach((...args: unknown[]) => {
+    probe?.dispose();
+    let testName: string | undefined;
+    try {
+      testName = hooks.testName?.(...args);
+    } catch {
+      testName = undefined;
+    }
+    probe = leakProbe({ ...globalOptions, testName });
+  });
+  hooks.afterEach(async () => {
+    const current = probe;
+    probe = undefined;
+    if (current !== undefined) await current.check();
+  });
 }

@@ -74,10 +74,12 @@ describe('handleShutdownSignals', () => {
     const result = await runChild(
       `
       import { createServer } from 'node:http';
-      import { handleShutdownSignals, supervise, track } from '@leakfix/runtime';
+      import { handleShutdownSignals, setLogLevel, supervise, track } from '@leakfix/runtime';
+      setLogLevel('info');
       const server = createServer((req, res) => res.end('ok')).listen(0);
       supervise('heartbeat', () => undefined, { everyMs: 20 });
-      track(new Promise((resolve) => setTimeout(resolve, 50)), 'in-flight-request');
+      // Still in flight when the shutdown drains: it settles 50 ms after the server closed.
+      track(new Promise((resolve) => server.on('close', () => setTimeout(resolve, 50))), 'in-flight-request');
       handleShutdownSignals({
         timeoutMs: 2000,
         beforeShutdown: () => new Promise((resolve) => server.close(resolve)),
@@ -99,7 +101,7 @@ describe('handleShutdownSignals', () => {
     const out = result.stdout + result.stderr;
     assert.match(out, /signal received, shutting down .*signal=SIGTERM/);
     assert.match(out, /task exited .*task=heartbeat reason=shutdown/);
-    assert.match(out, /shutdown complete .*tasks=1 settled=1 pending="" timedOut=false/);
+    assert.match(out, /shutdown complete .*tasks=1 groups=1 settled=1 pending="" timedOut=false/);
   });
 
   test('with a listener of your own left, the process is not killed but exits once idle', async () => {
@@ -163,7 +165,8 @@ describe('handleShutdownSignals deadline', () => {
     const started = Date.now();
     const result = await runChild(
       `
-      import { handleShutdownSignals, supervise } from '@leakfix/runtime';
+      import { handleShutdownSignals, setLogLevel, supervise } from '@leakfix/runtime';
+      setLogLevel('info');
       supervise('heartbeat', () => undefined, { everyMs: 20 });
       handleShutdownSignals({ timeoutMs: 200, beforeShutdown: () => new Promise(() => undefined) });
       console.log('ready');

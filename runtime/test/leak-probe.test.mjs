@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { TaskGroup, supervise } from '@leakfix/runtime';
 import { LeakError, leakProbe, withLeakProbe } from '@leakfix/runtime/testing';
-import { captureLogs, deferred, waitFor } from './helpers.mjs';
+import { captureLogs, deferred, runChild, waitFor } from './helpers.mjs';
 
 let logs;
 beforeEach(() => {
@@ -184,6 +184,122 @@ describe('withLeakProbe', () => {
       await probe.check({ timeoutMs: 0 });
     } finally {
       clearInterval(interval);
+    }
+  });
+});
+
+describe('false positives (issue 13)', () => {
+  test('the first write to a piped stderr (as in CI) is not blamed on the test', async () => {
+    const result = await runChild(`
+      const { leakProbe } = await import('@leakfix/runtime/testing');
+      const probe = leakProbe();
+      console.error('first write to the piped stderr');
+      await probe.check({ timeoutMs: 50 });
+      console.log('clean');
+    `);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /clean/);
+  });
+
+  test('a task mid-stop is reported once, by name, not also as a bare Timeout', async () => {
+    const probe = leakProbe();
+    const run = deferred();
+    const task = supervise('mid-stop', () => run.promise, { everyMs: 5 });
+    await waitFor(() => task.running);
+    const stopping = task.stop({ timeoutMs: 2000 });
+    try {
+      assert.deepEqual(
+        probe.leaks().map((leak) => [leak.kind, leak.name]),
+        [['task', 'mid-stop']],
+      );
+    } finally {
+      run.resolve();
+      await stopping;
+      probe.dispose();
+    }
+  });
+
+  test('withLeakProbe disables its async hook when fn throws', async () => {
+    const hooks = process.getBuiltinModule('node:async_hooks');
+    const original = hooks.createHook;
+    let enabled = 0;
+    hooks.createHook = (callbacks) => {
+      const hook = original(callbacks);
+      return {
+        enable() {
+          enabled++;
+          hook.enable();
+          return this;
+        },
+        disable() {
+          enabled--;
+          hook.disable();
+          return this;
+        },
+      };
+    };
+    try {
+      await assert.rejects(
+        withLeakProbe(() => {
+          throw new Error('test failed');
+        }),
+        /test failed/,
+      );
+      assert.equal(enabled, 0, 'no async hook left enabled');
+    } finally {
+      hooks.createHook = original;
+    }
+  });
+});
+
+describe('goleak-style options (issue 13)', () => {
+  test('ignoreCreationSites leaves out leaks created from a matching stack', async () => {
+    function startBackgroundFlusher() {
+      return setInterval(() => undefined, 1000);
+    }
+    const probe = leakProbe({ ignoreCreationSites: [/startBackgroundFlusher/] });
+    const ignored = startBackgroundFlusher();
+    const reported = setInterval(() => undefined, 1000);
+    try {
+      assert.deepEqual(
+        probe.leaks().map((leak) => [leak.name, leak.count]),
+        [['Timeout', 1]],
+      );
+    } finally {
+      clearInterval(ignored);
+      clearInterval(reported);
+      probe.dispose();
+    }
+  });
+
+  test('ignoreCurrent: false reports what already existed (default: only what is new)', async () => {
+    const before = supervise('pre-existing', () => undefined, { everyMs: 1000 });
+    try {
+      assert.deepEqual(leakProbe().leaks(), []);
+      const strict = leakProbe({ ignoreCurrent: false });
+      assert.ok(strict.leaks().some((leak) => leak.kind === 'task' && leak.name === 'pre-existing'));
+      strict.dispose();
+    } finally {
+      await before.stop();
+    }
+  });
+
+  test('the report names the test, and creation sites are never a runtime frame', async () => {
+    const probe = leakProbe({ testName: 'uploads resume' });
+    const group = new TaskGroup({ name: 'uploads' });
+    const pending = deferred();
+    group.go('resume', () => pending.promise);
+    const task = supervise('resumer', () => undefined, { everyMs: 1000 });
+    const error = await probe.check({ timeoutMs: 0 }).catch((caught) => caught);
+    pending.resolve();
+    await task.stop();
+    assert.ok(error instanceof LeakError);
+    assert.equal(error.test, 'uploads resume');
+    assert.match(error.message, /^2 leaks in test "uploads resume"/);
+    for (const leak of error.leaks) {
+      assert.equal(leak.test, 'uploads resume');
+      assert.match(leak.createdAt, /leak-probe\.test\.mjs:\d+:\d+/);
+      assert.doesNotMatch(leak.createdAt, /runtime[\\/]dist[\\/]/);
     }
   });
 });

@@ -357,20 +357,20 @@ describe('backoff', () => {
   });
 });
 
-describe('odd delays', () => {
-  test('everyMs that setInterval would treat as 1 ms (NaN, 0, negative, huge) runs every 1 ms (mock timers)', async () => {
+describe('everyMs', () => {
+  test('below 1 ms (0, 0.5) runs every 1 ms, as setInterval does (mock timers)', async () => {
     logs = captureLogs();
     mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
     const counts = [];
-    for (const everyMs of [Number.NaN, 0, -5, 2 ** 31, undefined]) {
+    for (const everyMs of [0, 0.5]) {
       let runs = 0;
-      track(supervise(`odd-${everyMs}`, () => void runs++, { everyMs }));
+      track(supervise(`fast-${everyMs}`, () => void runs++, { everyMs }));
       for (let step = 0; step < 5; step++) {
         mock.timers.tick(1);
         await flush();
       }
       counts.push(runs);
     }
-    assert.deepEqual(counts, [5, 5, 5, 5, 5]);
+    assert.deepEqual(counts, [5, 5]);
   });
 });
