@@ -23,6 +23,10 @@ export interface ProcessSettings {
   ruleOptions: Record<string, Record<string, unknown>>;
   runtimeImport: string;
   maxSize: number;
+  /** Every transform name a scoped ignore comment may list. */
+  knownTransforms?: string[];
+  /** Report `leakfix-ignore` comments that suppress nothing. */
+  reportUnusedIgnores?: boolean;
 }
 
 export interface FileResult {
@@ -78,6 +82,8 @@ export function processFile(relPath: string, rules: readonly LeakRule[], setting
       parser: settings.parser,
       ruleOptions: settings.ruleOptions,
       runtimeImport: settings.runtimeImport,
+      knownTransforms: settings.knownTransforms,
+      reportUnusedIgnores: settings.reportUnusedIgnores,
     });
   } catch (error) {
     // The engine turns rule failures into outcomes; anything reaching here is the engine's own bug.
@@ -93,6 +99,7 @@ export function processFile(relPath: string, rules: readonly LeakRule[], setting
   if (outcome.message !== undefined) fields.message = outcome.message;
   if (outcome.transform !== undefined) fields.transform = outcome.transform;
   if (outcome.parser !== undefined) fields.parser = outcome.parser;
+  if (outcome.unusedIgnores) fields.unusedIgnores = outcome.unusedIgnores;
   if (outcome.status === 'changed' && outcome.output !== undefined && settings.mode === 'transform') {
     fields.diff = unifiedDiff(relPath, text, outcome.output);
     fields.written = false;
