@@ -390,7 +390,7 @@ describe('configuration and selection', { concurrency: 4 }, () => {
     const fromFlag = await leakfix(dir, ['transform', '--dry', '--runtime-import', '@acme/leak-runtime']);
     assert.match(fromFlag.stdout, /\+import \{ track \} from '@acme\/leak-runtime';\n[\s\S]*\+track\(1\);/);
     const markdown = await leakfix(dir, ['transform', '--dry', '--format', 'markdown', '--runtime-import', '@acme/leak-runtime']);
-    assert.match(markdown.stdout, /### Runtime dependency\n\n1 file now imports `@acme\/leak-runtime`/);
+    assert.match(markdown.stdout, /\*\*Runtime dependency\.\*\* 1 file would import `@acme\/leak-runtime`; it must be a dependency of each package that contains them:\n {2}- 1 file with no package\.json above them: add `@acme\/leak-runtime` where they are built/);
   });
 
   test('a "leakfix" key in package.json is read too, and a bad key is named', async () => {

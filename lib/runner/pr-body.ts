@@ -206,7 +206,7 @@ function render(input: PrBodyInput, version: string, options: PrBodyOptions, kno
       todo.push(...capped(lines, limit, (n) => `  - …and ${n} more package.json files`));
     }
     const wiring = known.wiring;
-    const stop = `supervised intervals stop and tracked promises drain only when \`shutdown()\` from \`${input.runtimeImport}\` runs`;
+    const stop = `Supervised intervals stop and tracked promises drain only when \`shutdown()\` from \`${input.runtimeImport}\` runs`;
     if (wiring === undefined) todo.push(`- [ ] **Shutdown.** ${stop}; check that the service calls it when it stops (or \`handleShutdownSignals()\` once at startup).`);
     else if (wiring.length === 0) todo.push(`- [ ] **Shutdown.** ${stop}. No file imports it yet: call \`handleShutdownSignals()\` once at startup, or \`await shutdown()\` in the service's stop path.`);
     else {

@@ -58,6 +58,8 @@ export function patchRoot(cwd: string): string {
 
 function slug(key: string): string {
   if (key === '.') return 'root';
+  if (key === UNOWNED) return 'unowned';
+  if (key === NO_PACKAGE) return 'no-package-json';
   const text = key
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
