@@ -146,6 +146,12 @@ describe('sharding', () => {
     }
   });
 
+  test('paths that differ only in repeated digits spread over every shard (FNV-1a alone put them in two of four)', () => {
+    const paths = Array.from({ length: 64 }, (_, i) => `src/mod${i}/file${i}.js`);
+    const sizes = [1, 2, 3, 4].map((index) => paths.filter((p) => inShard(p, { index, count: 4 })).length);
+    assert.ok(sizes.every((n) => n >= 8), `shard sizes ${sizes.join(', ')}`);
+  });
+
   test('bad values are usage errors', () => {
     assert.deepEqual(parseShard('2/3'), { index: 2, count: 3 });
     for (const bad of ['0/3', '4/3', '1/0', '1', 'a/b', '-1/2']) assert.throws(() => parseShard(bad), UsageError, bad);

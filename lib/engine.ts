@@ -33,6 +33,26 @@ export interface EngineSettings {
   ruleOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Module specifier of the runtime that fixes import from. */
   runtimeImport: string;
+  /**
+   * Every transform name a scoped `// leakfix-ignore a, b` may name (the whole registry, not only
+   * the selected rules). Default: the names of `rules`.
+   */
+  knownTransforms?: readonly string[];
+  /**
+   * Only fix the fixable sites with these fingerprints (interactive review); the others stay
+   * `fixable`. Default: every fixable site.
+   */
+  onlySites?: ReadonlySet<string>;
+  /** Also report `leakfix-ignore` comments that suppress nothing (`FileOutcome.unusedIgnores`). */
+  reportUnusedIgnores?: boolean;
+}
+
+/** A `leakfix-ignore` comment that suppressed no site of a transform that ran on the file. */
+export interface UnusedIgnore {
+  line: number;
+  text: string;
+  /** Names in the comment that are not transforms. */
+  unknown?: string[];
 }
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
@@ -52,6 +72,8 @@ export interface FileOutcome {
   parser?: ParserName;
   /** False when no rule's prefilter matched, so the file was never parsed. */
   parsed: boolean;
+  /** With `reportUnusedIgnores`: the ignore comments that suppressed nothing. */
+  unusedIgnores?: UnusedIgnore[];
 }
 
 export const DEFAULT_RUNTIME_IMPORT = '@leakfix/runtime';
@@ -114,19 +136,31 @@ export function enclosingName(index: AstIndex, node: Node): string {
   return names.reverse().join('/') || '<module>';
 }
 
-function toFindings(sites: readonly Site[], rule: LeakRule, shared: SharedAnalysis, body: string, lineOffset: number): Finding[] {
+/**
+ * Each site's line-independent identity: transform, pattern, enclosing names, whitespace-normalised
+ * code, and an occurrence index for identical sites. Whitespace-normalised, so recast's copy of the
+ * text (tabs expanded, `\n` line ends) gives the same fingerprints as the file's own text.
+ */
+function fingerprintsOf(sites: readonly Site[], rule: LeakRule, shared: SharedAnalysis, body: string): string[] {
   const seen = new Map<string, number>();
   return sites.map((site) => {
-    const loc = nodeLoc(site.node) ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-    const suppressed = shared.comments.isSuppressed(loc.start.line);
-    const status: FindingStatus = suppressed ? 'ignored' : site.status;
     const start = site.node.start ?? 0;
     const end = site.node.end ?? start;
     const shape = body.slice(start, Math.min(end, start + 400)).replace(/\s+/g, ' ');
     const base = `${rule.meta.name}|${site.rule}|${enclosingName(shared.index, site.node)}|${shape}`;
     const occurrence = seen.get(base) ?? 0;
     seen.set(base, occurrence + 1);
-    const fingerprint = createHash('sha1').update(`${base}|${occurrence}`).digest('hex').slice(0, 16);
+    return createHash('sha1').update(`${base}|${occurrence}`).digest('hex').slice(0, 16);
+  });
+}
+
+function toFindings(sites: readonly Site[], rule: LeakRule, shared: SharedAnalysis, body: string, lineOffset: number): Finding[] {
+  const fingerprints = fingerprintsOf(sites, rule, shared, body);
+  return sites.map((site, i) => {
+    const loc = nodeLoc(site.node) ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    const suppressed = shared.comments.isSuppressed(loc.start.line, rule.meta.name);
+    const status: FindingStatus = suppressed ? 'ignored' : site.status;
+    const fingerprint = fingerprints[i];
     const finding: Finding = {
       transform: rule.meta.name,
       rule: site.rule,
@@ -185,7 +219,7 @@ const RECAST_TAB_WIDTH = 4;
  */
 function applyRule(rule: LeakRule, source: string, filePath: string, parser: ParserName, settings: EngineSettings): string | undefined {
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
-  const shared = new SharedAnalysis(file);
+  const shared = new SharedAnalysis(file, knownTransforms(settings));
   const parsedText = recastParsedText(source);
   const layout = detectLayout(source, file, parsedText);
   const ctx = new RuleContext({
@@ -200,7 +234,7 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
     layout,
   });
   if (shared.comments.ignoreFile) return undefined;
-  const fixes = rule.detect(ctx).filter((site) => isApplicable(site, shared));
+  const fixes = applicableSites(rule.detect(ctx), rule, shared, parsedText, settings);
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
@@ -214,7 +248,8 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
 export function processSource(filePath: string, source: string, settings: EngineSettings): FileOutcome {
   const { prefix, body, lineOffset } = splitPrefix(source);
   const rules = activeRules(settings, filePath, body);
-  if (rules.length === 0) return { status: 'unchanged', findings: [], parsed: false };
+  // Unused-ignore reporting must see ignore comments in files no prefilter matches.
+  if (rules.length === 0 && !(settings.reportUnusedIgnores && body.includes('leakfix-ignore'))) return { status: 'unchanged', findings: [], parsed: false };
 
   const parser = parserForFile(filePath, body, settings.parser);
   let file: t.File;
@@ -224,7 +259,7 @@ export function processSource(filePath: string, source: string, settings: Engine
     return { status: 'error', reason: 'parse-error', message: describeParseError(error, lineOffset), findings: [], parser, parsed: true };
   }
 
-  const shared = new SharedAnalysis(file);
+  const shared = new SharedAnalysis(file, knownTransforms(settings));
   if (shared.comments.ignoreFile) return { status: 'skipped', reason: 'ignore-file', findings: [], parser, parsed: true };
 
   const findings: Finding[] = [];
@@ -237,12 +272,14 @@ export function processSource(filePath: string, source: string, settings: Engine
       return internalError(rule, error, parser);
     }
     const ruleFindings = toFindings(sites, rule, shared, body, lineOffset);
-    if (ruleFindings.some((f) => f.status === 'fixable')) fixableRules.add(rule);
+    if (ruleFindings.some((f) => f.status === 'fixable' && accepted(settings, f.fingerprint))) fixableRules.add(rule);
     findings.push(...ruleFindings);
   }
+  const unused = settings.reportUnusedIgnores ? unusedIgnores(shared, settings, filePath, lineOffset) : undefined;
+  const withIgnores = (outcome: FileOutcome): FileOutcome => (unused && unused.length > 0 ? { ...outcome, unusedIgnores: unused } : outcome);
 
   if (settings.mode === 'audit' || fixableRules.size === 0) {
-    return { status: 'unchanged', findings, parser, parsed: true };
+    return withIgnores({ status: 'unchanged', findings, parser, parsed: true });
   }
 
   // Rules run in their fixed order, each on the previous one's output. A rule with nothing fixable
@@ -257,13 +294,13 @@ export function processSource(filePath: string, source: string, settings: Engine
     try {
       // A recast parse costs several fast ones: pay it only for a rule with something to fix.
       const hasFixes = changed
-        ? detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings).some((site) => isApplicable(site, changed!.shared))
+        ? applicableSites(detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings), rule, changed.shared, current, settings).length > 0
         : fixableRules.has(rule);
       if (!hasFixes) continue;
       output = applyRule(rule, current, filePath, parser, settings);
       if (output !== undefined && output !== current) {
         const checked = parseForDetection(output, parser);
-        changed = { file: checked, shared: new SharedAnalysis(checked) };
+        changed = { file: checked, shared: new SharedAnalysis(checked, knownTransforms(settings)) };
       }
     } catch (error) {
       if (!isSyntaxError(error)) return internalError(rule, error, parser);
@@ -283,10 +320,49 @@ export function processSource(filePath: string, source: string, settings: Engine
   }
 
   for (const finding of findings) {
-    if (finding.status === 'fixable' && changedBy.has(finding.transform)) finding.status = 'fixed';
+    if (finding.status === 'fixable' && changedBy.has(finding.transform) && accepted(settings, finding.fingerprint)) finding.status = 'fixed';
   }
-  if (current === body) return { status: 'unchanged', findings, parser, parsed: true };
-  return { status: 'changed', output: prefix + current, findings, parser, parsed: true };
+  if (current === body) return withIgnores({ status: 'unchanged', findings, parser, parsed: true });
+  return withIgnores({ status: 'changed', output: prefix + current, findings, parser, parsed: true });
+}
+
+function knownTransforms(settings: EngineSettings): readonly string[] {
+  return settings.knownTransforms ?? settings.rules.map((r) => r.meta.name);
+}
+
+function accepted(settings: EngineSettings, fingerprint: string): boolean {
+  return settings.onlySites === undefined || settings.onlySites.has(fingerprint);
+}
+
+/** The sites to fix: fixable, not suppressed, and (with `onlySites`) accepted by fingerprint. */
+function applicableSites(sites: readonly Site[], rule: LeakRule, shared: SharedAnalysis, source: string, settings: EngineSettings): Site[] {
+  const fingerprints = settings.onlySites ? fingerprintsOf(sites, rule, shared, source) : undefined;
+  return sites.filter((site, i) => isApplicable(site, shared, rule) && (!fingerprints || settings.onlySites!.has(fingerprints[i])));
+}
+
+/**
+ * Ignore comments that suppressed nothing, among those whose transforms all ran on this file
+ * (a rule that skips test files did not run on one, so its ignores there are not judged).
+ */
+function unusedIgnores(shared: SharedAnalysis, settings: EngineSettings, filePath: string, lineOffset: number): UnusedIgnore[] {
+  const known = knownTransforms(settings);
+  const testFile = isTestFile(filePath);
+  const ran = new Set(
+    settings.rules
+      .filter((rule) => !(rule.meta.skipsTestFiles && testFile && settings.ruleOptions?.[rule.meta.name]?.includeTests !== true))
+      .map((rule) => rule.meta.name),
+  );
+  const out: UnusedIgnore[] = [];
+  for (const directive of shared.comments.ignores) {
+    if (directive.used) continue;
+    const names = directive.transforms ?? settings.rules.map((r) => r.meta.name);
+    const unknown = directive.transforms?.filter((n) => !known.includes(n)) ?? [];
+    if (!names.every((n) => ran.has(n) || !known.includes(n))) continue;
+    const item: UnusedIgnore = { line: directive.line + lineOffset, text: directive.text };
+    if (unknown.length > 0) item.unknown = unknown;
+    out.push(item);
+  }
+  return out;
 }
 
 function detectOn(
@@ -311,9 +387,9 @@ function detectOn(
   return rule.detect(ctx);
 }
 
-/** A fixable site that no `// leakfix-ignore` comment suppresses. */
-function isApplicable(site: Site, shared: SharedAnalysis): boolean {
-  return site.status === 'fixable' && site.fix !== undefined && !shared.comments.isSuppressed(nodeLoc(site.node)?.start.line ?? -1);
+/** A fixable site that no `// leakfix-ignore` comment (for this rule) suppresses. */
+function isApplicable(site: Site, shared: SharedAnalysis, rule: LeakRule): boolean {
+  return site.status === 'fixable' && site.fix !== undefined && !shared.comments.isSuppressed(nodeLoc(site.node)?.start.line ?? -1, rule.meta.name);
 }
 
 /** Babel's parse errors carry a position; errors thrown by rule code do not. */

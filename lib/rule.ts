@@ -128,7 +128,11 @@ export class SharedAnalysis {
   private commentIndex: CommentIndex | undefined;
   readonly index: AstIndex;
 
-  constructor(readonly file: t.File) {
+  /** `knownTransforms`: the names a scoped `// leakfix-ignore a, b` may list. */
+  constructor(
+    readonly file: t.File,
+    private readonly knownTransforms?: readonly string[],
+  ) {
     this.index = new AstIndex(file);
   }
 
@@ -138,7 +142,7 @@ export class SharedAnalysis {
   }
 
   get comments(): CommentIndex {
-    this.commentIndex ??= new CommentIndex(this.file, this.index.nodes);
+    this.commentIndex ??= new CommentIndex(this.file, this.index.nodes, this.knownTransforms);
     return this.commentIndex;
   }
 }

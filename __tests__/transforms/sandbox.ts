@@ -60,7 +60,11 @@ export interface CliResult {
 }
 
 /** Runs the real CLI; async so test suites can run several at once. */
-export function leakfix(cwd: string, args: string[], options: { input?: string; ruleModules?: string[] | null; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function leakfix(
+  cwd: string,
+  args: string[],
+  options: { input?: string; ruleModules?: string[] | null; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1', ...options.env };
   delete env.FORCE_COLOR;
   if (options.ruleModules !== null) env.LEAKFIX_RULE_MODULES = (options.ruleModules ?? TEST_RULE_MODULES).join(path.delimiter);
@@ -71,7 +75,7 @@ export function leakfix(cwd: string, args: string[], options: { input?: string; 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

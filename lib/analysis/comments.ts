@@ -1,6 +1,12 @@
 /**
- * Comments as data: suppression (`// leakfix-ignore`, `// leakfix-ignore-file`) and lint opt-outs
+ * Comments as data: suppression (`// leakfix-ignore`, `// leakfix-ignore-next-line`,
+ * `// leakfix-ignore-file`) and lint opt-outs
  * (`// eslint-disable-next-line @typescript-eslint/no-floating-promises`).
+ *
+ * Suppression syntax: `leakfix-ignore[-next-line] [<transform>[, <transform>]] [-- reason]`.
+ * `leakfix-ignore` covers its own line and the next one, `-next-line` only the next one. Names
+ * scope it to those transforms; without names (or when the words are not all transform names and
+ * there is no `--`) it covers every transform. `leakfix-ignore: reason` is a bare ignore.
  *
  * Comments are collected from the nodes they are attached to, which both the plain Babel AST and
  * the recast AST provide, so suppression behaves the same in detection and in rewriting.
@@ -22,13 +28,51 @@ type Commented = {
   comments?: t.Comment[] | null;
 };
 
+/** One `leakfix-ignore` / `leakfix-ignore-next-line` comment. */
+export interface IgnoreDirective {
+  /** The comment's own line (its last line for block comments). */
+  line: number;
+  kind: 'ignore' | 'ignore-next-line';
+  /** The transforms it is scoped to; undefined: every transform. */
+  transforms?: string[];
+  reason?: string;
+  /** The comment text, trimmed, for reports. */
+  text: string;
+  /** Set once a site was suppressed by it. */
+  used: boolean;
+}
+
+const TRANSFORM_LIST = /^[a-z][a-z0-9-]*(?:\s*,\s*[a-z][a-z0-9-]*)*$/;
+
+/**
+ * Parses the text after `leakfix-ignore` / `leakfix-ignore-next-line`. `known` are the transform
+ * names words are checked against when there is no `--` separator.
+ */
+export function parseIgnoreScope(rest: string, known: readonly string[] | undefined): { transforms?: string[]; reason?: string } {
+  const trimmed = rest.trim();
+  if (trimmed === '' ) return {};
+  if (trimmed.startsWith(':')) return { reason: trimmed.slice(1).trim() || undefined };
+  const separator = trimmed.indexOf('--');
+  const head = (separator >= 0 ? trimmed.slice(0, separator) : trimmed).trim();
+  const reason = separator >= 0 ? trimmed.slice(separator + 2).trim() || undefined : undefined;
+  if (head === '') return reason ? { reason } : {};
+  if (!TRANSFORM_LIST.test(head)) return { reason: trimmed };
+  const names = head.split(',').map((n) => n.trim());
+  // Without `--`, free text that happens to look like names stays a reason unless they are known.
+  if (separator < 0 && known && !names.every((n) => known.includes(n))) return { reason: trimmed };
+  return reason ? { transforms: names, reason } : { transforms: names };
+}
+
 export class CommentIndex {
   readonly comments: CommentInfo[];
-  /** Lines whose sites are suppressed: the line after each `leakfix-ignore` comment, and its own line. */
-  private readonly suppressedLines = new Set<number>();
+  /** Every `leakfix-ignore` and `leakfix-ignore-next-line` comment, in source order. */
+  readonly ignores: IgnoreDirective[] = [];
+  /** Line → the directives that cover a site starting on that line. */
+  private readonly suppressedLines = new Map<number, IgnoreDirective[]>();
   readonly ignoreFile: boolean;
 
-  constructor(file: t.File, nodes: readonly Node[]) {
+  /** `knownTransforms`: names a scoped ignore may list (see parseIgnoreScope). */
+  constructor(file: t.File, nodes: readonly Node[], knownTransforms?: readonly string[]) {
     const seen = new Map<string, CommentInfo>();
     const add = (comment: t.Comment): void => {
       if (!comment.loc) return;
@@ -53,18 +97,42 @@ export class CommentIndex {
     let ignoreFile = false;
     for (const comment of this.comments) {
       const text = comment.text.trim();
-      if (/^leakfix-ignore-file\b/.test(text)) ignoreFile = true;
-      else if (/^leakfix-ignore\b/.test(text)) {
-        this.suppressedLines.add(comment.endLine + 1);
-        this.suppressedLines.add(comment.endLine);
+      if (/^leakfix-ignore-file\b/.test(text)) {
+        ignoreFile = true;
+        continue;
+      }
+      const match = /^leakfix-ignore(-next-line)?(?![\w-])(.*)$/s.exec(text);
+      if (!match) continue;
+      const directive: IgnoreDirective = {
+        line: comment.endLine,
+        kind: match[1] ? 'ignore-next-line' : 'ignore',
+        ...parseIgnoreScope(match[2], knownTransforms),
+        text: text.replace(/\s+/g, ' '),
+        used: false,
+      };
+      this.ignores.push(directive);
+      const lines = directive.kind === 'ignore' ? [comment.endLine, comment.endLine + 1] : [comment.endLine + 1];
+      for (const line of lines) {
+        const list = this.suppressedLines.get(line) ?? [];
+        list.push(directive);
+        this.suppressedLines.set(line, list);
       }
     }
     this.ignoreFile = ignoreFile;
   }
 
-  /** True when a site starting on `line` is under a `// leakfix-ignore` comment. */
-  isSuppressed(line: number): boolean {
-    return this.suppressedLines.has(line);
+  /**
+   * True when a site of `transform` starting on `line` is under a leakfix-ignore comment that
+   * covers that transform (any transform when `transform` is omitted). Marks the comment used.
+   */
+  isSuppressed(line: number, transform?: string): boolean {
+    let suppressed = false;
+    for (const directive of this.suppressedLines.get(line) ?? []) {
+      if (transform !== undefined && directive.transforms && !directive.transforms.includes(transform)) continue;
+      directive.used = true;
+      suppressed = true;
+    }
+    return suppressed;
   }
 
   /** Comments that end on `line` (same-line) or on the line before it. */

@@ -43,6 +43,8 @@ export interface AuditCommandOptions extends Omit<RunOptions, 'mode' | 'dry' | '
   color?: boolean;
   stdout?: { write(text: string): unknown; isTTY?: boolean };
   stderr?: { write(text: string): unknown };
+  /** Called once the run is done, before anything is printed (the CLI erases its progress bar). */
+  beforeOutput?(): void;
 }
 
 export interface AuditCommandResult {
@@ -149,8 +151,9 @@ export async function auditCommand(options: AuditCommandOptions): Promise<AuditC
   const previous = options.baseline ? readBaseline(options.baseline, cwd, options.updateBaseline === true) : undefined;
 
   // The command's own keys stay out of the run's options.
-  const { format: _f, output: _o, failOn: _x, baseline: _b, updateBaseline: _u, color: _c, stdout: _so, stderr: _se, ...runOptions } = options;
+  const { format: _f, output: _o, failOn: _x, baseline: _b, updateBaseline: _u, color: _c, stdout: _so, stderr: _se, beforeOutput, ...runOptions } = options;
   let graded = await audit({ ...runOptions, cwd, failOn, baseline: previous });
+  beforeOutput?.();
   const runResult = graded.run;
   const transforms = runResult.transforms;
 
@@ -169,7 +172,8 @@ export async function auditCommand(options: AuditCommandOptions): Promise<AuditC
   const color = options.color ?? (!toFile && stdout.isTTY === true && !('NO_COLOR' in process.env));
   const text = formatAudit(graded, format, { color });
   if (toFile) writeText(path.resolve(cwd, options.output as string), text);
-  else stdout.write(text);
+  // --update-baseline accepts the findings; it prints the report only when asked for (--output or a --format).
+  else if (!baselineWritten || options.format !== 'terminal') stdout.write(text);
 
   if (baselineWritten) stderr.write(`Baseline written: ${plural(baselineWritten.entries, 'accepted finding')} in ${baselineWritten.path}\n`);
   if (toFile) stderr.write(`Audit report (${format}) written to ${options.output}\n`);

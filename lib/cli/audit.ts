@@ -6,7 +6,7 @@
  */
 import { isColorSupported } from 'picocolors';
 import { auditCommand } from '../audit/command';
-import { exitCodeForThrown, makeProgress, sharedRunOptions, type SharedFlags } from './common';
+import { exitCodeForThrown, guardStdout, makeProgress, prepareOutput, sharedRunOptions, type SharedFlags } from './common';
 
 export interface AuditFlags extends SharedFlags {
   /** `red` or `yellow`. */
@@ -31,6 +31,8 @@ export async function runAuditCommand(flags: AuditFlags): Promise<number> {
     const options = sharedRunOptions(flags);
     const { bar } = makeProgress(flags, 'leakfix audit');
     const toStdout = flags.output === undefined;
+    if (toStdout) guardStdout();
+    else prepareOutput(flags.output as string, options.cwd ?? process.cwd(), '--output');
     const result = await auditCommand({
       ...options,
       format: auditFormat(flags.format),
@@ -41,6 +43,7 @@ export async function runAuditCommand(flags: AuditFlags): Promise<number> {
       color: flags.color ?? (toStdout && process.stdout.isTTY === true && isColorSupported),
       stderr: flags.quiet ? { write: () => true } : process.stderr,
       onProgress: bar ? (progress) => bar.update(progress) : undefined,
+      beforeOutput: () => bar?.clear(),
     }).finally(() => bar?.clear());
     return result.exitCode;
   } catch (error) {

@@ -34,6 +34,8 @@ export interface SharedFlags {
   color?: boolean;
   cwd?: string;
   typed?: boolean;
+  /** `--option <transform>.<key>=<value>` (repeatable). */
+  option?: string | string[];
 }
 
 /**
@@ -82,6 +84,8 @@ export function sharedRunOptions(flags: SharedFlags, env: NodeJS.ProcessEnv = pr
     options.timeoutMs = flags.timeout;
   }
   if (flags.shard !== undefined) options.shard = String(flags.shard);
+  const optionStrings = many(flags.option);
+  if (optionStrings) options.optionStrings = optionStrings;
   // The only rule option with its own flag: typed mode changes what counts as a floating promise.
   if (flags.typed) options.ruleOptions = { 'track-async': { typed: true } };
   if (flags.noConfig) options.config = false;
@@ -93,8 +97,25 @@ export function sharedRunOptions(flags: SharedFlags, env: NodeJS.ProcessEnv = pr
 
 let stdoutGuarded = false;
 
+/**
+ * Checks an output path before the run writes anything: makes its folder (or, with `isDir`, the
+ * folder itself) and refuses a path that cannot be written.
+ */
+export function prepareOutput(output: string, cwd: string, flag: string, isDir = false): void {
+  const full = path.resolve(cwd, output);
+  const dir = isDir ? full : path.dirname(full);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${flag} ${output}: cannot create or write the folder: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!isDir && fs.existsSync(full) && fs.statSync(full).isDirectory()) throw new UsageError(`${flag} ${output}: is a directory`);
+  if (isDir && !fs.statSync(full).isDirectory()) throw new UsageError(`${flag} ${output}: not a directory`);
+}
+
 /** `leakfix transform --dry | head` closes the pipe early: that ends the output, it is not a crash. */
-function guardStdout(): void {
+export function guardStdout(): void {
   if (stdoutGuarded) return;
   stdoutGuarded = true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -3,10 +3,19 @@
  * Diffs and reports go to stdout (or --output); progress, the summary and errors go to stderr,
  * so `leakfix transform --dry > fix.patch` is a clean patch.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isColorSupported } from 'picocolors';
-import { run, type RunOptions, type RunResult } from '../runner/run';
+import { processSource } from '../engine';
+import { UsageError } from '../runner/errors';
+import { gitRootsOf } from '../runner/git';
+import { processFile } from '../runner/process-file';
+import { engineSetup, run, type RunOptions, type RunResult } from '../runner/run';
 import { colorsFor, formatDiffs, formatJson, formatMarkdown, formatTextSummary } from '../runner/report';
-import { emit, exitCodeForThrown, formatOf, makeProgress, printError, sharedRunOptions, type SharedFlags } from './common';
+import { parseSplitBy, writeSplit } from '../runner/split';
+import { plural } from '../text';
+import { emit, exitCodeForThrown, formatOf, makeProgress, prepareOutput, printError, sharedRunOptions, type SharedFlags } from './common';
+import { runInteractive } from './interactive';
 import { leakfixVersion } from './version';
 
 export interface TransformFlags extends SharedFlags {
@@ -16,6 +25,18 @@ export interface TransformFlags extends SharedFlags {
   runtimeImport?: string;
   /** `--no-prettier` sets it to false. */
   prettier?: boolean;
+  /** Review each change (y/n/a/q/?) on a terminal. */
+  interactive?: boolean;
+  /** package | directory:N | codeowners. */
+  splitBy?: string;
+  outDir?: string;
+  maxFiles?: number;
+  /** Print the transformed source of one file to stdout. */
+  print?: boolean;
+  /** Read the source from stdin, print the transformed source. */
+  stdin?: boolean;
+  stdinFilename?: string;
+  reportUnusedIgnores?: boolean;
 }
 
 export function transformRunOptions(flags: TransformFlags): RunOptions {
@@ -26,7 +47,31 @@ export function transformRunOptions(flags: TransformFlags): RunOptions {
   if (flags.allowDirty) options.allowDirty = true;
   if (flags.runtimeImport !== undefined) options.runtimeImport = flags.runtimeImport;
   if (flags.prettier === false) options.prettier = false;
+  if (flags.reportUnusedIgnores) options.reportUnusedIgnores = true;
+  // A split writes patches, never the sources.
+  if (flags.splitBy !== undefined) options.dry = true;
   return options;
+}
+
+/** Flag combinations that cannot work, as one usage error each, before anything runs. */
+function checkCombinations(flags: TransformFlags): void {
+  const modes = [
+    flags.interactive && '--interactive',
+    flags.splitBy !== undefined && '--split-by',
+    flags.print && '--print',
+    flags.stdin && '--stdin',
+  ].filter(Boolean) as string[];
+  if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be combined`);
+  if ((flags.interactive || flags.print || flags.stdin) && (flags.dry || flags.check)) throw new UsageError(`${modes[0]} cannot be combined with --dry or --check`);
+  if (flags.splitBy !== undefined && flags.outDir === undefined) throw new UsageError('--split-by needs --out-dir DIR (where the patches and PR bodies go)');
+  if (flags.outDir !== undefined && flags.splitBy === undefined) throw new UsageError('--out-dir is for --split-by');
+  if (flags.maxFiles !== undefined) {
+    if (flags.splitBy === undefined) throw new UsageError('--max-files is for --split-by');
+    if (!Number.isInteger(flags.maxFiles) || flags.maxFiles < 1) throw new UsageError(`--max-files: expected a whole number of at least 1, got "${flags.maxFiles}"`);
+  }
+  if (flags.stdinFilename !== undefined && !flags.stdin) throw new UsageError('--stdin-filename is for --stdin');
+  if (flags.stdin && flags.stdinFilename === undefined) throw new UsageError('--stdin needs --stdin-filename <path> (it picks the parser, the config and the test-file rules)');
+  if (flags.print && (flags.paths ?? []).length !== 1) throw new UsageError('--print takes exactly one file');
 }
 
 function dirtyMessage(result: RunResult): string {
@@ -51,10 +96,68 @@ export function renderReport(result: RunResult, flags: TransformFlags): string {
   return flags.output !== undefined ? formatTextSummary(result, { verbose: flags.verbose }) : '';
 }
 
+/** `--print FILE` / `--stdin --stdin-filename PATH`: the transformed source on stdout (the original when nothing changes). */
+async function printTransformed(flags: TransformFlags, options: RunOptions): Promise<number> {
+  const { cwd, rules, settings } = engineSetup(options);
+  let name: string;
+  let text: string;
+  let output: string | undefined;
+  let failure: string | undefined;
+  if (flags.stdin) {
+    name = path.relative(cwd, path.resolve(cwd, flags.stdinFilename as string)).split(path.sep).join('/');
+    text = fs.readFileSync(0, 'utf8');
+    const outcome = processSource(name, text, { rules, mode: 'transform', parser: settings.parser, ruleOptions: settings.ruleOptions, runtimeImport: settings.runtimeImport, knownTransforms: settings.knownTransforms });
+    output = outcome.output;
+    if (outcome.status === 'error') failure = `${outcome.reason ?? 'error'}: ${outcome.message ?? ''}`;
+  } else {
+    const file = path.resolve(cwd, (flags.paths as string[])[0]);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`--print: not a file: ${(flags.paths as string[])[0]}`);
+    name = path.relative(cwd, file).split(path.sep).join('/');
+    text = fs.readFileSync(file, 'utf8');
+    const result = processFile(name, rules, settings);
+    output = result.output;
+    if (result.record.status === 'error') failure = `${result.record.reason ?? 'error'}: ${result.record.message ?? ''}`;
+    else if (result.record.status === 'skipped' && !flags.quiet) process.stderr.write(`leakfix: ${name}: skipped (${result.record.reason ?? ''})\n`);
+  }
+  emit(output ?? text, undefined, cwd);
+  if (failure) {
+    printError(`${name}: ${failure}`);
+    return 2;
+  }
+  return 0;
+}
+
+function warnings(result: RunResult): string[] {
+  const lines: string[] = [];
+  const written = result.records.filter((r) => r.written);
+  if (written.length === 0) return lines;
+  const outside = written.filter((r) => gitRootsOf([path.resolve(result.cwd, r.path)]).length === 0);
+  if (outside.length > 0) lines.push(`warning: wrote ${plural(outside.length, 'file')} outside a git repository: no dirty-tree guard, and no git history to review or undo the changes`);
+  const readOnly = written.filter((r) => r.replacedReadOnly).map((r) => r.path);
+  if (readOnly.length > 0) lines.push(`warning: replaced ${plural(readOnly.length, 'read-only file')} (${readOnly.slice(0, 5).join(', ')}${readOnly.length > 5 ? `, and ${readOnly.length - 5} more` : ''})`);
+  return lines;
+}
+
+function unusedIgnoreLines(result: RunResult): string[] {
+  return result.records.flatMap((record) =>
+    (record.unusedIgnores ?? []).map((u) => `${record.path}:${u.line}: unused ignore comment \`${u.text}\`${u.unknown ? ` (unknown transform${u.unknown.length === 1 ? '' : 's'} ${u.unknown.join(', ')})` : ''}`),
+  );
+}
+
 export async function runTransformCommand(flags: TransformFlags): Promise<number> {
   try {
     formatOf(flags);
+    checkCombinations(flags);
     const options = transformRunOptions(flags);
+    if (flags.print || flags.stdin) return await printTransformed(flags, options);
+    // Outputs are checked (and their folders made) before any source file is written.
+    if (flags.output !== undefined) prepareOutput(flags.output, options.cwd ?? process.cwd(), '--output');
+    if (flags.outDir !== undefined) prepareOutput(flags.outDir, options.cwd ?? process.cwd(), '--out-dir', true);
+    if (flags.interactive) {
+      const outcome = await runInteractive(options, { color: flags.color, allowDirty: flags.allowDirty });
+      return outcome.exitCode;
+    }
+    const splitBy = flags.splitBy !== undefined ? parseSplitBy(flags.splitBy) : undefined;
     const { bar } = makeProgress(flags, 'leakfix');
     if (bar) options.onProgress = (progress) => bar.update(progress);
     let result: RunResult;
@@ -70,7 +173,11 @@ export async function runTransformCommand(flags: TransformFlags): Promise<number
     }
     // Set before writing: if stdout's reader goes away mid-patch, the process still exits with it.
     process.exitCode = result.exitCode;
-    emit(renderReport(result, flags), flags.output, result.cwd);
+    if (splitBy) {
+      const split = writeSplit(result, { by: splitBy, cwd: result.cwd, outDir: flags.outDir as string, maxFiles: flags.maxFiles, version: leakfixVersion() });
+      if (!flags.quiet) process.stderr.write(`leakfix: ${plural(split.groups.length, 'group')} written to ${flags.outDir} (README.md lists them)\n`);
+      if (formatOf(flags) !== 'text' || flags.output !== undefined) emit(renderReport(result, flags), flags.output, result.cwd);
+    } else emit(renderReport(result, flags), flags.output, result.cwd);
     const stderrColors = colorsFor(flags.color ?? (process.stderr.isTTY === true && isColorSupported));
     if (!flags.quiet) process.stderr.write(formatTextSummary(result, { verbose: flags.verbose, colors: stderrColors }));
     else {
@@ -79,6 +186,8 @@ export async function runTransformCommand(flags: TransformFlags): Promise<number
       }
     }
     if (result.dirtyRefused.length > 0) printError(dirtyMessage(result));
+    for (const line of unusedIgnoreLines(result)) printError(line);
+    for (const line of warnings(result)) printError(line);
     return result.exitCode;
   } catch (error) {
     return exitCodeForThrown(error);

@@ -26,6 +26,10 @@ export interface ProcessSettings {
   maxSize: number;
   /** Format changed files with the repository's own Prettier (see prettier.ts). Default true. */
   prettier?: boolean;
+  /** Every transform name a scoped ignore comment may list. */
+  knownTransforms?: string[];
+  /** Report `leakfix-ignore` comments that suppress nothing. */
+  reportUnusedIgnores?: boolean;
 }
 
 export interface FileResult {
@@ -81,6 +85,8 @@ export async function processFile(relPath: string, rules: readonly LeakRule[], s
       parser: settings.parser,
       ruleOptions: settings.ruleOptions,
       runtimeImport: settings.runtimeImport,
+      knownTransforms: settings.knownTransforms,
+      reportUnusedIgnores: settings.reportUnusedIgnores,
     });
   } catch (error) {
     // The engine turns rule failures into outcomes; anything reaching here is the engine's own bug.
@@ -96,6 +102,7 @@ export async function processFile(relPath: string, rules: readonly LeakRule[], s
   if (outcome.message !== undefined) fields.message = outcome.message;
   if (outcome.transform !== undefined) fields.transform = outcome.transform;
   if (outcome.parser !== undefined) fields.parser = outcome.parser;
+  if (outcome.unusedIgnores) fields.unusedIgnores = outcome.unusedIgnores;
   if (outcome.status === 'changed' && outcome.output !== undefined && settings.mode === 'transform') {
     let output = outcome.output;
     if (settings.prettier !== false) {

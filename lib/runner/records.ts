@@ -3,7 +3,7 @@
  * grades them, and `run()` returns them: one shape for every consumer.
  */
 import type { Finding } from '../findings';
-import type { FileStatus } from '../engine';
+import type { FileStatus, UnusedIgnore } from '../engine';
 import type { ParserName } from '../parsers';
 
 export interface FileRecord {
@@ -27,4 +27,8 @@ export interface FileRecord {
   formatter?: string;
   /** For `changed` files: true once the new text is on disk (never in --dry / --check / audit). */
   written?: boolean;
+  /** With --report-unused-ignores: `leakfix-ignore` comments that suppress nothing. */
+  unusedIgnores?: UnusedIgnore[];
+  /** Set when writing replaced a read-only file. */
+  replacedReadOnly?: boolean;
 }

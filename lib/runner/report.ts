@@ -4,8 +4,8 @@
  */
 import { createColors } from 'picocolors';
 import { formatPosition, type Finding } from '../findings';
-import type { RuleMeta } from '../rule';
-import { escapeRegExp, markdownCell, plural } from '../text';
+import { plural } from '../text';
+import { formatPrBody, type PrBodyOptions } from './pr-body';
 import type { FileRecord } from './records';
 import type { RunResult } from './run';
 
@@ -125,6 +125,10 @@ export interface JsonReport {
   dry: boolean;
   check: boolean;
   transforms: string[];
+  /** The module inserted runtime calls import from (the PR body's dependency check). */
+  runtimeImport: string;
+  /** `i/n` when the run was one shard (`leakfix merge` checks that every shard is there). */
+  shard?: string;
   summary: RunResult['summary'];
   dirtyRefused: string[];
   files: Array<FileRecord & { findings: Array<Finding & { location: string }> }>;
@@ -138,6 +142,8 @@ export function jsonReport(result: RunResult, version: string): JsonReport {
     dry: result.mode === 'transform' && !result.apply && !result.check,
     check: result.check,
     transforms: result.transforms,
+    runtimeImport: result.runtimeImport,
+    ...(result.shard ? { shard: result.shard } : {}),
     summary: result.summary,
     dirtyRefused: result.dirtyRefused,
     files: result.records.map((record) => ({
@@ -151,92 +157,7 @@ export function formatJson(result: RunResult, version: string): string {
   return `${JSON.stringify(jsonReport(result, version), null, 2)}\n`;
 }
 
-function metaOf(result: RunResult, name: string): RuleMeta | undefined {
-  return result.rules.find((r) => r.meta.name === name)?.meta;
-}
-
-/** True when a diff adds an `import ... from '<specifier>'` or `require('<specifier>')`. */
-function addsImportOf(diff: string, specifier: string): boolean {
-  const quoted = new RegExp(`^\\+.*(?:from\\s*|require\\(\\s*)['"]${escapeRegExp(specifier)}['"]`, 'm');
-  return quoted.test(diff);
-}
-
-/** A ready migration-PR description: what changed per transform, the files, and what is left to review. */
-export function formatMarkdown(result: RunResult, version: string): string {
-  const s = result.summary;
-  const out: string[] = [];
-  const verb = result.apply ? 'changes' : 'would change';
-  out.push('## Fix resource leaks with leakfix', '');
-  out.push(
-    `This change was made with \`leakfix ${result.mode}\` (leakfix ${version}). It ${verb} ${plural(s.changed, 'file')}: ` +
-      `${Object.values(s.transforms).reduce((n, t) => n + t.fixed, 0)} sites fixed, ` +
-      `${Object.values(s.transforms).reduce((n, t) => n + t.refused, 0)} left for manual review.`,
-    '',
-  );
-  out.push('### What changed', '', '| Transform | What it does | Sites fixed | Files | Left for review |', '|---|---|---:|---:|---:|');
-  for (const name of result.transforms) {
-    const t = s.transforms[name];
-    out.push(`| \`${name}\` | ${markdownCell(metaOf(result, name)?.description ?? '')} | ${t.fixed} | ${t.files} | ${t.refused} |`);
-  }
-  out.push('');
-  for (const name of result.transforms) {
-    const changed = result.records.filter((r) => r.status === 'changed' && r.findings.some((f) => f.transform === name && f.status === 'fixed'));
-    if (changed.length === 0) continue;
-    out.push(`### \`${name}\``, '');
-    const description = metaOf(result, name)?.description;
-    if (description) out.push(description, '');
-    for (const record of changed) {
-      const sites = record.findings.filter((f) => f.transform === name && f.status === 'fixed');
-      out.push(`- \`${record.path}\`: ${plural(sites.length, 'site')} (${sites.map((f) => `line ${f.start.line}`).join(', ')})`);
-    }
-    out.push('');
-  }
-  const importsRuntime = result.records.filter((r) => r.status === 'changed' && addsImportOf(r.diff ?? '', result.runtimeImport));
-  if (importsRuntime.length > 0) {
-    out.push(
-      '### Runtime dependency',
-      '',
-      `${plural(importsRuntime.length, 'file')} now ${importsRuntime.length === 1 ? 'imports' : 'import'} \`${result.runtimeImport}\` (supervised intervals, tracked promises). ` +
-        'Make sure it is a dependency of the packages that contain them.',
-      '',
-    );
-  }
-  const review = result.records.flatMap((record) => record.findings.filter((f) => f.status === 'refused').map((finding) => ({ record, finding })));
-  out.push('### Left for manual review', '');
-  if (review.length === 0) out.push('Nothing: every site leakfix found was fixed or already managed.', '');
-  else {
-    out.push('leakfix found these leak-prone sites but did not change them, on purpose:', '');
-    out.push('| Location | Transform | Pattern | Reason | Details |', '|---|---|---|---|---|');
-    for (const { record, finding } of review) {
-      const why = finding.reason ? metaOf(result, finding.transform)?.reasons[finding.reason] : undefined;
-      out.push(
-        `| \`${record.path}:${finding.start.line}\` | \`${finding.transform}\` | \`${finding.rule}\` | \`${finding.reason ?? ''}\`${why ? ` ${markdownCell(why)}` : ''} | ${markdownCell(finding.message)} |`,
-      );
-    }
-    out.push('');
-  }
-  const ignored = result.records.flatMap((record) => record.findings.filter((f) => f.status === 'ignored').map((finding) => ({ record, finding })));
-  const ignoredFiles = result.records.filter((r) => r.status === 'skipped' && r.reason === 'ignore-file');
-  if (ignored.length > 0 || ignoredFiles.length > 0) {
-    out.push('### Suppressed', '');
-    for (const { record, finding } of ignored) out.push(`- \`${record.path}:${finding.start.line}\` \`${finding.transform}/${finding.rule}\` (\`// leakfix-ignore\`)`);
-    for (const record of ignoredFiles) out.push(`- \`${record.path}\` (\`// leakfix-ignore-file\`)`);
-    out.push('');
-  }
-  const failed = result.records.filter((r) => r.status === 'error');
-  if (failed.length > 0) {
-    out.push('### Not processed', '', 'These files could not be parsed or transformed and were left as they were:', '');
-    for (const record of failed) out.push(`- \`${record.path}\`: ${record.reason ?? 'error'}${record.message ? `: ${markdownCell(record.message)}` : ''}`);
-    out.push('');
-  }
-  out.push(
-    '<details><summary>Run summary</summary>',
-    '',
-    `${plural(s.found, 'file')} found, ${s.skipped} skipped${s.skipped > 0 ? ` (${byCount(s.skippedByReason)})` : ''}, ${s.skippedByPrefilter} skipped by prefilter, ` +
-      `${s.parsed} parsed, ${s.changed} changed, ${s.unchanged} unchanged, ${s.failed} failed.`,
-    '',
-    '</details>',
-    '',
-  );
-  return out.join('\n');
+/** A ready migration-PR description (lib/runner/pr-body.ts), never over GitHub's 65,536 characters. */
+export function formatMarkdown(result: RunResult, version: string, options?: PrBodyOptions): string {
+  return formatPrBody(result, version, options);
 }

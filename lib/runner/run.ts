@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { resolveTypescript, TYPESCRIPT_MISSING } from '../analysis/typescript';
 import { DEFAULT_RUNTIME_IMPORT, type Mode } from '../engine';
 import { PARSER_NAMES, type ParserName } from '../parsers';
-import type { LeakRule } from '../rule';
-import { loadConfig, validateConfigOptions, type LeakfixConfig } from './config';
+import { optionSpecs, type LeakRule } from '../rule';
+import { listValue, loadConfig, validateConfigOptions, type LeakfixConfig } from './config';
 import { DEFAULT_EXTENSIONS, discoverFiles } from './discovery';
 import { UsageError } from './errors';
 import { changedSince, dirtyFiles, findGitRoot, gitRootsOf } from './git';
@@ -82,6 +82,13 @@ export interface RunOptions {
   allowDirty?: boolean;
   /** A config file path, or false to ignore configuration files. Default: looked up from cwd. */
   config?: string | false;
+  /**
+   * `--option <transform>.<key>=<value>` strings: converted by the option's declared type and
+   * merged over `ruleOptions` and the config.
+   */
+  optionStrings?: string[];
+  /** Report `leakfix-ignore` comments that suppress nothing; with `check`, they make the exit code 1. */
+  reportUnusedIgnores?: boolean;
   onProgress?(progress: RunProgress): void;
   /** Called once the file list is known, before any file is processed. */
   onStart?(info: { files: number; jobs: number; inProcess: boolean }): void;
@@ -104,6 +111,8 @@ export interface RunResult {
   /** Files with uncommitted changes that would have been written: nothing was written. */
   dirtyRefused: string[];
   configSource?: string;
+  /** `i/n` when the run was one shard. */
+  shard?: string;
   jobs: number;
   inProcess: boolean;
   exitCode: number;
@@ -127,12 +136,41 @@ function mergeRuleOptions(...layers: Array<Record<string, Record<string, unknown
   return merged;
 }
 
-/** 3: usage (nothing written because of the dirty tree), 2: failed files, 1: --check found changes, 0: done. */
+/**
+ * 3: usage (nothing written because of the dirty tree); 1: --check found changes (or unused
+ * ignores); 2: failed files; 0: done. The gate's answer comes before failed files, as in
+ * `audit --fail-on`: both are non-zero, and 1 tells CI the tree is not clean.
+ */
 export function exitCodeFor(result: Pick<RunResult, 'dirtyRefused' | 'summary' | 'check'>): number {
   if (result.dirtyRefused.length > 0) return 3;
+  if (result.check && (result.summary.changed > 0 || result.summary.unusedIgnores > 0)) return 1;
   if (result.summary.failed > 0) return 2;
-  if (result.check && result.summary.changed > 0) return 1;
   return 0;
+}
+
+/** `track-async.typed=true` → ['track-async', 'typed', true], typed by the option's spec. */
+export function parseOptionString(text: string, rules: readonly LeakRule[]): [string, string, unknown] {
+  const match = /^([^.=\s]+)\.([^=\s]+)=(.*)$/s.exec(text);
+  if (!match) throw new UsageError(`--option: expected <transform>.<key>=<value>, got "${text}"`);
+  const [, name, key, raw] = match;
+  const rule = rules.find((r) => r.meta.name === name);
+  if (!rule) throw new UsageError(`--option ${text}: unknown transform "${name}" (valid: ${rules.map((r) => r.meta.name).join(', ')})`);
+  const spec = optionSpecs(rule.meta)[key];
+  if (!spec) throw new UsageError(`--option ${text}: unknown option of ${name} (valid: ${Object.keys(optionSpecs(rule.meta)).join(', ') || 'none'})`);
+  switch (spec.type) {
+    case 'boolean':
+      if (raw !== 'true' && raw !== 'false') throw new UsageError(`--option ${text}: expected true or false`);
+      return [name, key, raw === 'true'];
+    case 'number': {
+      const value = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--option ${text}: expected a number`);
+      return [name, key, value];
+    }
+    case 'string[]':
+      return [name, key, listValue(raw)];
+    default:
+      return [name, key, raw];
+  }
 }
 
 /** Everything a run decided before touching a file: config, rules, limits, engine settings. */
@@ -166,6 +204,11 @@ function planRun(options: RunOptions): RunPlan {
   const ruleObjects = allRules.map((r) => r.rule);
   if (config.options) validateConfigOptions(config.options, ruleObjects, loaded.source ?? 'config');
   if (options.ruleOptions) validateConfigOptions(options.ruleOptions, ruleObjects, 'ruleOptions');
+  const fromStrings: Record<string, Record<string, unknown>> = {};
+  for (const text of options.optionStrings ?? []) {
+    const [name, key, value] = parseOptionString(text, ruleObjects);
+    (fromStrings[name] ??= {})[key] = value;
+  }
   const configLabel = (key: string): string => `${loaded.source ?? 'config'} "${key}"`;
   const selected = selectRules(allRules, options.transforms ?? config.transforms, options.skip ?? config.skip, {
     only: options.transforms ? '--transform' : configLabel('transforms'),
@@ -189,7 +232,9 @@ function planRun(options: RunOptions): RunPlan {
       cwd,
       mode,
       parser,
-      ruleOptions: mergeRuleOptions(config.options, options.ruleOptions),
+      ruleOptions: mergeRuleOptions(config.options, options.ruleOptions, fromStrings),
+      knownTransforms: ruleObjects.map((r) => r.meta.name),
+      reportUnusedIgnores: options.reportUnusedIgnores === true,
       runtimeImport: options.runtimeImport ?? config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
       maxSize: positive(options.maxSize ?? config.maxSize ?? DEFAULT_MAX_SIZE, '--max-size must be a positive size'),
       prettier: options.prettier ?? config.prettier ?? true,
@@ -202,6 +247,15 @@ function planRun(options: RunOptions): RunPlan {
   const typed = selected.some((r) => r.rule.meta.name === 'track-async') && plan.settings.ruleOptions?.['track-async']?.typed === true;
   if (typed && resolveTypescript(cwd) === undefined) throw new UsageError(TYPESCRIPT_MISSING);
   return plan;
+}
+
+/**
+ * The rules and per-file settings a run with these options would use, for callers that drive the
+ * engine file by file (interactive review, `--stdin`).
+ */
+export function engineSetup(options: RunOptions): { cwd: string; rules: LeakRule[]; settings: ProcessSettings } {
+  const plan = planRun(options);
+  return { cwd: plan.cwd, rules: plan.selected.map((r) => r.rule), settings: plan.settings };
 }
 
 /** Discovery, then --changed-since, then --shard: the files to process and the ones skipped by name. */
@@ -270,7 +324,10 @@ class Writer {
   private write(record: FileRecord, output: string, hash: string): boolean {
     const outcome = writeIfUnchanged(path.resolve(this.cwd, record.path), output, hash);
     record.written = outcome.ok;
-    if (outcome.ok) return true;
+    if (outcome.ok) {
+      if (outcome.readOnly) record.replacedReadOnly = true;
+      return true;
+    }
     record.status = 'error';
     record.reason = outcome.reason;
     record.message = outcome.message;
@@ -337,6 +394,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     exitCode: 0,
   };
   if (plan.configSource !== undefined) result.configSource = plan.configSource;
+  if (plan.shard) result.shard = `${plan.shard.index}/${plan.shard.count}`;
   result.exitCode = exitCodeFor(result);
   return result;
 }

@@ -19,13 +19,22 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** FNV-1a, 32 bits: stable across platforms and Node versions. */
+/**
+ * FNV-1a, 32 bits, then murmur3's finaliser: stable across platforms and Node versions. FNV-1a's low
+ * bits alone are poor (its lowest bit is the parity of the odd characters, so `src/m1/f1.js`,
+ * `src/m2/f2.js`, ... all fell into two of four shards); the finaliser mixes every bit into them.
+ */
 export function pathHash(filePath: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < filePath.length; i++) {
     hash ^= filePath.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return hash >>> 0;
 }
 

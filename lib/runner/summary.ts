@@ -31,6 +31,8 @@ export interface Summary {
   failed: number;
   failedByReason: Record<string, number>;
   transforms: Record<string, TransformSummary>;
+  /** `leakfix-ignore` comments that suppress nothing (counted with --report-unused-ignores only). */
+  unusedIgnores: number;
   durationMs: number;
 }
 
@@ -55,11 +57,13 @@ export function summarize(records: readonly FileRecord[], transformNames: readon
     failed: 0,
     failedByReason: {},
     transforms: {},
+    unusedIgnores: 0,
     durationMs: Math.round(durationMs),
   };
   for (const name of transformNames) summary.transforms[name] = emptyTransformSummary();
   for (const record of records) {
     if (record.parsed) summary.parsed++;
+    summary.unusedIgnores += record.unusedIgnores?.length ?? 0;
     switch (record.status) {
       case 'skipped':
         summary.skipped++;

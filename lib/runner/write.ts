@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashBytes } from './process-file';
 
-export type WriteOutcome = { ok: true } | { ok: false; reason: 'changed-since-read' | 'write-failed'; message: string };
+/** `readOnly`: the file had no write permission bit set and was replaced anyway (the rename needs only the directory). */
+export type WriteOutcome = { ok: true; readOnly: boolean } | { ok: false; reason: 'changed-since-read' | 'write-failed'; message: string };
 
 let counter = 0;
 
@@ -27,7 +28,7 @@ export function writeIfUnchanged(absolute: string, output: string, originalHash:
     // writeFile's mode is filtered by the umask; chmod sets exactly the original's.
     fs.chmodSync(temporary, stat.mode & 0o7777);
     fs.renameSync(temporary, absolute);
-    return { ok: true };
+    return { ok: true, readOnly: (stat.mode & 0o222) === 0 };
   } catch (error) {
     try {
       fs.rmSync(temporary, { force: true });
