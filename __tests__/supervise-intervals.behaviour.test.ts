@@ -344,7 +344,20 @@ declare module 'react' {
   export function useLayoutEffect(effect: () => void | Cleanup, deps?: readonly unknown[]): void;
   export function useState<T>(initial: T | (() => T)): [T, (next: T | ((previous: T) => T)) => void];
   export function createElement(...args: unknown[]): unknown;
-  const React: { useEffect: typeof useEffect; useState: typeof useState; createElement: typeof createElement };
+  export class Component<P = {}, S = {}> {
+    constructor(props: P);
+    readonly props: P;
+    state: S;
+    render(): unknown;
+  }
+  export class PureComponent<P = {}, S = {}> extends Component<P, S> {}
+  const React: {
+    useEffect: typeof useEffect;
+    useState: typeof useState;
+    createElement: typeof createElement;
+    Component: typeof Component;
+    PureComponent: typeof PureComponent;
+  };
   export default React;
 }
 declare namespace JSX {

@@ -186,7 +186,7 @@ describe('supervise-intervals: detection', () => {
 
   it('keeps the other declarators of a declaration (such a handle is supervised, not moved onto the instance)', () => {
     const out = rewrite('class A {\n  go() {\n    const a = setInterval(() => 1, 10), b = 2;\n    return b;\n  }\n  close() {}\n}\n', 'src/a.js');
-    assert.match(out, /const a = supervise\('go', \(\) => 1, \{ everyMs: 10 \}\), b = 2;/);
+    assert.match(out, /const a = supervise\('A\.go', \(\) => 1, \{ everyMs: 10 \}\), b = 2;/);
   });
 
   it('keeps a bind(this) callback of a method without parameters as it is', () => {
@@ -247,7 +247,7 @@ describe('supervise-intervals: jscodeshift entry point', () => {
     const file: FileInfo = { path: 'src/jobs.ts', source: "setInterval(() => console.log('x'), 10);\nexport const h = setInterval(() => 1, 10);\n" };
     const out = transform(file, api, {});
     assert.match(out ?? '', /^import \{ supervise \} from '@leakfix\/runtime';/);
-    assert.match(out ?? '', /supervise\('console\.log', \(\) => console\.log\('x'\), \{ everyMs: 10 \}\);/);
+    assert.match(out ?? '', /supervise\('interval', \(\) => console\.log\('x'\), \{ everyMs: 10 \}\);/);
     assert.equal(reports.length, 1);
     assert.match(reports[0], /interval-handle-escapes: left unchanged \(handle-escapes\)/);
   });
@@ -257,6 +257,6 @@ describe('supervise-intervals: jscodeshift entry point', () => {
     const source = 'setInterval(() => 1, 10).unref();\nclass A {\n  start() {\n    const t = setInterval(() => 2, 10);\n  }\n  teardown() {}\n}\n';
     const out = transform({ path: 'src/a.js', source }, api, { disposalMethods: 'teardown', superviseUnref: 'true' }) ?? '';
     assert.match(out, /teardown\(\) \{\n\s+clearInterval\(this\.t\);/);
-    assert.match(out, /supervise\('a', \(\) => 1, \{ everyMs: 10, unref: true \}\)/);
+    assert.match(out, /supervise\('interval', \(\) => 1, \{ everyMs: 10, unref: true \}\)/);
   });
 });
