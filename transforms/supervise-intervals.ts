@@ -43,6 +43,7 @@ import { removeNode, replaceNode } from '../lib/analysis/edit';
 import { DEFAULT_DISPOSAL_METHODS, GLOBAL_OBJECTS, globalTimerCall } from '../lib/analysis/resources';
 import { isLoop, isWithin } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
+import { enclosingComponent, isReactComponentClass } from '../lib/analysis/react';
 import {
   callsModuleExport,
   classMemberNames,
@@ -265,7 +266,7 @@ function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
   if (enclosingEffect(ctx.index, site.call, hooks)) {
     return [refusal(pattern, site.call, 'red', 'effect-nested', 'the interval starts in a callback inside an effect; its handle cannot reach the cleanup')];
   }
-  const component = enclosingComponent(ctx, site.call);
+  const component = enclosingComponent(ctx.index, site.call);
   if (component === site.enclosing) {
     return [refusal(pattern, site.call, 'red', 'render-body', 'the interval starts on every render of a component or hook; move it into an effect')];
   }
@@ -282,7 +283,7 @@ function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
   }
 
   const owner = instanceOwner(ctx.index, site.call);
-  const react = owner !== undefined && isReactComponentClass(owner.cls);
+  const react = owner !== undefined && isReactComponentClass(ctx.index, ctx.scope, owner.cls);
   if (owner && react && memberName(owner.member) === 'render') {
     return [refusal(pattern, site.call, 'red', 'render-body', 'the interval starts in render(), on every render of the component; move it into componentDidMount')];
   }
@@ -322,49 +323,6 @@ function runsOncePerCall(ctx: RuleContext, statement: Node, member: Node): boole
     if (isFunction(ancestor) || isLoop(ancestor)) return false;
   }
   return false;
-}
-
-/**
- * The component or hook whose body `node` is in (through nested functions, not out of a class):
- * a function that calls hooks, is named `useX`, is named `X` and renders JSX, or is wrapped in
- * `memo(...)` / `forwardRef(...)` (also anonymous).
- */
-function enclosingComponent(ctx: RuleContext, node: Node): t.Function | undefined {
-  for (const ancestor of ctx.index.ancestors(node)) {
-    if (ancestor.type === 'ClassBody') return undefined;
-    if (isFunction(ancestor) && isComponentBody(ctx, ancestor)) return ancestor;
-  }
-  return undefined;
-}
-
-const HOOK_CALL = /^use[A-Z0-9]/;
-const COMPONENT_WRAPPERS = new Set(['memo', 'forwardRef', 'observer']);
-
-function isComponentBody(ctx: RuleContext, fn: t.Function): boolean {
-  if (fn.type === 'ClassMethod' || fn.type === 'ClassPrivateMethod' || fn.type === 'ObjectMethod') return false;
-  const name = ownName(ctx, fn);
-  if (name && HOOK_CALL.test(name)) return true;
-  const wrapper = ctx.index.parent(outermostValue(ctx.index, fn));
-  if (wrapper?.type === 'CallExpression' && wrapper.arguments.includes(outermostValue(ctx.index, fn) as t.Expression)) {
-    const path = calleePath(wrapper)?.split('.');
-    if (path && path.length <= 2 && COMPONENT_WRAPPERS.has(path[path.length - 1])) return true;
-  }
-  const own = descendants(fn.body).filter((n) => ctx.index.enclosingFunction(n) === fn);
-  if (own.some((n) => n.type === 'CallExpression' && isHookCall(n))) return true;
-  return name !== undefined && /^[A-Z]/.test(name) && descendants(fn).some((n) => n.type === 'JSXElement' || n.type === 'JSXFragment');
-}
-
-/** `useState(...)`, `React.useRef(...)`. */
-function isHookCall(call: t.CallExpression): boolean {
-  const parts = calleePath(call)?.split('.');
-  return parts !== undefined && parts.length <= 2 && HOOK_CALL.test(parts[parts.length - 1]);
-}
-
-/** `function Name() {}`, `const Name = () => ...`, `const Name = function () {}`. */
-function ownName(ctx: RuleContext, fn: t.Function): string | undefined {
-  if ((fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') && fn.id) return fn.id.name;
-  const parent = ctx.index.parent(outermostValue(ctx.index, fn));
-  return parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' ? parent.id.name : undefined;
 }
 
 /** Reports an async callback that nothing catches, on an interval that is otherwise managed. */
@@ -499,13 +457,6 @@ function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
 type Disposal = { kind: 'method'; method: InstanceFunction } | { kind: 'add-unmount' };
 type DisposalChoice = Disposal | { kind: 'none' } | { kind: 'mid-life'; message: string };
 
-/** `extends Component` / `PureComponent` / `React.Component` / `React.PureComponent`. */
-function isReactComponentClass(cls: AnyClass): boolean {
-  if (!cls.superClass) return false;
-  const parts = memberPath(unwrapExpression(cls.superClass))?.split('.');
-  return parts !== undefined && parts.length <= 2 && (parts[parts.length - 1] === 'Component' || parts[parts.length - 1] === 'PureComponent');
-}
-
 /**
  * The end of the instance's life, where its intervals are cleared. A React class component has
  * one: `componentWillUnmount` (added when missing; React never calls `close()` or `stop()`).
@@ -513,7 +464,7 @@ function isReactComponentClass(cls: AnyClass): boolean {
  * inside its class hierarchy (see disposalCalledMidLife); `mid-life` when every one is.
  */
 function chooseDisposal(ctx: RuleContext, owner: ClassOwner): DisposalChoice {
-  if (isReactComponentClass(owner.cls)) {
+  if (isReactComponentClass(ctx.index, ctx.scope, owner.cls)) {
     const unmount = disposalMethod(owner.cls, ['componentWillUnmount']);
     return unmount ? { kind: 'method', method: unmount } : { kind: 'add-unmount' };
   }
@@ -614,7 +565,7 @@ function propertySites(ctx: RuleContext, site: IntervalSite, handlePath: string,
       refusal('interval-property-no-disposal', site.call, 'red', 'property-handle-no-owner', `\`${handlePath}\` is never cleared here, and may be cleared from elsewhere: left unchanged`),
     ];
   }
-  const react = isReactComponentClass(owner.cls);
+  const react = isReactComponentClass(ctx.index, ctx.scope, owner.cls);
   const existing = disposalMethod(owner.cls, react ? ['componentWillUnmount'] : ctx.options.strings('disposalMethods'));
   if (existing && methodClears(owner.cls, existing, handlePath, isGlobal)) {
     return [managed('interval-managed', site.call, `${methodLabel(existing)}() clears \`${handlePath}\``), ...asyncReport(ctx, site, owner)];
