@@ -44,6 +44,11 @@ const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: stri
     expect: ['1 interval-handle-read refused handle-read yellow'],
   },
   {
+    title: 'a handle tested and cleared is managed; one that flows on through `||` is read',
+    code: 'const a = setInterval(() => 1, 10);\nif (a) clearInterval(a);\nconst b = setInterval(() => 2, 10);\nconst c = b || 0;\nclearInterval(b);\n',
+    expect: ['1 interval-managed ok green', '3 interval-handle-read refused handle-read yellow'],
+  },
+  {
     title: 'setInterval without a delay',
     code: 'setInterval(() => 1);\n',
     expect: ['1 interval-dropped-handle refused no-delay red'],

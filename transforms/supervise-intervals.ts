@@ -38,19 +38,20 @@ import type * as t from '@babel/types';
 import { fixable, managed, refused, type Grade, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
-import { calleePath, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
+import { calleePath, isFunction, memberPath, unwrapExpression, type Node } from '../lib/analysis/ast';
 import { removeNode, replaceNode } from '../lib/analysis/edit';
 import { DEFAULT_DISPOSAL_METHODS, GLOBAL_OBJECTS, globalTimerCall } from '../lib/analysis/resources';
 import { isLoop, isWithin } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
+import { disposalCalledMidLife } from '../lib/analysis/lifecycle';
 import { enclosingComponent, isReactComponentClass } from '../lib/analysis/react';
+import { asCallee, fillPlaceholders, fromTimersPromises, isStableValue, signalInScope } from '../lib/analysis/supervise-call';
 import {
   callsModuleExport,
   classMemberNames,
   classifyRead,
   clearsPath,
   descendants,
-  disposalCalledMidLife,
   disposalMethod,
   effectOf,
   enclosingEffect,
@@ -634,11 +635,11 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   }
   const plan = callbackPlan(ctx, site);
   if (plan.kind === 'refuse') return [refusal(pattern, site.call, 'red', plan.reason, plan.message)];
-  const unstable = site.extras.find((arg) => !isStableValue(ctx, arg));
+  const unstable = site.extras.find((arg) => !isStableValue(ctx.scope, (name, at) => ctx.isGlobal(name, at), arg));
   if (unstable) return [refusal(pattern, site.call, 'red', 'unstable-extra-args', 'an extra setInterval argument would be re-evaluated on every run')];
 
   const name = uniqueTaskName(ctx, state, superviseTaskName(ctx.index, ctx.scope, site.callback, site.call) ?? (use.kind === 'local' ? use.binding.name : 'interval'));
-  const signal = signalInScope(ctx, site.call);
+  const signal = signalInScope(ctx.index, ctx.scope, site.call);
   const fix = (): void => {
     const callee = ctx.runtime.use('supervise');
     const options = [`everyMs: __leakfixDelay`, ...(signal ? [signal === 'signal' ? 'signal' : `signal: ${signal}`] : []), ...(processLifetime ? ['unref: true'] : [])];
@@ -733,27 +734,6 @@ function usesArguments(fn: t.FunctionExpression): boolean {
   return descendants(fn.body).some((n) => n.type === 'Identifier' && n.name === 'arguments');
 }
 
-/** Constants and never-reassigned names: re-reading them on each run gives what setInterval got once. */
-function isStableValue(ctx: RuleContext, node: Node): boolean {
-  const n = unwrapExpression(node);
-  switch (n.type) {
-    case 'StringLiteral':
-    case 'NumericLiteral':
-    case 'BooleanLiteral':
-    case 'NullLiteral':
-    case 'BigIntLiteral':
-    case 'ThisExpression':
-      return true;
-    case 'TemplateLiteral':
-      return n.expressions.length === 0;
-    case 'Identifier':
-      if (n.name === 'undefined') return ctx.isGlobal('undefined', n);
-      return isStableBinding(ctx.scope.resolve(n));
-    default:
-      return false;
-  }
-}
-
 /** `base`, or `base#2`, `base#3`...: task names are unique within a file (existing supervise() names included). */
 function uniqueTaskName(ctx: RuleContext, state: FixState, base: string): string {
   if (!state.taskNames) {
@@ -769,67 +749,6 @@ function uniqueTaskName(ctx: RuleContext, state: FixState, base: string): string
   return name;
 }
 
-/**
- * An AbortSignal in scope at the call: a parameter or variable `signal` declared before it, or
- * `options.signal` when that expression is already used with the same `options`.
- */
-function signalInScope(ctx: RuleContext, call: Node): string | undefined {
-  const scope = ctx.scope.scopeAt(call, (n) => ctx.index.parent(n));
-  const signal = ctx.scope.lookup('signal', scope);
-  if (signal && isValueBinding(signal) && declaredBefore(signal, call) && mayBeAbortSignal(signal)) return 'signal';
-  for (const name of ['options', 'opts']) {
-    const holder = ctx.scope.lookup(name, scope);
-    if (!holder || !isValueBinding(holder) || !declaredBefore(holder, call)) continue;
-    const usesSignal = holder.references.some((r) => {
-      const parent = ctx.index.parent(r.identifier);
-      return parent?.type === 'MemberExpression' && parent.object === r.identifier && memberPath(parent) === `${name}.signal`;
-    });
-    if (usesSignal) return `${name}.signal`;
-  }
-  return undefined;
-}
-
-function isValueBinding(binding: Binding): boolean {
-  return binding.kind === 'param' || binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var';
-}
-
-function declaredBefore(binding: Binding, node: Node): boolean {
-  return binding.kind === 'param' || (binding.identifier.end ?? Infinity) <= (node.start ?? 0);
-}
-
-/** A typed `signal` must mention AbortSignal; an untyped one is taken at its name. */
-function mayBeAbortSignal(binding: Binding): boolean {
-  const annotation = (binding.identifier as { typeAnnotation?: Node | null }).typeAnnotation;
-  if (!annotation) return true;
-  return descendants(annotation).some((n) => n.type === 'Identifier' && n.name === 'AbortSignal');
-}
-
-/**
- * An inline function moved into callee position (`(<fn>)(args)`) needs parentheses. Recast only
- * reuses a moved node's original text where it needs no parentheses of its own, else reprints it
- * (`(x) => f(x)` would become `x => f(x)`): an explicit parenthesized node keeps the text as written.
- */
-function asCallee(target: Node): Node {
-  if (!isFunction(unwrapExpression(target))) return target;
-  const parenthesized: t.ParenthesizedExpression = { type: 'ParenthesizedExpression', expression: target as t.Expression };
-  return parenthesized;
-}
-
-/** Replaces placeholder identifiers in freshly built code by existing nodes (which keep their text). */
-function fillPlaceholders(root: Node, fills: Record<string, Node>): void {
-  walk(root, (node, link) => {
-    if (node.type !== 'Identifier' || !(node.name in fills) || !link) return undefined;
-    const holder = (link.parent as unknown as Record<string, unknown>)[link.key];
-    if (link.inList) {
-      const list = holder as Node[];
-      list[list.indexOf(node)] = fills[node.name];
-    } else {
-      (link.parent as unknown as Record<string, unknown>)[link.key] = fills[node.name];
-    }
-    return false;
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Other timers.
 
@@ -843,15 +762,13 @@ function timeoutLoop(ctx: RuleContext, call: t.CallExpression): Site | undefined
   return refusal('timeout-loop', call, 'yellow', 'timeout-loop-not-rewritten', `${name} reschedules itself with setTimeout: nothing can stop the loop`);
 }
 
-const TIMERS_PROMISES = new Set(['timers/promises', 'node:timers/promises']);
-
 /** A `setInterval` call that is not the global timer: reported with why it is left alone. */
 function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | undefined {
   const callee = unwrapExpression(call.callee);
   const pattern: Pattern = 'interval-not-global';
   if (callee.type === 'Identifier' && callee.name === 'setInterval') {
     const binding = ctx.scope.resolve(callee);
-    if (binding && fromTimersPromises(ctx, binding)) {
+    if (binding && fromTimersPromises(ctx.index, binding)) {
       return refusal(pattern, call, 'yellow', 'timers-promises', 'setInterval from timers/promises is an async iterator, stopped by leaving its loop');
     }
     return refusal(pattern, call, 'yellow', 'shadowed', 'setInterval is a local binding here, not the global timer');
@@ -862,7 +779,7 @@ function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | und
   const object = unwrapExpression(callee.object);
   if (object.type === 'Identifier') {
     const binding = ctx.scope.resolve(object);
-    if (binding && fromTimersPromises(ctx, binding)) {
+    if (binding && fromTimersPromises(ctx.index, binding)) {
       return refusal(pattern, call, 'yellow', 'timers-promises', `${calleeText} is the timers/promises async iterator, stopped by leaving its loop`);
     }
     if (binding && GLOBAL_OBJECTS.has(object.name)) {
@@ -870,26 +787,4 @@ function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | und
     }
   }
   return refusal(pattern, call, 'yellow', 'not-global', `${calleeText} is not the global setInterval`);
-}
-
-function fromTimersPromises(ctx: RuleContext, binding: Binding): boolean {
-  const declaration = binding.declaration;
-  if (declaration.type === 'ImportSpecifier' || declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') {
-    const importDeclaration = ctx.index.parent(declaration);
-    return importDeclaration?.type === 'ImportDeclaration' && TIMERS_PROMISES.has(importDeclaration.source.value);
-  }
-  if (declaration.type === 'VariableDeclarator' && declaration.init) {
-    let init = unwrapExpression(declaration.init);
-    if (init.type === 'MemberExpression') init = unwrapExpression(init.object);
-    if (init.type === 'AwaitExpression') init = unwrapExpression(init.argument);
-    if ((init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') || init.type === 'ImportExpression') {
-      const arg = init.type === 'CallExpression' ? init.arguments[0] : init.source;
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-    if (init.type === 'CallExpression' && init.callee.type === 'Import') {
-      const arg = init.arguments[0];
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-  }
-  return false;
 }
