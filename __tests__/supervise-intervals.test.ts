@@ -49,6 +49,12 @@ const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: stri
     expect: ['1 interval-managed ok green', '3 interval-handle-read refused handle-read yellow'],
   },
   {
+    title: 'a disposal method a subclass calls mid-life is skipped for the next one; a field-initialiser interval has no restart',
+    code: 'class A {\n  timer = setInterval(() => this.tick(), 10);\n  tick() {}\n  stop() {}\n  dispose() {}\n}\nclass B extends A {\n  pause() {\n    this.stop();\n  }\n}\nclass C {\n  start = () => {\n    setInterval(() => this.tick(), 10);\n  };\n  tick() {}\n  restart() {\n    this.stop();\n    this.start();\n  }\n  stop() {}\n}\n',
+    file: 'src/a.js',
+    expect: ['2 interval-property-no-disposal fixable red', '14 interval-dropped-handle fixable red'],
+  },
+  {
     title: 'setInterval without a delay',
     code: 'setInterval(() => 1);\n',
     expect: ['1 interval-dropped-handle refused no-delay red'],
@@ -181,6 +187,12 @@ describe('supervise-intervals: detection', () => {
     assert.doesNotMatch(rewrite('export function f(signal: string) {\n  setInterval(() => console.log(signal), 10);\n}\n'), /everyMs: 10, signal/);
     assert.match(rewrite('const { signal } = new AbortController();\nsetInterval(() => 1, 10);\n'), /everyMs: 10, signal }/);
     assert.doesNotMatch(rewrite('setInterval(() => 1, 10);\nconst { signal } = new AbortController();\n'), /everyMs: 10, signal/);
+  });
+
+  it('clears a field-initialiser handle in dispose() when a subclass calls stop() mid-life; an arrow-field start() restarted after stop() is cleared in stop()', () => {
+    const out = rewrite(SNIPPETS.find((s) => s.title.startsWith('a disposal method a subclass'))!.code, 'src/a.js');
+    assert.match(out, /stop\(\) \{\}\n  dispose\(\) \{\n    clearInterval\(this\.timer\);/);
+    assert.match(out, /restart\(\) \{\n    this\.stop\(\);\n    this\.start\(\);\n  \}\n  stop\(\) \{\n    clearInterval\(this\.tickTimer\);/);
   });
 
   it('wires a handle into a disposal method written as an arrow-function field', () => {

@@ -318,9 +318,11 @@ function isConciseEffectBody(ctx: RuleContext, top: Node, enclosing: Node): bool
  * True when `statement` runs at most once per call of `member`: no loop and no nested function
  * (a callback may run many times) between them. One field can only hold one handle.
  */
-function runsOncePerCall(ctx: RuleContext, statement: Node, member: Node): boolean {
+function runsOncePerCall(ctx: RuleContext, statement: Node, member: ClassOwner['member']): boolean {
+  const fieldFunction = (member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty') && member.value ? unwrapExpression(member.value) : undefined;
   for (const ancestor of ctx.index.ancestors(statement)) {
-    if (ancestor === member) return true;
+    // `start = () => {...}`: the field's own function is the method body.
+    if (ancestor === member || ancestor === fieldFunction) return true;
     if (isFunction(ancestor) || isLoop(ancestor)) return false;
   }
   return false;
