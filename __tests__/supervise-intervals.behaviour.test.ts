@@ -439,7 +439,8 @@ ${failure}
 (async () => {
   require('./fixture');
   ${start}
-  await sleep(80);
+  // Until the task has run again after its failure (or 5 s): a loaded machine may be slow to tick.
+  for (let i = 0; i < 250 && globalThis.__calls.length < 3; i++) await sleep(20);
   console.log('CALLS:' + globalThis.__calls.length);
   ${side === 'output' ? "await require('@leakfix/runtime').shutdown({ timeoutMs: 1000 });" : ''}
   console.log('SURVIVED');
