@@ -64,7 +64,8 @@ const SERVICE: PatternTable = {
   'cleanup-to-finally/cleanup-some-paths': [0, 1, 0, 0, 1, 0],
   'supervise-intervals/interval-dropped-handle': [1, 0, 0, 1, 0, 0],
   'supervise-intervals/interval-managed': [0, 0, 2, 0, 0, 0],
-  'supervise-intervals/interval-process-lifetime': [0, 1, 0, 0, 1, 0],
+  // metrics.ts's `.unref()`ed heartbeat: process-lifetime by design, GREEN.
+  'supervise-intervals/interval-process-lifetime': [0, 0, 1, 0, 0, 0],
   'supervise-intervals/interval-property-no-disposal': [1, 0, 0, 1, 0, 0],
   'supervise-intervals/timeout-loop': [0, 1, 0, 0, 1, 0],
   'track-async/async-map-statement': [1, 0, 0, 0, 1, 0],
@@ -86,14 +87,13 @@ test('service repository: exact counts per grade, disposition, pattern and reaso
   assert.equal(exitCode, 0);
   assert.equal(report.totals.files, 8);
   assert.equal(report.totals.filesWithSites, 7);
-  assert.deepEqual(report.totals.grades, { red: 6, yellow: 7, green: 5 });
-  assert.deepEqual(report.totals.dispositions, { fixable: 6, manual: 6, managed: 5, ignored: 1 });
+  assert.deepEqual(report.totals.grades, { red: 6, yellow: 6, green: 6 });
+  assert.deepEqual(report.totals.dispositions, { fixable: 6, manual: 5, managed: 6, ignored: 1 });
   assert.deepEqual(report.totals.reasons, {
     'async-callbacks-dropped': 1,
     'cleanup-arguments-differ': 1,
     'explicit-void': 1,
     'loop-has-other-exit': 1,
-    'process-lifetime-unref': 1,
     'timeout-loop-not-rewritten': 1,
   });
   assert.deepEqual(patternTable(report), SERVICE);
@@ -117,19 +117,19 @@ test('every format renders the real inventory; SARIF validates and holds RED/YEL
   assertValidSarif(log);
   assertCodeScanningReady(log);
   const results = log.runs[0].results;
-  assert.equal(results.length, 12, 'RED 6 + YELLOW 7, less the leakfix-ignore\'d RED');
+  assert.equal(results.length, 11, 'RED 6 + YELLOW 6, less the leakfix-ignore\'d RED');
   assert.equal(results.filter((r) => r.level === 'error').length, 5);
-  assert.equal(results.filter((r) => r.level === 'warning').length, 7);
+  assert.equal(results.filter((r) => r.level === 'warning').length, 6);
   const declared = log.runs[0].tool.driver.rules.map((r) => r.id);
   for (const id of Object.keys(SERVICE)) assert.ok(declared.includes(id), `${id} is a declared rule`);
 
   const markdown = (await audit(dir, { format: 'markdown' })).stdout;
-  assert.match(markdown, /^\| \*\*Total\*\* \| \*\*18\*\* \| \*\*6\*\* \| \*\*6\*\* \| \*\*5\*\* \| \*\*1\*\* \|$/m);
+  assert.match(markdown, /^\| \*\*Total\*\* \| \*\*18\*\* \| \*\*6\*\* \| \*\*5\*\* \| \*\*6\*\* \| \*\*1\*\* \|$/m);
   assert.equal(markdown.split('\n').filter((l) => l.startsWith('## `')).length, Object.keys(SERVICE).length);
 
   const github = (await audit(dir, { format: 'github' })).stdout.trimEnd().split('\n');
   assert.equal(github.filter((l) => l.startsWith('::error ')).length, 5);
-  assert.equal(github.filter((l) => l.startsWith('::warning ')).length, 7);
+  assert.equal(github.filter((l) => l.startsWith('::warning ')).length, 6);
 
   const json = JSON.parse((await audit(dir, { format: 'json' })).stdout) as { sites: AuditSite[] };
   assert.equal(json.sites.length, 18);
@@ -200,7 +200,7 @@ test('baseline on a real repository: unchanged passes, shifted lines still match
   const dir = copyRepo('service');
   const first = await audit(dir, { baseline: 'leakfix-baseline.json', updateBaseline: true, failOn: 'yellow' });
   assert.equal(first.exitCode, 0);
-  assert.equal(first.baselineWritten?.entries, 12, 'open sites only: RED 6 + YELLOW 7, less the leakfix-ignore\'d RED');
+  assert.equal(first.baselineWritten?.entries, 11, 'open sites only: RED 6 + YELLOW 6, less the leakfix-ignore\'d RED');
 
   assert.equal((await audit(dir, { baseline: 'leakfix-baseline.json', failOn: 'yellow' })).exitCode, 0);
 

@@ -51,9 +51,27 @@ module.exports = new Proxy({}, {
 });
 `;
 
-/** A React with just enough hooks to mount a component once and unmount it. */
+/**
+ * A React with just enough hooks to mount a function component once and unmount it, and a class
+ * component lifecycle as React runs it: constructor, render(), componentDidMount(), and on unmount
+ * componentWillUnmount() only (React never calls close() or stop()).
+ */
 const REACT_STUB = `
 const cleanups = [];
+class Component {
+  constructor(props) {
+    this.props = props;
+    this.state = {};
+  }
+  setState() {}
+}
+class PureComponent extends Component {}
+function mount(Class, props) {
+  const instance = new Class(props);
+  instance.render();
+  if (instance.componentDidMount) instance.componentDidMount();
+  return { instance, unmount: () => instance.componentWillUnmount && instance.componentWillUnmount() };
+}
 function useEffect(effect) {
   const cleanup = effect();
   if (typeof cleanup === 'function') cleanups.push(cleanup);
@@ -65,6 +83,9 @@ module.exports = {
   useInsertionEffect: useEffect,
   useState: (initial) => [typeof initial === 'function' ? initial() : initial, () => {}],
   createElement: () => null,
+  Component,
+  PureComponent,
+  mount,
   unmountAll: () => cleanups.splice(0).reverse().forEach((cleanup) => cleanup()),
 };
 `;
@@ -84,16 +105,20 @@ const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Tim
 /** Writes the fixture's input or output (as CommonJS), its stubs and `main.js`, and runs main. */
 async function runFixture(name: string, side: Side, main: string): Promise<RunResult> {
   const c = fixture(name);
-  const source = side === 'input' ? c.input : c.output;
+  return runSource(`${name} (${side})`, side === 'input' ? c.input : c.output, c.ext, main);
+}
+
+/** Runs `source` (a fixture's text, or a control variant of it) as `fixture.js` under `main`. */
+async function runSource(label: string, source: string, ext: string, main: string): Promise<RunResult> {
   const files: Record<string, string> = {
-    [`fixture.js`]: toCommonJs(source, `fixture.${c.ext}`),
+    [`fixture.js`]: toCommonJs(source, `fixture.${ext}`),
     'node_modules/react/index.js': REACT_STUB,
     'main.js': `${COMPRESS_TIMERS}\n${main}`,
   };
   for (const specifier of relativeImports(source)) files[`${specifier.replace(/^\.\//, '')}.js`] = RECORDING_STUB;
   const dir = writeModules(files);
   const result = await runNode(dir, 'main.js', { timeoutMs: 15_000 });
-  assert.equal(result.timedOut, false, `${name} (${side}) timed out; stderr: ${result.stderr}`);
+  assert.equal(result.timedOut, false, `${label} timed out; stderr: ${result.stderr}`);
   return result;
 }
 
@@ -293,6 +318,119 @@ globalThis.__calls = [];
 });
 
 // ---------------------------------------------------------------------------------------------
+// End of life: a disposal method called mid-life, React class components.
+
+/** `replace` that must hit, so a control cannot silently test the unmodified text. */
+function edited(text: string, from: string, to: string): string {
+  assert.ok(text.includes(from), `control edit: ${JSON.stringify(from)} not found`);
+  return text.replace(from, to);
+}
+
+const TRANSPORT_MAIN = `
+(async () => {
+  const { HeartbeatTransport } = require('./fixture');
+  let pings = 0;
+  const socket = { ping() { pings++; }, close() {} };
+  const transport = new HeartbeatTransport('ws://localhost', socket);
+  await sleep(20);
+  transport._onClose(); // a network blip: the base class disconnects, then reconnects
+  const atReconnect = pings;
+  await sleep(40);
+  console.log('PINGS_AFTER_RECONNECT:' + (pings - atReconnect));
+  process.exit(0);
+})();
+`;
+
+const POLLING_CLIENT_MAIN = `
+const { PollingClient } = require('./fixture');
+const client = new PollingClient();
+client.connect();
+client.reconnect();
+client.reconnect();
+console.log('AFTER_RECONNECTS:' + timeouts());
+client.disconnect();
+setImmediate(() => {
+  ${ACTIVE_RESOURCES_SNIPPET}
+  process.exit(0);
+});
+`;
+
+describe('supervise-intervals: a disposal method called mid-life', () => {
+  const name = 'disposal-called-mid-life';
+
+  it('a reconnecting transport keeps its heartbeats after a reconnect', async () => {
+    const after = await runFixture(name, 'output', TRANSPORT_MAIN);
+    assert.equal(after.code, 0, after.stderr);
+    assert.ok(Number(marker(after, 'PINGS_AFTER_RECONNECT')) > 0, `heartbeats stopped after a reconnect: ${after.stdout}`);
+  });
+
+  it("the check catches the earlier rewrite, which cleared the heartbeat in disconnect() (control)", async () => {
+    let today = edited(fixture(name).output, 'setInterval(() => this.socket.ping(), 25000);', 'this.pingTimer = setInterval(() => this.socket.ping(), 25000);');
+    today = edited(today, 'disconnect() {\n    this.socket.close();', 'disconnect() {\n    clearInterval(this.pingTimer);\n    this.socket.close();');
+    const result = await runSource('transport (earlier rewrite)', today, 'js', TRANSPORT_MAIN);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(Number(marker(result, 'PINGS_AFTER_RECONNECT')), 0, 'the earlier rewrite stops the heartbeat at the first reconnect');
+  });
+
+  it('an interval that reconnect() starts again is cleared by disconnect(): one live interval, none after the last disconnect (the input piles them up)', async () => {
+    const before = await runFixture(name, 'input', POLLING_CLIENT_MAIN);
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(Number(marker(before, 'AFTER_RECONNECTS')), 3, 'the input starts one more interval per connect');
+    assert.ok(timeoutsIn(before) > 0);
+
+    const after = await runFixture(name, 'output', POLLING_CLIENT_MAIN);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(Number(marker(after, 'AFTER_RECONNECTS')), 1);
+    assert.equal(timeoutsIn(after), 0, JSON.stringify(activeResources(after.stdout)));
+  });
+});
+
+const MODAL_MAIN = `
+const React = require('react');
+const { PollingModal, Ticker } = require('./fixture');
+(async () => {
+  let polls = 0;
+  const modal = React.mount(PollingModal, { poll: () => polls++, onClose() {} });
+  await sleep(20);
+  modal.instance.close(); // the modal closes; the component is still mounted
+  const atClose = polls;
+  await sleep(40);
+  console.log('POLLS_AFTER_CLOSE:' + (polls - atClose));
+  modal.unmount();
+  React.mount(Ticker, { onLeave() {} }).unmount();
+  setImmediate(() => {
+    ${ACTIVE_RESOURCES_SNIPPET}
+    process.exit(0);
+  });
+})();
+`;
+
+describe('supervise-intervals: React class components', () => {
+  const name = 'react-class-component';
+
+  it('closing a modal does not stop a mounted component\'s poll; unmounting leaves no active Timeout (the input leaves them)', async () => {
+    const before = await runFixture(name, 'input', MODAL_MAIN);
+    assert.equal(before.code, 0, before.stderr);
+    assert.ok(timeoutsIn(before) > 0, 'the input was expected to leak its intervals past unmount');
+
+    const after = await runFixture(name, 'output', MODAL_MAIN);
+    assert.equal(after.code, 0, after.stderr);
+    assert.ok(Number(marker(after, 'POLLS_AFTER_CLOSE')) > 0, `the poll stopped when the modal closed: ${after.stdout}`);
+    assert.equal(timeoutsIn(after), 0, `active after unmount: ${JSON.stringify(activeResources(after.stdout))}`);
+  });
+
+  it('the check catches the earlier rewrite, which cleared the poll in close() (control)', async () => {
+    let today = edited(fixture(name).output, '  componentWillUnmount() {\n    clearInterval(this.pollTimer);\n  }\n  close() {\n', '  close() {\n    clearInterval(this.pollTimer);\n');
+    const result = await runSource('modal (earlier rewrite)', today, 'tsx', MODAL_MAIN);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(Number(marker(result, 'POLLS_AFTER_CLOSE')), 0, 'the earlier rewrite stops the poll when the modal closes');
+    today = edited(fixture(name).output, '    clearInterval(this.pollTimer);\n', '');
+    const leaked = await runSource('modal (no unmount clear)', today, 'tsx', MODAL_MAIN);
+    assert.ok(timeoutsIn(leaked) > 0, 'without the clear in componentWillUnmount the poll outlives the unmount');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 
 describe('supervise-intervals: a failing callback', () => {
   const main = (side: Side, failure: string, start = ''): string => `
@@ -301,7 +439,8 @@ ${failure}
 (async () => {
   require('./fixture');
   ${start}
-  await sleep(80);
+  // Until the task has run again after its failure (or 5 s): a loaded machine may be slow to tick.
+  for (let i = 0; i < 250 && globalThis.__calls.length < 3; i++) await sleep(20);
   console.log('CALLS:' + globalThis.__calls.length);
   ${side === 'output' ? "await require('@leakfix/runtime').shutdown({ timeoutMs: 1000 });" : ''}
   console.log('SURVIVED');
@@ -344,7 +483,20 @@ declare module 'react' {
   export function useLayoutEffect(effect: () => void | Cleanup, deps?: readonly unknown[]): void;
   export function useState<T>(initial: T | (() => T)): [T, (next: T | ((previous: T) => T)) => void];
   export function createElement(...args: unknown[]): unknown;
-  const React: { useEffect: typeof useEffect; useState: typeof useState; createElement: typeof createElement };
+  export class Component<P = {}, S = {}> {
+    constructor(props: P);
+    readonly props: P;
+    state: S;
+    render(): unknown;
+  }
+  export class PureComponent<P = {}, S = {}> extends Component<P, S> {}
+  const React: {
+    useEffect: typeof useEffect;
+    useState: typeof useState;
+    createElement: typeof createElement;
+    Component: typeof Component;
+    PureComponent: typeof PureComponent;
+  };
   export default React;
 }
 declare namespace JSX {

@@ -44,6 +44,17 @@ const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: stri
     expect: ['1 interval-handle-read refused handle-read yellow'],
   },
   {
+    title: 'a handle tested and cleared is managed; one that flows on through `||` is read',
+    code: 'const a = setInterval(() => 1, 10);\nif (a) clearInterval(a);\nconst b = setInterval(() => 2, 10);\nconst c = b || 0;\nclearInterval(b);\n',
+    expect: ['1 interval-managed ok green', '3 interval-handle-read refused handle-read yellow'],
+  },
+  {
+    title: 'a disposal method a subclass calls mid-life is skipped for the next one; a field-initialiser interval has no restart',
+    code: 'class A {\n  timer = setInterval(() => this.tick(), 10);\n  tick() {}\n  stop() {}\n  dispose() {}\n}\nclass B extends A {\n  pause() {\n    this.stop();\n  }\n}\nclass C {\n  start = () => {\n    setInterval(() => this.tick(), 10);\n  };\n  tick() {}\n  restart() {\n    this.stop();\n    this.start();\n  }\n  stop() {}\n}\n',
+    file: 'src/a.js',
+    expect: ['2 interval-property-no-disposal fixable red', '14 interval-dropped-handle fixable red'],
+  },
+  {
     title: 'setInterval without a delay',
     code: 'setInterval(() => 1);\n',
     expect: ['1 interval-dropped-handle refused no-delay red'],
@@ -178,6 +189,12 @@ describe('supervise-intervals: detection', () => {
     assert.doesNotMatch(rewrite('setInterval(() => 1, 10);\nconst { signal } = new AbortController();\n'), /everyMs: 10, signal/);
   });
 
+  it('clears a field-initialiser handle in dispose() when a subclass calls stop() mid-life; an arrow-field start() restarted after stop() is cleared in stop()', () => {
+    const out = rewrite(SNIPPETS.find((s) => s.title.startsWith('a disposal method a subclass'))!.code, 'src/a.js');
+    assert.match(out, /stop\(\) \{\}\n  dispose\(\) \{\n    clearInterval\(this\.timer\);/);
+    assert.match(out, /restart\(\) \{\n    this\.stop\(\);\n    this\.start\(\);\n  \}\n  stop\(\) \{\n    clearInterval\(this\.tickTimer\);/);
+  });
+
   it('wires a handle into a disposal method written as an arrow-function field', () => {
     const out = rewrite('class A {\n  start() {\n    setInterval(() => this.poll(), 10);\n  }\n  poll() {}\n  close = () => {\n    this.poll();\n  };\n}\n', 'src/a.js');
     assert.match(out, /this\.pollTimer = setInterval\(\(\) => this\.poll\(\), 10\);/);
@@ -186,7 +203,7 @@ describe('supervise-intervals: detection', () => {
 
   it('keeps the other declarators of a declaration (such a handle is supervised, not moved onto the instance)', () => {
     const out = rewrite('class A {\n  go() {\n    const a = setInterval(() => 1, 10), b = 2;\n    return b;\n  }\n  close() {}\n}\n', 'src/a.js');
-    assert.match(out, /const a = supervise\('go', \(\) => 1, \{ everyMs: 10 \}\), b = 2;/);
+    assert.match(out, /const a = supervise\('A\.go', \(\) => 1, \{ everyMs: 10 \}\), b = 2;/);
   });
 
   it('keeps a bind(this) callback of a method without parameters as it is', () => {
@@ -247,7 +264,7 @@ describe('supervise-intervals: jscodeshift entry point', () => {
     const file: FileInfo = { path: 'src/jobs.ts', source: "setInterval(() => console.log('x'), 10);\nexport const h = setInterval(() => 1, 10);\n" };
     const out = transform(file, api, {});
     assert.match(out ?? '', /^import \{ supervise \} from '@leakfix\/runtime';/);
-    assert.match(out ?? '', /supervise\('console\.log', \(\) => console\.log\('x'\), \{ everyMs: 10 \}\);/);
+    assert.match(out ?? '', /supervise\('interval', \(\) => console\.log\('x'\), \{ everyMs: 10 \}\);/);
     assert.equal(reports.length, 1);
     assert.match(reports[0], /interval-handle-escapes: left unchanged \(handle-escapes\)/);
   });
@@ -257,6 +274,6 @@ describe('supervise-intervals: jscodeshift entry point', () => {
     const source = 'setInterval(() => 1, 10).unref();\nclass A {\n  start() {\n    const t = setInterval(() => 2, 10);\n  }\n  teardown() {}\n}\n';
     const out = transform({ path: 'src/a.js', source }, api, { disposalMethods: 'teardown', superviseUnref: 'true' }) ?? '';
     assert.match(out, /teardown\(\) \{\n\s+clearInterval\(this\.t\);/);
-    assert.match(out, /supervise\('a', \(\) => 1, \{ everyMs: 10, unref: true \}\)/);
+    assert.match(out, /supervise\('interval', \(\) => 1, \{ everyMs: 10, unref: true \}\)/);
   });
 });

@@ -11,30 +11,41 @@
  *     `shutdown()`, errors caught, no overlapping runs.
  * Handles on properties (`this.timer`) are wired into the class's disposal method or reported.
  *
+ * The disposal method must be the end of life: one the class hierarchy of the module calls
+ * mid-life (`reconnect() { this.disconnect(); ... }`) with nothing starting the interval again is
+ * skipped for the next one, or the site refused. React class components end only in
+ * `componentWillUnmount` (added when missing), and intervals a component owns (render bodies,
+ * handlers defined in a component) are never supervised. Supervised tasks are named after the
+ * callback or the enclosing function (`Worker.versionCheck`), unique within the file.
+ *
  * Refused (unchanged, reported with a reason): handles that escape, are read anywhere or are
- * reassigned, `setInterval` that is shadowed, from `timers/promises` or not the global, `.unref()`ed
- * process-lifetime timers (unless `superviseUnref`), effects with conditional or non-function
- * returns, intervals in a nested block of an effect or in a component/hook render body, instance
- * handles in a class with no disposal method, callbacks whose `this`/arguments would change
+ * reassigned, `setInterval` that is shadowed, from `timers/promises` or not the global, effects
+ * with conditional or non-function returns, intervals in a nested block of an effect, in a
+ * component/hook render body or in a handler inside a component, instance handles in a class with
+ * no disposal method (or only ones called mid-life), callbacks whose `this`/arguments would change
  * (unbound methods included) or that are computed or reassigned, non-constant extra arguments, a
- * missing delay. Async callbacks with no error handling
- * on managed intervals and self-rescheduling `setTimeout` loops are reported. The runtime's own
- * `supervise(...)` calls are reported GREEN, so every fix is graded GREEN by the next audit.
+ * missing delay. Async callbacks with no error handling on managed intervals and self-rescheduling
+ * `setTimeout` loops are reported. GREEN: managed intervals (effect cleanups inline, named or on
+ * every return; disposal methods; handles only cleared, unref()ed or tested), `.unref()`ed
+ * process-lifetime timers (rewritten only with `superviseUnref`), and the runtime's own
+ * `supervise(...)` calls, so every fix is graded GREEN by the next audit.
  *
  *   setInterval(() => flush(), 5000);
  *   // becomes
  *   supervise('flush', () => flush(), { everyMs: 5000 });
  */
-import * as path from 'node:path';
 import type * as t from '@babel/types';
 import { fixable, managed, refused, type Grade, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
-import { calleePath, isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
+import { calleePath, isFunction, memberPath, unwrapExpression, type Node } from '../lib/analysis/ast';
 import { removeNode, replaceNode } from '../lib/analysis/edit';
 import { DEFAULT_DISPOSAL_METHODS, GLOBAL_OBJECTS, globalTimerCall } from '../lib/analysis/resources';
 import { isLoop, isWithin } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
+import { disposalCalledMidLife } from '../lib/analysis/lifecycle';
+import { enclosingComponent, isReactComponentClass } from '../lib/analysis/react';
+import { asCallee, fillPlaceholders, fromTimersPromises, isStableValue, signalInScope } from '../lib/analysis/supervise-call';
 import {
   callsModuleExport,
   classMemberNames,
@@ -49,8 +60,13 @@ import {
   instanceOwner,
   isStableBinding,
   isUnhandledAsync,
+  memberName,
   methodClears,
+  onlyClears,
   outermostValue,
+  exitsAfter,
+  returnedFunction,
+  superviseTaskName,
   ownReturns,
   targetFunction,
   taskName,
@@ -71,7 +87,7 @@ const PATTERNS = {
   'interval-property-no-disposal': "setInterval whose handle is stored on a property that the owner's disposal method does not clear.",
   'interval-handle-escapes': 'setInterval whose handle is returned, passed on, exported or stored elsewhere: someone else may stop it.',
   'interval-handle-read': 'setInterval whose handle is read (cleared, aliased, compared, reassigned): it is managed, or may be.',
-  'interval-process-lifetime': 'setInterval(...).unref(): a deliberately process-lifetime timer that does not hold the process open.',
+  'interval-process-lifetime': 'setInterval(...).unref(), `t.unref()` or `this.timer.unref()` right after it: a deliberately process-lifetime timer that does not hold the process open (GREEN; rewritten only with superviseUnref).',
   'interval-not-global': 'A setInterval that is not the global timer (shadowed, timers/promises, this.setInterval).',
   'interval-async-unhandled': 'An async interval callback with no error handling: a rejection is unhandled on every tick.',
   'timeout-loop': 'A self-rescheduling setTimeout loop (function tick() { ...; setTimeout(tick, ms) }): unstoppable like a bare interval.',
@@ -83,13 +99,16 @@ const REASONS = {
   'handle-escapes': 'The handle is returned, passed to a call, put in a collection or object, exported, or assigned outside the function: whoever receives it may clear it.',
   'handle-read': 'The handle is read after it is created (aliased, compared, passed to something other than clearInterval): it is managed, or may be.',
   'handle-reassigned': 'The handle variable is assigned more than once: which handle is live is not provable.',
+  'handle-declared-apart': 'The handle is assigned once to a variable declared without a value (`let t; t = setInterval(...)`) and never read: reported, not rewritten.',
   'effect-conditional-return': 'The effect returns conditionally (or more than once) after the interval starts: no single cleanup covers every path.',
   'effect-returns-non-function': 'The effect returns something that is not an inline function, so a cleanup cannot be added to it.',
   'effect-nested': 'The interval starts in a nested block or callback of the effect: its handle is not in scope of the cleanup.',
-  'render-body': 'The interval starts in a component or hook body (every render): it belongs in an effect, which a codemod cannot decide.',
+  'render-body': 'The interval starts in a component or hook body (every render), or in a class component\'s render(): it belongs in an effect or componentDidMount, which a codemod cannot decide.',
+  'react-component': 'The interval belongs to a React class component but cannot be kept on the instance (it starts in a loop or callback, or its handle is read): only componentWillUnmount ends a component\'s life, and a supervised task would outlive the unmount.',
+  'disposal-not-end-of-life': 'The disposal method is called mid-life from inside the class hierarchy (reconnect(), _onClose(), ...) and nothing starts the interval again after it: clearing there would stop it for good while the instance lives on.',
+  'component-handler': 'The interval starts in an event handler or callback defined inside a component: its owner is the component instance, and a supervised task would outlive the unmount.',
   'no-disposal-method': "The handle is stored on the instance, but the class has no disposal method to clear it in (see the disposalMethods option).",
   'property-handle-no-owner': 'The handle is stored on a property of an object that is not this class instance: it may be cleared from another module.',
-  'process-lifetime-unref': 'The timer is unref()ed: a deliberately process-lifetime timer. Set superviseUnref to supervise it with { unref: true }.',
   'callback-uses-this': "The callback is a function that uses `this` or `arguments`, whose values would change under supervise().",
   'unbound-method-callback': 'The callback is an unbound method reference (`obj.method`): wrapping it would change its `this`.',
   'callback-not-analyzable': 'The callback is computed by an expression (a call, a bind with arguments): re-evaluating it on every run could change behaviour.',
@@ -113,6 +132,9 @@ interface FixState {
   disposalInserts: Map<Node, number>;
   fieldInserts: Map<Node, number>;
   fieldNames: Map<Node, Set<string>>;
+  addedUnmounts: Map<Node, InstanceFunction>;
+  /** Task names given so far in this file (filled on first use with the file's supervise() names). */
+  taskNames?: Set<string>;
 }
 
 interface IntervalSite {
@@ -154,7 +176,7 @@ export const rule: LeakRule = {
     reasons: { ...REASONS },
   },
   detect(ctx: RuleContext): Site[] {
-    const state: FixState = { effectCleanups: new Map(), disposalInserts: new Map(), fieldInserts: new Map(), fieldNames: new Map() };
+    const state: FixState = { effectCleanups: new Map(), disposalInserts: new Map(), fieldInserts: new Map(), fieldNames: new Map(), addedUnmounts: new Map() };
     const isGlobal = (name: string, at: Node): boolean => ctx.isGlobal(name, at);
     const sites: Site[] = [];
     for (const call of ctx.index.ofType('CallExpression')) {
@@ -198,7 +220,18 @@ function intervalSites(ctx: RuleContext, call: t.CallExpression, state: FixState
       return [refusal('interval-handle-escapes', call, 'yellow', 'handle-escapes', `the interval's handle is ${use.how}; it is left to whoever holds it`)];
     case 'reassigned':
       return [refusal('interval-handle-read', call, 'yellow', 'handle-reassigned', `\`${use.binding.name}\` holds more than one value; which interval is live is not provable`)];
+    case 'assigned': {
+      const handleReads = reads(ctx, use.binding);
+      if (onlyClears(handleReads)) return [managed('interval-managed', call, `\`${use.binding.name}\` is assigned once and cleared by clearInterval`), ...asyncReport(ctx, site, undefined)];
+      const escape = handleReads.find((r): r is Extract<HandleRead, { kind: 'escape' }> => r.kind === 'escape');
+      if (escape) return [refusal('interval-handle-escapes', call, 'yellow', 'handle-escapes', `the interval's handle is ${escape.how}; it is left to whoever holds it`)];
+      if (handleReads.length > 0) return [refusal('interval-handle-read', call, 'yellow', 'handle-read', `\`${use.binding.name}\` is read after the interval starts; it is managed, or may be`)];
+      return [refusal('interval-never-cleared', call, 'red', 'handle-declared-apart', `\`${use.binding.name}\` is assigned the interval but never read; it is declared apart from the assignment, which this rewrite does not move`)];
+    }
     case 'property':
+      if (site.unref || unrefFollows(ctx, use.statement, use.path)) {
+        return [managed('interval-process-lifetime', call, `\`${use.path}\` is unref()ed: a process-lifetime timer by design, left unchanged`), ...asyncReport(ctx, site, undefined)];
+      }
       return propertySites(ctx, site, use.path, use.target, state);
     case 'dropped':
     case 'local':
@@ -228,15 +261,20 @@ function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
   const effect = effectOf(ctx.index, site.enclosing, hooks);
   if (effect) return effectSites(ctx, site, use, handleReads, effect, state);
 
-  const clears = handleReads.filter((r) => r.kind === 'clear');
-  if (clears.length > 0 && clears.length === handleReads.length) {
+  if (onlyClears(handleReads)) {
     return [managed('interval-managed', site.call, 'the handle is cleared by clearInterval'), ...asyncReport(ctx, site, undefined)];
   }
   if (enclosingEffect(ctx.index, site.call, hooks)) {
     return [refusal(pattern, site.call, 'red', 'effect-nested', 'the interval starts in a callback inside an effect; its handle cannot reach the cleanup')];
   }
-  if (isRenderBody(ctx, site.enclosing)) {
+  const component = enclosingComponent(ctx.index, site.call);
+  if (component === site.enclosing) {
     return [refusal(pattern, site.call, 'red', 'render-body', 'the interval starts on every render of a component or hook; move it into an effect')];
+  }
+  if (component) {
+    return [
+      refusal(pattern, site.call, 'red', 'component-handler', 'the interval starts in a handler defined inside a component: its owner is the component instance, so a supervised task would outlive the unmount'),
+    ];
   }
   if (use.kind === 'local' && handleReads.length > 0) {
     const onlyUnrefNext = handleReads.length === 1 && nextStatementIfUnref(ctx, use, handleReads[0]) !== undefined;
@@ -246,15 +284,28 @@ function ownedSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
   }
 
   const owner = instanceOwner(ctx.index, site.call);
-  const disposal = owner ? disposalMethod(owner.cls, ctx.options.strings('disposalMethods')) : undefined;
+  const react = owner !== undefined && isReactComponentClass(ctx.index, ctx.scope, owner.cls);
+  if (owner && react && memberName(owner.member) === 'render') {
+    return [refusal(pattern, site.call, 'red', 'render-body', 'the interval starts in render(), on every render of the component; move it into componentDidMount')];
+  }
+  const choice = owner ? chooseDisposal(ctx, owner) : undefined;
   const statement = use.kind === 'dropped' ? use.statement : use.declaration;
   // `const t = setInterval(...), other = 1;` keeps its other declarators: only a lone one becomes `this.t = ...`.
   const movable = use.kind === 'dropped' || use.declaration.declarations.length === 1;
-  if (owner && disposal && movable && handleReads.length === 0 && runsOncePerCall(ctx, statement, owner.member)) {
-    return classSites(ctx, site, use, owner, disposal, state);
+  const once = owner !== undefined && movable && handleReads.length === 0 && runsOncePerCall(ctx, statement, owner.member);
+  if (owner && choice && (choice.kind === 'method' || choice.kind === 'add-unmount') && once) {
+    return classSites(ctx, site, use, owner, choice, state);
+  }
+  if (react) {
+    return [
+      refusal(pattern, site.call, 'red', 'react-component', 'the interval belongs to a React component, whose only end of life is componentWillUnmount: a supervised task would outlive the unmount'),
+    ];
+  }
+  if (choice?.kind === 'mid-life' && once) {
+    return [refusal(pattern, site.call, 'red', 'disposal-not-end-of-life', `${choice.message}: clearing the interval there would stop it while the instance lives on`)];
   }
 
-  return superviseSites(ctx, site, use, handleReads, pattern);
+  return superviseSites(ctx, site, use, handleReads, pattern, state);
 }
 
 /** `useEffect(() => setInterval(...))`: the effect returns the handle. */
@@ -267,27 +318,14 @@ function isConciseEffectBody(ctx: RuleContext, top: Node, enclosing: Node): bool
  * True when `statement` runs at most once per call of `member`: no loop and no nested function
  * (a callback may run many times) between them. One field can only hold one handle.
  */
-function runsOncePerCall(ctx: RuleContext, statement: Node, member: Node): boolean {
+function runsOncePerCall(ctx: RuleContext, statement: Node, member: ClassOwner['member']): boolean {
+  const fieldFunction = (member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty') && member.value ? unwrapExpression(member.value) : undefined;
   for (const ancestor of ctx.index.ancestors(statement)) {
-    if (ancestor === member) return true;
+    // `start = () => {...}`: the field's own function is the method body.
+    if (ancestor === member || ancestor === fieldFunction) return true;
     if (isFunction(ancestor) || isLoop(ancestor)) return false;
   }
   return false;
-}
-
-function isRenderBody(ctx: RuleContext, fn: Node): boolean {
-  if (!isFunction(fn)) return false;
-  const name = ownName(ctx, fn);
-  if (!name) return false;
-  if (/^use[A-Z0-9]/.test(name)) return true;
-  return /^[A-Z]/.test(name) && fn.type !== 'ClassMethod' && descendants(fn).some((n) => n.type === 'JSXElement' || n.type === 'JSXFragment');
-}
-
-/** `function Name() {}`, `const Name = () => ...`, `const Name = function () {}`. */
-function ownName(ctx: RuleContext, fn: t.Function): string | undefined {
-  if ((fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') && fn.id) return fn.id.name;
-  const parent = ctx.index.parent(outermostValue(ctx.index, fn));
-  return parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' ? parent.id.name : undefined;
 }
 
 /** Reports an async callback that nothing catches, on an interval that is otherwise managed. */
@@ -308,6 +346,9 @@ function effectSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loc
   const pattern: Pattern = use.kind === 'dropped' ? 'interval-dropped-handle' : 'interval-never-cleared';
   const body = effect.callback.body;
   const statement = use.kind === 'dropped' ? use.statement : use.declaration;
+  if (use.kind === 'local' && cleanupsClear(ctx, effect, statement, handleReads)) {
+    return [managed('interval-managed', site.call, 'every cleanup the effect returns clears the interval'), ...asyncReport(ctx, site, undefined)];
+  }
   if (body.type !== 'BlockStatement' || !body.body.includes(statement as t.Statement)) {
     return [refusal(pattern, site.call, 'red', 'effect-nested', 'the interval starts in a nested block of the effect; its handle is not in scope of a cleanup')];
   }
@@ -348,6 +389,22 @@ function effectSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loc
   return [fixable(pattern, site.call, 'red', message, fix), ...asyncReport(ctx, site, undefined)];
 }
 
+/**
+ * True when the handle is only cleared (or tested) and every way out of the effect after the
+ * interval starts returns a cleanup that clears it: one inline cleanup, a named one
+ * (`return cleanup;`), or several returns that all clear, also from a nested block.
+ */
+function cleanupsClear(ctx: RuleContext, effect: EffectOwner, statement: Node, handleReads: HandleRead[]): boolean {
+  if (!onlyClears(handleReads)) return false;
+  const exits = exitsAfter(ctx.index, effect.callback, statement);
+  if (!exits || exits.fallsOff || exits.returns.length === 0) return false;
+  const clears = handleReads.flatMap((r) => (r.kind === 'clear' ? [r.call] : []));
+  return exits.returns.every((ret) => {
+    const cleanup = returnedFunction(ctx.scope, ret);
+    return cleanup !== undefined && clears.some((call) => isWithin(call, cleanup, ctx.index));
+  });
+}
+
 /** How the effect's returns after `statement` allow a cleanup to be added. */
 function cleanupPlan(ctx: RuleContext, effect: EffectOwner, statement: Node): CleanupPlan {
   const body = effect.callback.body as t.BlockStatement;
@@ -378,10 +435,12 @@ function appendToFunction(ctx: RuleContext, fn: t.ArrowFunctionExpression | t.Fu
 // ---------------------------------------------------------------------------------------------
 // Case 2: classes with a disposal method.
 
-function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, owner: ClassOwner, disposal: InstanceFunction, state: FixState): Site[] {
+function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, owner: ClassOwner, disposal: Disposal, state: FixState): Site[] {
   const pattern: Pattern = use.kind === 'dropped' ? 'interval-dropped-handle' : 'interval-never-cleared';
-  if (!ctx.isGlobal('clearInterval', disposal.fn.body)) return [refusal(pattern, site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
-  const disposalName = methodLabel(disposal);
+  if (!ctx.isGlobal('clearInterval', disposal.kind === 'method' ? disposal.method.fn.body : owner.cls.body)) {
+    return [refusal(pattern, site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
+  }
+  const disposalName = disposal.kind === 'method' ? methodLabel(disposal.method) : 'a new componentWillUnmount';
   const fix = (): void => {
     const field = fieldNameFor(ctx, site, use, owner.cls, state);
     const assignment = ctx.template.statement(`this.${field} = __leakfixHandle;`) as t.ExpressionStatement;
@@ -389,12 +448,55 @@ function classSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | Loca
     (assignment.expression as t.AssignmentExpression).right = value as t.Expression;
     replaceNode(ctx.index, use.kind === 'dropped' ? use.statement : use.declaration, assignment);
     if (isTypeScript(ctx)) addFieldDeclaration(ctx, owner.cls, field, state);
-    insertClear(ctx, disposal, `this.${field}`, state);
+    insertClear(ctx, resolveDisposal(ctx, owner.cls, disposal, state), `this.${field}`, state);
   };
   return [
     fixable(pattern, site.call, 'red', `the interval is never cleared: keep its handle on the instance and clear it in ${disposalName}()`, fix),
     ...asyncReport(ctx, site, owner),
   ];
+}
+
+/** Where an instance's intervals are cleared: an existing method, or a `componentWillUnmount()` to add. */
+type Disposal = { kind: 'method'; method: InstanceFunction } | { kind: 'add-unmount' };
+type DisposalChoice = Disposal | { kind: 'none' } | { kind: 'mid-life'; message: string };
+
+/**
+ * The end of the instance's life, where its intervals are cleared. A React class component has
+ * one: `componentWillUnmount` (added when missing; React never calls `close()` or `stop()`).
+ * Otherwise the first of `disposalMethods` the class defines that is not called mid-life from
+ * inside its class hierarchy (see disposalCalledMidLife); `mid-life` when every one is.
+ */
+function chooseDisposal(ctx: RuleContext, owner: ClassOwner): DisposalChoice {
+  if (isReactComponentClass(ctx.index, ctx.scope, owner.cls)) {
+    const unmount = disposalMethod(owner.cls, ['componentWillUnmount']);
+    return unmount ? { kind: 'method', method: unmount } : { kind: 'add-unmount' };
+  }
+  const names = ctx.options.strings('disposalMethods');
+  let problem: string | undefined;
+  for (const name of names) {
+    const method = disposalMethod(owner.cls, [name]);
+    if (!method) continue;
+    const midLife = disposalCalledMidLife(ctx.index, ctx.scope, owner.cls, method.name, owner.member, names);
+    if (!midLife) return { kind: 'method', method };
+    problem ??= midLife;
+  }
+  return problem ? { kind: 'mid-life', message: problem } : { kind: 'none' };
+}
+
+/** The disposal method to insert into, adding `componentWillUnmount() {}` (once per class) after componentDidMount. */
+function resolveDisposal(ctx: RuleContext, cls: AnyClass, disposal: Disposal, state: FixState): InstanceFunction {
+  if (disposal.kind === 'method') return disposal.method;
+  const known = state.addedUnmounts.get(cls);
+  if (known) return known;
+  const holder = ctx.template.statement('class __LeakfixHolder {\n  componentWillUnmount() {}\n}') as t.ClassDeclaration;
+  const method = holder.body.body[0] as t.ClassMethod & { body: t.BlockStatement };
+  const members = cls.body.body;
+  const didMount = members.findIndex((m) => memberName(m) === 'componentDidMount');
+  const render = members.findIndex((m) => memberName(m) === 'render');
+  members.splice(didMount >= 0 ? didMount + 1 : render >= 0 ? render : members.length, 0, method);
+  const added: InstanceFunction = { member: method, fn: method, name: 'componentWillUnmount' };
+  state.addedUnmounts.set(cls, added);
+  return added;
 }
 
 function methodLabel(disposal: InstanceFunction): string {
@@ -409,7 +511,7 @@ function isTypeScript(ctx: RuleContext): boolean {
 function fieldNameFor(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, cls: AnyClass, state: FixState): string {
   const taken = state.fieldNames.get(cls) ?? classMemberNames(cls);
   state.fieldNames.set(cls, taken);
-  const base = use.kind === 'local' ? use.binding.name : `${camelCase(taskName(ctx.index, site.callback, site.call) ?? 'interval')}Timer`;
+  const base = use.kind === 'local' ? use.binding.name : `${camelCase((taskName(ctx.index, site.callback, site.call) ?? 'interval').replace(/^props\./, ''))}Timer`;
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   taken.add(name);
@@ -459,15 +561,23 @@ function propertySites(ctx: RuleContext, site: IntervalSite, handlePath: string,
   const owner = target.type === 'ClassProperty' || target.type === 'ClassPrivateProperty' ? ownerOfField(ctx, target) : instanceOwner(ctx.index, site.call);
   const onInstance = owner !== undefined && handlePath.startsWith('this.') && handlePath.split('.').length === 2;
   if (!onInstance) {
-    const effect = enclosingEffect(ctx.index, site.call, ctx.options.strings('effectHooks'));
-    const cleared = clearsPath(effect?.callback ?? ctx.file.program, handlePath, isGlobal);
+    // Wherever the holder is in scope: another effect or a helper of the same component clears `ref.current` too.
+    const cleared = clearsPath(holderScope(ctx, target) ?? ctx.file.program, handlePath, isGlobal);
     if (cleared) return [managed('interval-managed', site.call, `\`${handlePath}\` is cleared with clearInterval`), ...asyncReport(ctx, site, undefined)];
     return [
       refusal('interval-property-no-disposal', site.call, 'red', 'property-handle-no-owner', `\`${handlePath}\` is never cleared here, and may be cleared from elsewhere: left unchanged`),
     ];
   }
-  const disposal = disposalMethod(owner.cls, ctx.options.strings('disposalMethods'));
-  if (!disposal) {
+  const react = isReactComponentClass(ctx.index, ctx.scope, owner.cls);
+  const existing = disposalMethod(owner.cls, react ? ['componentWillUnmount'] : ctx.options.strings('disposalMethods'));
+  if (existing && methodClears(owner.cls, existing, handlePath, isGlobal)) {
+    return [managed('interval-managed', site.call, `${methodLabel(existing)}() clears \`${handlePath}\``), ...asyncReport(ctx, site, owner)];
+  }
+  const choice = chooseDisposal(ctx, owner);
+  if (choice.kind === 'mid-life') {
+    return [refusal('interval-property-no-disposal', site.call, 'red', 'disposal-not-end-of-life', `${choice.message}: clearing \`${handlePath}\` there would stop it while the instance lives on`)];
+  }
+  if (choice.kind === 'none') {
     const clearedSomewhere = clearsPath(owner.cls, handlePath, isGlobal);
     return [
       refusal(
@@ -479,18 +589,30 @@ function propertySites(ctx: RuleContext, site: IntervalSite, handlePath: string,
       ),
     ];
   }
-  if (methodClears(owner.cls, disposal, handlePath, isGlobal)) {
-    return [managed('interval-managed', site.call, `${methodLabel(disposal)}() clears \`${handlePath}\``), ...asyncReport(ctx, site, owner)];
+  if (choice.kind === 'method' && methodClears(owner.cls, choice.method, handlePath, isGlobal)) {
+    return [managed('interval-managed', site.call, `${methodLabel(choice.method)}() clears \`${handlePath}\``), ...asyncReport(ctx, site, owner)];
   }
-  if (!ctx.isGlobal('clearInterval', disposal.fn.body)) {
+  if (!ctx.isGlobal('clearInterval', choice.kind === 'method' ? choice.method.fn.body : owner.cls.body)) {
     return [refusal('interval-property-no-disposal', site.call, 'red', 'shadowed', 'clearInterval is shadowed in the disposal method')];
   }
+  const label = choice.kind === 'method' ? methodLabel(choice.method) : 'componentWillUnmount';
+  const message =
+    choice.kind === 'method' ? `${label}() does not clear \`${handlePath}\`: clear it there` : `the component never clears \`${handlePath}\`: clear it in a new componentWillUnmount()`;
   return [
-    fixable('interval-property-no-disposal', site.call, 'red', `${methodLabel(disposal)}() does not clear \`${handlePath}\`: clear it there`, () =>
-      insertClear(ctx, disposal, handlePath, state),
-    ),
+    fixable('interval-property-no-disposal', site.call, 'red', message, () => insertClear(ctx, resolveDisposal(ctx, owner.cls, choice, state), handlePath, state)),
     ...asyncReport(ctx, site, owner),
   ];
+}
+
+/** The function (or program) where the root of `a.b.c` is declared, when it is a binding of this file. */
+function holderScope(ctx: RuleContext, target: Node): Node | undefined {
+  let root = target.type === 'MemberExpression' ? unwrapExpression(target.object) : undefined;
+  while (root && (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression')) root = unwrapExpression(root.object);
+  if (!root || root.type !== 'Identifier') return undefined;
+  const binding = ctx.scope.resolve(root);
+  if (!binding) return undefined;
+  const node = binding.scope.node;
+  return isFunction(node) || node.type === 'Program' ? node : (ctx.index.enclosingFunction(node) ?? ctx.file.program);
 }
 
 function ownerOfField(ctx: RuleContext, field: t.ClassProperty | t.ClassPrivateProperty): ClassOwner | undefined {
@@ -502,24 +624,24 @@ function ownerOfField(ctx: RuleContext, field: t.ClassProperty | t.ClassPrivateP
 // ---------------------------------------------------------------------------------------------
 // Case 3: supervise().
 
-type CallbackPlan = { kind: 'as-is' } | { kind: 'wrap-call'; target: Node } | { kind: 'refuse'; reason: Reason; message: string };
+type CallbackPlan = { kind: 'as-is'; dropParams?: boolean } | { kind: 'wrap-call'; target: Node } | { kind: 'refuse'; reason: Reason; message: string };
 
-function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, handleReads: HandleRead[], pattern: Pattern): Site[] {
+function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, handleReads: HandleRead[], pattern: Pattern, state: FixState): Site[] {
   const unrefStatement = use.kind === 'local' && handleReads.length === 1 ? nextStatementIfUnref(ctx, use, handleReads[0]) : undefined;
   const processLifetime = site.unref !== undefined || unrefStatement !== undefined;
   if (processLifetime && !ctx.options.bool('superviseUnref')) {
-    return [refusal('interval-process-lifetime', site.call, 'yellow', 'process-lifetime-unref', 'an unref()ed interval lives as long as the process by design: left unchanged')];
+    return [managed('interval-process-lifetime', site.call, 'an unref()ed interval lives as long as the process by design and does not hold it open: left unchanged')];
   }
   if (handleReads.length > 0 && !unrefStatement) {
     return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', 'the handle is read after the interval starts; it is managed, or may be')];
   }
   const plan = callbackPlan(ctx, site);
   if (plan.kind === 'refuse') return [refusal(pattern, site.call, 'red', plan.reason, plan.message)];
-  const unstable = site.extras.find((arg) => !isStableValue(ctx, arg));
+  const unstable = site.extras.find((arg) => !isStableValue(ctx.scope, (name, at) => ctx.isGlobal(name, at), arg));
   if (unstable) return [refusal(pattern, site.call, 'red', 'unstable-extra-args', 'an extra setInterval argument would be re-evaluated on every run')];
 
-  const name = taskName(ctx.index, site.callback, site.call) ?? fileTaskName(ctx.filePath);
-  const signal = signalInScope(ctx, site.call);
+  const name = uniqueTaskName(ctx, state, superviseTaskName(ctx.index, ctx.scope, site.callback, site.call) ?? (use.kind === 'local' ? use.binding.name : 'interval'));
+  const signal = signalInScope(ctx.index, ctx.scope, site.call);
   const fix = (): void => {
     const callee = ctx.runtime.use('supervise');
     const options = [`everyMs: __leakfixDelay`, ...(signal ? [signal === 'signal' ? 'signal' : `signal: ${signal}`] : []), ...(processLifetime ? ['unref: true'] : [])];
@@ -527,6 +649,7 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
     const fnText = plan.kind === 'as-is' ? '__leakfixFn' : `() => __leakfixFn(${extraNames.join(', ')})`;
     const replacement = ctx.template.expression(`${callee}(${JSON.stringify(name)}, ${fnText}, { ${options.join(', ')} })`);
     const fnNode = plan.kind === 'wrap-call' ? asCallee(plan.target) : site.callback;
+    if (plan.kind === 'as-is' && plan.dropParams) (unwrapExpression(site.callback) as t.ArrowFunctionExpression | t.FunctionExpression).params = [];
     const fills: Record<string, Node> = { __leakfixFn: fnNode, __leakfixDelay: site.delay };
     site.extras.forEach((arg, i) => (fills[extraNames[i]] = arg));
     fillPlaceholders(replacement, fills);
@@ -543,6 +666,18 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   }
   const what = use.kind === 'dropped' ? "the interval's handle is dropped" : `\`${use.binding.name}\` is never read`;
   return [fixable(pattern, site.call, 'red', `${what}, so nothing can stop it and a throwing callback crashes the process: supervise it`, fix)];
+}
+
+/** `this.timer.unref();` as the statement right after `this.timer = setInterval(...);`. */
+function unrefFollows(ctx: RuleContext, statement: t.ExpressionStatement | undefined, handlePath: string): boolean {
+  if (!statement) return false;
+  const link = ctx.index.link(statement);
+  if (!link?.inList) return false;
+  const list = (link.parent as unknown as Record<string, Node[]>)[link.key];
+  const next = list[list.indexOf(statement) + 1];
+  if (next?.type !== 'ExpressionStatement') return false;
+  const e = unwrapExpression(next.expression);
+  return e.type === 'CallExpression' && e.arguments.length === 0 && calleePath(e) === `${handlePath}.unref`;
 }
 
 /** The `t.unref();` statement right after `const t = setInterval(...)`, when that is the only read. */
@@ -566,6 +701,7 @@ function callbackPlan(ctx: RuleContext, site: IntervalSite): CallbackPlan {
         return { kind: 'refuse', reason: 'callback-uses-this', message: 'the callback uses `this` or `arguments`, which supervise() would give other values' };
       }
       if (cb.type === 'FunctionExpression' && cb.generator) return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'a generator callback' };
+      if (cb.params.length > 0 && !needsArguments && cb.params.every((p) => isUnusedParam(ctx, p))) return { kind: 'as-is', dropParams: true };
       return cb.params.length > 0 || needsArguments ? { kind: 'wrap-call', target: site.callback } : { kind: 'as-is' };
     case 'Identifier': {
       const binding = ctx.scope.resolve(cb);
@@ -589,94 +725,30 @@ function callbackPlan(ctx: RuleContext, site: IntervalSite): CallbackPlan {
   }
 }
 
+/** A plain parameter nothing reads (`_ => {...}`): setInterval passes it nothing, so it can go. */
+function isUnusedParam(ctx: RuleContext, param: Node): boolean {
+  if (param.type !== 'Identifier') return false;
+  const binding = ctx.scope.declared(param);
+  return binding !== undefined && binding.references.length === 0;
+}
+
 function usesArguments(fn: t.FunctionExpression): boolean {
   return descendants(fn.body).some((n) => n.type === 'Identifier' && n.name === 'arguments');
 }
 
-/** Constants and never-reassigned names: re-reading them on each run gives what setInterval got once. */
-function isStableValue(ctx: RuleContext, node: Node): boolean {
-  const n = unwrapExpression(node);
-  switch (n.type) {
-    case 'StringLiteral':
-    case 'NumericLiteral':
-    case 'BooleanLiteral':
-    case 'NullLiteral':
-    case 'BigIntLiteral':
-    case 'ThisExpression':
-      return true;
-    case 'TemplateLiteral':
-      return n.expressions.length === 0;
-    case 'Identifier':
-      if (n.name === 'undefined') return ctx.isGlobal('undefined', n);
-      return isStableBinding(ctx.scope.resolve(n));
-    default:
-      return false;
-  }
-}
-
-function fileTaskName(filePath: string): string {
-  return path.basename(filePath).replace(/\.[^.]+$/, '') || 'interval';
-}
-
-/**
- * An AbortSignal in scope at the call: a parameter or variable `signal` declared before it, or
- * `options.signal` when that expression is already used with the same `options`.
- */
-function signalInScope(ctx: RuleContext, call: Node): string | undefined {
-  const scope = ctx.scope.scopeAt(call, (n) => ctx.index.parent(n));
-  const signal = ctx.scope.lookup('signal', scope);
-  if (signal && isValueBinding(signal) && declaredBefore(signal, call) && mayBeAbortSignal(signal)) return 'signal';
-  for (const name of ['options', 'opts']) {
-    const holder = ctx.scope.lookup(name, scope);
-    if (!holder || !isValueBinding(holder) || !declaredBefore(holder, call)) continue;
-    const usesSignal = holder.references.some((r) => {
-      const parent = ctx.index.parent(r.identifier);
-      return parent?.type === 'MemberExpression' && parent.object === r.identifier && memberPath(parent) === `${name}.signal`;
-    });
-    if (usesSignal) return `${name}.signal`;
-  }
-  return undefined;
-}
-
-function isValueBinding(binding: Binding): boolean {
-  return binding.kind === 'param' || binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var';
-}
-
-function declaredBefore(binding: Binding, node: Node): boolean {
-  return binding.kind === 'param' || (binding.identifier.end ?? Infinity) <= (node.start ?? 0);
-}
-
-/** A typed `signal` must mention AbortSignal; an untyped one is taken at its name. */
-function mayBeAbortSignal(binding: Binding): boolean {
-  const annotation = (binding.identifier as { typeAnnotation?: Node | null }).typeAnnotation;
-  if (!annotation) return true;
-  return descendants(annotation).some((n) => n.type === 'Identifier' && n.name === 'AbortSignal');
-}
-
-/**
- * An inline function moved into callee position (`(<fn>)(args)`) needs parentheses. Recast only
- * reuses a moved node's original text where it needs no parentheses of its own, else reprints it
- * (`(x) => f(x)` would become `x => f(x)`): an explicit parenthesized node keeps the text as written.
- */
-function asCallee(target: Node): Node {
-  if (!isFunction(unwrapExpression(target))) return target;
-  const parenthesized: t.ParenthesizedExpression = { type: 'ParenthesizedExpression', expression: target as t.Expression };
-  return parenthesized;
-}
-
-/** Replaces placeholder identifiers in freshly built code by existing nodes (which keep their text). */
-function fillPlaceholders(root: Node, fills: Record<string, Node>): void {
-  walk(root, (node, link) => {
-    if (node.type !== 'Identifier' || !(node.name in fills) || !link) return undefined;
-    const holder = (link.parent as unknown as Record<string, unknown>)[link.key];
-    if (link.inList) {
-      const list = holder as Node[];
-      list[list.indexOf(node)] = fills[node.name];
-    } else {
-      (link.parent as unknown as Record<string, unknown>)[link.key] = fills[node.name];
+/** `base`, or `base#2`, `base#3`...: task names are unique within a file (existing supervise() names included). */
+function uniqueTaskName(ctx: RuleContext, state: FixState, base: string): string {
+  if (!state.taskNames) {
+    state.taskNames = new Set();
+    for (const call of ctx.index.ofType('CallExpression')) {
+      const [first] = call.arguments;
+      if (first?.type === 'StringLiteral' && callsModuleExport(ctx.index, ctx.scope, call, ctx.runtime.specifier, 'supervise')) state.taskNames.add(first.value);
     }
-    return false;
-  });
+  }
+  let name = base;
+  for (let i = 2; state.taskNames.has(name); i++) name = `${base}#${i}`;
+  state.taskNames.add(name);
+  return name;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -692,15 +764,13 @@ function timeoutLoop(ctx: RuleContext, call: t.CallExpression): Site | undefined
   return refusal('timeout-loop', call, 'yellow', 'timeout-loop-not-rewritten', `${name} reschedules itself with setTimeout: nothing can stop the loop`);
 }
 
-const TIMERS_PROMISES = new Set(['timers/promises', 'node:timers/promises']);
-
 /** A `setInterval` call that is not the global timer: reported with why it is left alone. */
 function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | undefined {
   const callee = unwrapExpression(call.callee);
   const pattern: Pattern = 'interval-not-global';
   if (callee.type === 'Identifier' && callee.name === 'setInterval') {
     const binding = ctx.scope.resolve(callee);
-    if (binding && fromTimersPromises(ctx, binding)) {
+    if (binding && fromTimersPromises(ctx.index, binding)) {
       return refusal(pattern, call, 'yellow', 'timers-promises', 'setInterval from timers/promises is an async iterator, stopped by leaving its loop');
     }
     return refusal(pattern, call, 'yellow', 'shadowed', 'setInterval is a local binding here, not the global timer');
@@ -711,7 +781,7 @@ function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | und
   const object = unwrapExpression(callee.object);
   if (object.type === 'Identifier') {
     const binding = ctx.scope.resolve(object);
-    if (binding && fromTimersPromises(ctx, binding)) {
+    if (binding && fromTimersPromises(ctx.index, binding)) {
       return refusal(pattern, call, 'yellow', 'timers-promises', `${calleeText} is the timers/promises async iterator, stopped by leaving its loop`);
     }
     if (binding && GLOBAL_OBJECTS.has(object.name)) {
@@ -719,26 +789,4 @@ function nonGlobalInterval(ctx: RuleContext, call: t.CallExpression): Site | und
     }
   }
   return refusal(pattern, call, 'yellow', 'not-global', `${calleeText} is not the global setInterval`);
-}
-
-function fromTimersPromises(ctx: RuleContext, binding: Binding): boolean {
-  const declaration = binding.declaration;
-  if (declaration.type === 'ImportSpecifier' || declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') {
-    const importDeclaration = ctx.index.parent(declaration);
-    return importDeclaration?.type === 'ImportDeclaration' && TIMERS_PROMISES.has(importDeclaration.source.value);
-  }
-  if (declaration.type === 'VariableDeclarator' && declaration.init) {
-    let init = unwrapExpression(declaration.init);
-    if (init.type === 'MemberExpression') init = unwrapExpression(init.object);
-    if (init.type === 'AwaitExpression') init = unwrapExpression(init.argument);
-    if ((init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') || init.type === 'ImportExpression') {
-      const arg = init.type === 'CallExpression' ? init.arguments[0] : init.source;
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-    if (init.type === 'CallExpression' && init.callee.type === 'Import') {
-      const arg = init.arguments[0];
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-  }
-  return false;
 }

@@ -3,4 +3,4 @@ const { supervise } = require('@leakfix/runtime');
 
 supervise('sampleEventLoop', () => sampleEventLoop(), { everyMs: 1000, unref: true });
 
-const gc = supervise('chained-unref-supervised', () => global.gc && global.gc(), { everyMs: 60000, unref: true });
+const gc = supervise('gc', () => global.gc && global.gc(), { everyMs: 60000, unref: true });

@@ -5,6 +5,6 @@ const target = 'primary';
 
 // Callbacks that take setInterval's extra arguments are called with them, written as they were.
 supervise('send', () => ((name) => send(name))(target), { everyMs: 1000 });
-supervise('send', () => (function (name, attempt) {
+supervise('send#2', () => (function (name, attempt) {
   send(name, attempt);
 })(target, 1), { everyMs: 2000 });

@@ -19,7 +19,7 @@ export class TokenCache {
 }
 
 export function startHeartbeat(label: string): void {
-	supervise('console.log', () => ((name: string) => {
+	supervise('startHeartbeat', () => ((name: string) => {
 		console.log('alive', name);
 	})(label), { everyMs: 5_000 });
 }

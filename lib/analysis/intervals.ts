@@ -35,6 +35,8 @@ export type HandleUse =
   | { kind: 'dropped'; statement: t.ExpressionStatement }
   | { kind: 'local'; declarator: t.VariableDeclarator & { id: t.Identifier }; declaration: t.VariableDeclaration; binding: Binding }
   | { kind: 'reassigned'; binding: Binding }
+  /** `let t; ... t = setInterval(...)`: declared without a value, assigned only here. */
+  | { kind: 'assigned'; binding: Binding; statement: t.ExpressionStatement }
   | { kind: 'property'; path: string; target: t.MemberExpression | t.ClassProperty | t.ClassPrivateProperty; statement?: t.ExpressionStatement }
   | { kind: 'escapes'; how: Escape };
 
@@ -74,6 +76,7 @@ export function handleUse(index: AstIndex, scope: ScopeAnalysis, top: Node, encl
       if (left.type !== 'Identifier' || !statement) return { kind: 'escapes', how: 'used in an expression' };
       const binding = scope.resolve(left);
       if (!binding || functionOfScope(binding.scope.node, index) !== enclosing) return { kind: 'escapes', how: 'assigned outside the function' };
+      if (isAssignedOnlyBy(binding, left)) return { kind: 'assigned', binding, statement };
       return { kind: 'reassigned', binding };
     }
     case 'ClassProperty':
@@ -101,6 +104,15 @@ export function handleUse(index: AstIndex, scope: ScopeAnalysis, top: Node, encl
   }
 }
 
+/** `let t;` (no value) whose only write is `target`: the handle is assigned once, apart from its declaration. */
+function isAssignedOnlyBy(binding: Binding, target: Node): boolean {
+  if (binding.kind !== 'let' && binding.kind !== 'var') return false;
+  const declarator = binding.declaration;
+  if (declarator.type !== 'VariableDeclarator' || declarator.id !== binding.identifier || declarator.init) return false;
+  const writes = binding.references.filter((r) => r.write);
+  return writes.length === 1 && writes[0].identifier === target;
+}
+
 /** The function (or Program) whose body a scope node belongs to. */
 function functionOfScope(node: Node, index: AstIndex): Node {
   if (isFunction(node) || node.type === 'Program') return node;
@@ -112,7 +124,14 @@ export type HandleRead =
   | { kind: 'clear'; call: t.CallExpression }
   | { kind: 'unref'; call: t.CallExpression }
   | { kind: 'escape'; how: Escape }
+  /** A truthiness test (`if (t)`, `t && ...`, `!t`, `t ? a : b`): it neither keeps nor passes the handle on. */
+  | { kind: 'test' }
   | { kind: 'read' };
+
+/** True when every read only clears, unrefs or tests the handle, and at least one clears it. */
+export function onlyClears(reads: readonly HandleRead[]): boolean {
+  return reads.some((r) => r.kind === 'clear') && reads.every((r) => r.kind === 'clear' || r.kind === 'unref' || r.kind === 'test');
+}
 
 export function classifyRead(index: AstIndex, identifier: Node, isGlobal: (name: string, at: Node) => boolean): HandleRead {
   const value = outermostValue(index, identifier);
@@ -122,6 +141,13 @@ export function classifyRead(index: AstIndex, identifier: Node, isGlobal: (name:
   if (clear && clear.arguments[0] === value) return { kind: 'clear', call: clear };
   const unref = unrefCallOn(index, identifier);
   if (unref) return { kind: 'unref', call: unref };
+  if (
+    ((parent.type === 'IfStatement' || parent.type === 'ConditionalExpression' || parent.type === 'WhileStatement') && parent.test === value) ||
+    (parent.type === 'LogicalExpression' && parent.operator === '&&' && isTestPosition(index, parent)) ||
+    (parent.type === 'UnaryExpression' && parent.operator === '!')
+  ) {
+    return { kind: 'test' };
+  }
   switch (parent.type) {
     case 'ReturnStatement':
     case 'ArrowFunctionExpression':
@@ -142,6 +168,15 @@ export function classifyRead(index: AstIndex, identifier: Node, isGlobal: (name:
     default:
       return { kind: 'read' };
   }
+}
+
+/** `a && b` whose value only decides something: a statement of its own, or an if/ternary test (`if (t && x)`). */
+function isTestPosition(index: AstIndex, logical: Node): boolean {
+  const parent = index.parent(logical);
+  if (!parent) return false;
+  if (parent.type === 'ExpressionStatement') return true;
+  if ((parent.type === 'IfStatement' || parent.type === 'ConditionalExpression') && parent.test === logical) return true;
+  return parent.type === 'LogicalExpression' && parent.operator === '&&' && isTestPosition(index, parent);
 }
 
 /** `clearInterval(x)` / `clearTimeout(x)` with the global function, else undefined. */
@@ -209,6 +244,48 @@ export function ownReturns(index: AstIndex, fn: t.Function): t.ReturnStatement[]
   return descendants(fn.body).filter(
     (node): node is t.ReturnStatement => node.type === 'ReturnStatement' && index.enclosingFunction(node) === fn,
   );
+}
+
+/**
+ * The returns of `fn` that can run after `statement`, and whether `fn` can end without one:
+ * the statements after it in its block and in each enclosing block (through `if`), up to the
+ * first plain `return`/`throw`. Undefined when a loop, `try`, `switch` or label is in between.
+ */
+export function exitsAfter(index: AstIndex, fn: t.Function, statement: Node): { returns: t.ReturnStatement[]; fallsOff: boolean } | undefined {
+  const returns: t.ReturnStatement[] = [];
+  let current = statement;
+  for (;;) {
+    const parent = index.parent(current);
+    if (!parent) return undefined;
+    if (parent.type === 'IfStatement') {
+      current = parent;
+      continue;
+    }
+    if (parent.type !== 'BlockStatement') return undefined;
+    const list = parent.body;
+    for (const next of list.slice(list.indexOf(current as t.Statement) + 1)) {
+      for (const node of descendants(next)) {
+        if (node.type === 'ReturnStatement' && index.enclosingFunction(node) === fn) returns.push(node);
+      }
+      if (next.type === 'ReturnStatement' || next.type === 'ThrowStatement') return { returns, fallsOff: false };
+    }
+    if (parent === fn.body) return { returns, fallsOff: true };
+    current = parent;
+  }
+}
+
+/**
+ * The function a `return` hands back as the effect's cleanup: an inline function, or a name bound
+ * once to one (`const cleanup = () => clearInterval(id); return cleanup;`).
+ */
+export function returnedFunction(scope: ScopeAnalysis, ret: t.ReturnStatement): t.Function | undefined {
+  if (!ret.argument) return undefined;
+  const argument = unwrapExpression(ret.argument);
+  if (argument.type === 'ArrowFunctionExpression' || argument.type === 'FunctionExpression') return argument;
+  if (argument.type !== 'Identifier') return undefined;
+  const binding = scope.resolve(argument);
+  if (!binding || !isStableBinding(binding)) return undefined;
+  return functionOfBinding(binding);
 }
 
 export type AnyClass = t.ClassDeclaration | t.ClassExpression;
@@ -482,6 +559,90 @@ export function taskName(index: AstIndex, callback: Node, call: Node): string | 
     if (path) return stripThis(path);
   }
   return enclosingFunctionName(index, call);
+}
+
+/** Methods of built-in values: a call of one names the container, not the work (`callbacks.forEach`). */
+const BUILTIN_METHODS = new Set([
+  'forEach', 'map', 'filter', 'reduce', 'some', 'every', 'find', 'push', 'pop', 'shift', 'unshift', 'splice', 'slice', 'concat',
+  'join', 'sort', 'includes', 'indexOf', 'keys', 'values', 'entries', 'get', 'set', 'has', 'delete', 'clear', 'add',
+  'then', 'catch', 'finally', 'call', 'apply', 'bind', 'toString', 'emit', 'log', 'info', 'warn', 'error', 'debug',
+]);
+
+/** The name of the class that declares `member`: `class Worker {}`, `const Worker = class {}`. */
+function classNameOf(index: AstIndex, member: Node): string | undefined {
+  const body = index.parent(member);
+  const cls = body ? index.parent(body) : undefined;
+  if (!cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression')) return undefined;
+  if (cls.id) return cls.id.name;
+  const holder = index.parent(outermostValue(index, cls));
+  return holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier' ? holder.id.name : undefined;
+}
+
+/** The enclosing function's name for a task: `Worker.versionCheck` for a method, else the function's name. */
+export function enclosingTaskName(index: AstIndex, node: Node): string | undefined {
+  for (const ancestor of index.ancestors(node)) {
+    if (!isFunction(ancestor)) continue;
+    if (ancestor.type === 'ClassMethod' || ancestor.type === 'ClassPrivateMethod') {
+      const name = memberName(ancestor as ClassMember)?.replace(/^#/, '');
+      const cls = classNameOf(index, ancestor);
+      if (ancestor.kind === 'constructor') {
+        if (cls) return cls;
+        continue;
+      }
+      if (name) return cls ? `${cls}.${name}` : name;
+      continue;
+    }
+    const parent = index.parent(outermostValue(index, ancestor));
+    if ((parent?.type === 'ClassProperty' || parent?.type === 'ClassPrivateProperty') && memberName(parent)) {
+      const name = memberName(parent)!.replace(/^#/, '');
+      const cls = classNameOf(index, parent);
+      return cls ? `${cls}.${name}` : name;
+    }
+    if ((ancestor.type === 'FunctionExpression' || ancestor.type === 'FunctionDeclaration') && ancestor.id) return ancestor.id.name;
+    if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+    if (parent?.type === 'ObjectProperty' && parent.key.type === 'Identifier') return parent.key.name;
+    if (ancestor.type === 'ObjectMethod' && ancestor.key.type === 'Identifier') return ancestor.key.name;
+  }
+  return undefined;
+}
+
+/**
+ * The name of a supervised task, as a reviewer reads it in logs: the callback's own name (`push`,
+ * `function flush() {}`, `this.tick.bind(this)`), the function of this code a one-call callback
+ * calls (`() => this.cache.refresh()` -> `cache.refresh`; never a global's method like
+ * `console.log`), the enclosing function or method (`Worker.versionCheck`), the container a
+ * built-in method is called on (`callbacks.forEach(...)` -> `callbacks`). Never the file's name:
+ * undefined when none of these exists.
+ */
+export function superviseTaskName(index: AstIndex, scope: ScopeAnalysis, callback: Node, call: Node): string | undefined {
+  const cb = unwrapExpression(callback);
+  if (cb.type === 'Identifier') return cb.name;
+  if (cb.type === 'FunctionExpression' && cb.id) return cb.id.name;
+  if (cb.type === 'CallExpression' && cb.callee.type === 'MemberExpression') {
+    const path = memberPath(cb.callee);
+    if (path?.endsWith('.bind')) return stripThis(path.slice(0, -'.bind'.length));
+  }
+  if (cb.type === 'MemberExpression') {
+    const path = memberPath(cb);
+    if (path) return stripThis(path);
+  }
+  const sole = soleCall(cb);
+  const path = sole ? calleePath(sole) : undefined;
+  let container: string | undefined;
+  if (sole && path) {
+    const parts = path.split('.');
+    const root = unwrapExpression(rootObject(sole.callee));
+    const local = root.type === 'ThisExpression' || (root.type === 'Identifier' && scope.resolve(root) !== undefined);
+    if (local && (parts.length === 1 || !BUILTIN_METHODS.has(parts[parts.length - 1]))) return stripThis(path);
+    if (local && parts.length > 1) container = stripThis(parts.slice(0, -1).join('.'));
+  }
+  return enclosingTaskName(index, call) ?? (container && container !== 'this' ? container : undefined);
+}
+
+function rootObject(node: Node): Node {
+  let n = unwrapExpression(node);
+  while (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') n = unwrapExpression(n.object);
+  return n;
 }
 
 function stripThis(path: string): string {

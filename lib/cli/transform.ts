@@ -114,7 +114,7 @@ async function printTransformed(flags: TransformFlags, options: RunOptions): Pro
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`--print: not a file: ${(flags.paths as string[])[0]}`);
     name = path.relative(cwd, file).split(path.sep).join('/');
     text = fs.readFileSync(file, 'utf8');
-    const result = processFile(name, rules, settings);
+    const result = await processFile(name, rules, settings);
     output = result.output;
     if (result.record.status === 'error') failure = `${result.record.reason ?? 'error'}: ${result.record.message ?? ''}`;
     else if (result.record.status === 'skipped' && !flags.quiet) process.stderr.write(`leakfix: ${name}: skipped (${result.record.reason ?? ''})\n`);
