@@ -32,6 +32,11 @@ export interface EngineSettings {
   ruleOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Module specifier of the runtime that fixes import from. */
   runtimeImport: string;
+  /**
+   * Apply only the fixes of these findings (by fingerprint); every other site is still detected
+   * and reported. The ESLint plugin uses it to build one fix per site.
+   */
+  onlyFingerprints?: ReadonlySet<string>;
 }
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
@@ -199,7 +204,8 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
     layout,
   });
   if (shared.comments.ignoreFile) return undefined;
-  const fixes = rule.detect(ctx).filter((site) => isApplicable(site, shared));
+  const sites = rule.detect(ctx);
+  const fixes = selectedSites(sites, rule, shared, parsedText, settings.onlyFingerprints).filter((site) => isApplicable(site, shared));
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
@@ -281,7 +287,8 @@ export function processSource(filePath: string, source: string, settings: Engine
   }
 
   for (const finding of findings) {
-    if (finding.status === 'fixable' && changedBy.has(finding.transform)) finding.status = 'fixed';
+    const selected = settings.onlyFingerprints?.has(finding.fingerprint) ?? true;
+    if (finding.status === 'fixable' && selected && changedBy.has(finding.transform)) finding.status = 'fixed';
   }
   if (current === body) return { status: 'unchanged', findings, parser, parsed: true };
   return { status: 'changed', output: prefix + current, findings, parser, parsed: true };
@@ -307,6 +314,17 @@ function detectOn(
     shared,
   });
   return rule.detect(ctx);
+}
+
+/**
+ * The sites whose fixes a run applies: all of them, or those whose fingerprint is selected. Fix-mode
+ * sites get their fingerprints from the same function as the detect pass's findings (the shape is
+ * whitespace-folded, so recast's tab-expanded copy of the text yields the same prints).
+ */
+function selectedSites(sites: Site[], rule: LeakRule, shared: SharedAnalysis, text: string, only: ReadonlySet<string> | undefined): Site[] {
+  if (!only) return sites;
+  const prints = toFindings(sites, rule, shared, text, 0).map((finding) => finding.fingerprint);
+  return sites.filter((_, i) => only.has(prints[i]));
 }
 
 /** A fixable site that no `// leakfix-ignore` comment suppresses. */
