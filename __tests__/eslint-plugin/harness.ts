@@ -26,6 +26,8 @@ export interface LintSetup {
   runtimeImport?: string;
   fixRuntime?: boolean;
   parser?: ParserChoice;
+  /** As the file's own tooling would set it; ESLint's default is `module`. */
+  sourceType?: 'module' | 'script' | 'commonjs';
 }
 
 function languageOptions(parser: ParserChoice, filename: string): Linter.Config['languageOptions'] {
@@ -43,7 +45,7 @@ export function lintConfig(setup: LintSetup, filename: string): Linter.Config[] 
     {
       files: ['**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}'],
       plugins: { leakfix: plugin },
-      languageOptions: languageOptions(setup.parser ?? 'typescript', filename),
+      languageOptions: { ...languageOptions(setup.parser ?? 'typescript', filename), ...(setup.sourceType ? { sourceType: setup.sourceType } : {}) },
       settings: { leakfix: { fixRuntime: setup.fixRuntime ?? true, ...(setup.runtimeImport ? { runtimeImport: setup.runtimeImport } : {}) } },
       rules: { [`leakfix/${setup.transform}`]: ['error', setup.options ?? {}] },
     },
