@@ -60,3 +60,17 @@ describe('eslint-plugin-leakfix: disable comments', () => {
     });
   }
 });
+
+describe('eslint-plugin-leakfix: the grades option', () => {
+  const filename = lintFilename('src/fire.js');
+  const code = "void fetch('/ping');\nfetch('/ping');\n";
+  const grades = (config: ReturnType<typeof lintConfig>): string[] =>
+    newLinter()
+      .verify(code, config, { filename })
+      .map((m) => /\[(RED|YELLOW)/.exec(m.message)?.[1] ?? m.message);
+
+  it('reports RED and YELLOW by default, RED only with grades: ["red"]', () => {
+    assert.deepEqual(grades(lintConfig({ transform: 'track-async' }, filename)), ['YELLOW', 'RED']);
+    assert.deepEqual(grades(lintConfig({ transform: 'track-async', options: { grades: ['red'] } }, filename)), ['RED']);
+  });
+});
