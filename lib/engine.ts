@@ -185,9 +185,16 @@ const RECAST_TAB_WIDTH = 4;
 
 /**
  * Applies one rule's fixes on a recast parse of `source`. Returns the new text, or undefined when
- * the rule found nothing to fix there (after suppression).
+ * the rule found nothing to fix there (after suppression), and the fingerprints of the sites whose
+ * fixes call the runtime.
  */
-function applyRule(rule: LeakRule, source: string, filePath: string, parser: ParserName, settings: EngineSettings): string | undefined {
+function applyRule(
+  rule: LeakRule,
+  source: string,
+  filePath: string,
+  parser: ParserName,
+  settings: EngineSettings,
+): { output: string; runtimeUsers: Set<string> } | undefined {
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
   const shared = new SharedAnalysis(file);
   const layout = detectLayout(source, file);
@@ -205,14 +212,24 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
   });
   if (shared.comments.ignoreFile) return undefined;
   const sites = rule.detect(ctx);
-  const fixes = selectedSites(sites, rule, shared, parsedText, settings.onlyFingerprints).filter((site) => isApplicable(site, shared));
+  // Fix-mode sites get their fingerprints from the same function as the detect pass's findings
+  // (the shape is whitespace-folded, so recast's tab-expanded copy of the text prints the same).
+  let prints: string[] | undefined;
+  const printOf = (site: Site): string => (prints ??= toFindings(sites, rule, shared, parsedText, 0).map((f) => f.fingerprint))[sites.indexOf(site)];
+  const only = settings.onlyFingerprints;
+  const fixes = sites.filter((site) => isApplicable(site, shared) && (!only || only.has(printOf(site))));
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
-  for (const site of fixes) site.fix!();
+  const runtimeUsers = new Set<string>();
+  for (const site of fixes) {
+    const uses = ctx.runtime.uses;
+    site.fix!();
+    if (ctx.runtime.uses > uses) runtimeUsers.add(printOf(site));
+  }
   const printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
   // Output that does not parse throws a SyntaxError here (when imports are added) or in the
   // caller's check; either way it is reported as output of this rule that does not parse.
-  return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout);
+  return { output: addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout), runtimeUsers };
 }
 
 export function processSource(filePath: string, source: string, settings: EngineSettings): FileOutcome {
@@ -256,6 +273,7 @@ export function processSource(filePath: string, source: string, settings: Engine
   // The fast AST of `current` once an earlier rule changed it (the parse that checked its output).
   let changed: { file: t.File; shared: SharedAnalysis } | undefined;
   const changedBy = new Set<string>();
+  const runtimeUsers = new Set<string>();
   for (const rule of rules) {
     let output: string | undefined;
     try {
@@ -264,7 +282,9 @@ export function processSource(filePath: string, source: string, settings: Engine
         ? detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings).some((site) => isApplicable(site, changed!.shared))
         : fixableRules.has(rule);
       if (!hasFixes) continue;
-      output = applyRule(rule, current, filePath, parser, settings);
+      const applied = applyRule(rule, current, filePath, parser, settings);
+      for (const print of applied?.runtimeUsers ?? []) runtimeUsers.add(print);
+      output = applied?.output;
       if (output !== undefined && output !== current) {
         const checked = parseForDetection(output, parser);
         changed = { file: checked, shared: new SharedAnalysis(checked) };
@@ -288,7 +308,9 @@ export function processSource(filePath: string, source: string, settings: Engine
 
   for (const finding of findings) {
     const selected = settings.onlyFingerprints?.has(finding.fingerprint) ?? true;
-    if (finding.status === 'fixable' && selected && changedBy.has(finding.transform)) finding.status = 'fixed';
+    if (finding.status !== 'fixable' || !selected || !changedBy.has(finding.transform)) continue;
+    finding.status = 'fixed';
+    if (runtimeUsers.has(finding.fingerprint)) finding.usesRuntime = true;
   }
   if (current === body) return { status: 'unchanged', findings, parser, parsed: true };
   return { status: 'changed', output: prefix + current, findings, parser, parsed: true };
@@ -314,17 +336,6 @@ function detectOn(
     shared,
   });
   return rule.detect(ctx);
-}
-
-/**
- * The sites whose fixes a run applies: all of them, or those whose fingerprint is selected. Fix-mode
- * sites get their fingerprints from the same function as the detect pass's findings (the shape is
- * whitespace-folded, so recast's tab-expanded copy of the text yields the same prints).
- */
-function selectedSites(sites: Site[], rule: LeakRule, shared: SharedAnalysis, text: string, only: ReadonlySet<string> | undefined): Site[] {
-  if (!only) return sites;
-  const prints = toFindings(sites, rule, shared, text, 0).map((finding) => finding.fingerprint);
-  return sites.filter((_, i) => only.has(prints[i]));
 }
 
 /** A fixable site that no `// leakfix-ignore` comment suppresses. */

@@ -32,6 +32,13 @@ for (const rule of RULES) {
         });
         assert.deepEqual(got, expected, `${fixture.name}: lint findings differ from the audit's`);
 
+        // Each fix on its own (an editor's quick fix) still gives code that parses.
+        for (const message of messages.filter((m) => m.fix)) {
+          const alone = fixture.input.slice(0, message.fix!.range[0]) + message.fix!.text + fixture.input.slice(message.fix!.range[1]);
+          const parsed = linter.verify(alone, config, { filename }).find((m) => m.fatal);
+          assert.equal(parsed, undefined, `${fixture.name}: the fix at ${message.line}:${message.column} alone gives code that does not parse`);
+        }
+
         const fixed = linter.verifyAndFix(fixture.input, config, { filename });
         assert.equal(fixed.output, fixture.output, `${fixture.name}: eslint --fix differs from ${fixture.outputPath}`);
       });

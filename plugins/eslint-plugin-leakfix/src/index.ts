@@ -19,7 +19,6 @@ import {
   optionSpecs,
   processSource,
   textEdits,
-  applyTextEdits,
   type TextEdit,
   type FileOutcome,
   type Finding,
@@ -131,7 +130,7 @@ function createRule(rule: LeakRule): Rule.RuleModule {
               runtimeImport: settings.runtimeImport,
               onlyFingerprints,
             });
-          const plan = cachedPlan(context.filename, source, name, transformOptions, settings.runtimeImport, () => planFixes(source, run, settings.runtimeImport));
+          const plan = cachedPlan(context.filename, source, name, transformOptions, settings.runtimeImport, () => planFixes(source, run, settings));
           // A file leakfix cannot parse has no findings; ESLint's own parser reports real syntax errors.
           if (plan.outcome.status === 'error') return;
           for (const finding of plan.outcome.findings) {
@@ -155,30 +154,61 @@ function fixer(edits: readonly TextEdit[]): Rule.ReportFixer {
   return (fix) => edits.map((edit) => fix.replaceTextRange(edit.range, edit.text));
 }
 
-function planFixes(source: string, run: (only?: ReadonlySet<string>) => FileOutcome, runtimeImport: string): FixPlan {
+function planFixes(source: string, run: (only?: ReadonlySet<string>) => FileOutcome, settings: Required<LeakfixSettings>): FixPlan {
   const outcome = run();
   const fixes = new Map<string, SiteFix>();
   if (outcome.status !== 'changed' || outcome.output === undefined) return { outcome, fixes };
   const fixed = outcome.findings.filter((f) => f.status === 'fixed');
   const whole = textEdits(source, outcome.output);
-  const perSite = fixed.map((finding) => {
-    const alone = fixed.length === 1 ? outcome : run(new Set([finding.fingerprint]));
-    const output = alone.status === 'changed' ? alone.output : undefined;
-    return { finding, output, edits: output === undefined ? [] : textEdits(source, output) };
-  });
-  const independent =
-    perSite.every((s) => s.edits.length > 0) &&
-    disjointSpans(perSite.map((s) => s.edits)) &&
-    applyTextEdits(source, perSite.flatMap((s) => s.edits)) === outcome.output;
-  for (const { finding, output, edits } of perSite) {
-    if (output === undefined) continue;
-    fixes.set(finding.fingerprint, {
-      site: edits,
-      autofix: independent ? edits : whole,
-      addsRuntime: runtimeMentions(output, runtimeImport) > runtimeMentions(source, runtimeImport),
-    });
+  const local = localEdits(source, whole, fixed);
+  for (const finding of fixed) {
+    const addsRuntime = finding.usesRuntime === true && runtimeMentions(outcome.output, settings.runtimeImport) > runtimeMentions(source, settings.runtimeImport);
+    const own = local?.get(finding.fingerprint);
+    // A suggestion is applied on its own, so it needs this site's rewrite alone: one more engine run
+    // when the file's edits cannot be split by site.
+    const alone = own ?? (addsRuntime && !settings.fixRuntime ? aloneEdits(source, run, finding) : undefined);
+    fixes.set(finding.fingerprint, { site: alone ?? whole, autofix: own ?? whole, addsRuntime });
   }
   return { outcome, fixes };
+}
+
+/**
+ * The file's edits split by site, when every edit lies inside exactly one fixed site's lines and
+ * every site has one: then each site's rewrite is local to it, and any subset of sites can be
+ * applied. Otherwise (an added import or class field, a `try {` above the site) undefined.
+ */
+function localEdits(source: string, edits: readonly TextEdit[], fixed: readonly Finding[]): Map<string, TextEdit[]> | undefined {
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineOf = (offset: number): number => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  const bySite = new Map<string, TextEdit[]>(fixed.map((f) => [f.fingerprint, []]));
+  for (const edit of edits) {
+    const first = lineOf(edit.range[0]);
+    // An edit that removes lines ends at the start of the line after them.
+    const last = edit.range[1] > edit.range[0] ? lineOf(edit.range[1] - 1) : first;
+    // Lines inserted before line `first` belong to a site that spans both of their neighbours.
+    const inserts = edit.range[1] === edit.range[0];
+    const owners = fixed.filter((f) => (inserts ? f.start.line < first && first <= f.end.line : f.start.line <= first && last <= f.end.line));
+    if (owners.length !== 1) return undefined;
+    bySite.get(owners[0].fingerprint)!.push(edit);
+  }
+  if ([...bySite.values()].some((own) => own.length === 0)) return undefined;
+  if (!disjointSpans([...bySite.values()])) return undefined;
+  return bySite;
+}
+
+function aloneEdits(source: string, run: (only?: ReadonlySet<string>) => FileOutcome, finding: Finding): TextEdit[] | undefined {
+  const alone = run(new Set([finding.fingerprint]));
+  return alone.status === 'changed' && alone.output !== undefined ? textEdits(source, alone.output) : undefined;
 }
 
 /** ESLint merges one report's edits into one range; those ranges must not touch each other. */
