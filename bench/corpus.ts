@@ -239,6 +239,18 @@ export function slice(files: readonly string[], count: number): string[] {
   return out;
 }
 
+/** A hard-linked copy of a slice of the tree, so directory-walking tools see only the slice. */
+export function sliceTree(files: readonly string[]): string {
+  const root = path.join(CACHE_DIR, `slice-${files.length}`);
+  fs.rmSync(root, { recursive: true, force: true });
+  for (const file of files) {
+    const target = path.join(root, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.linkSync(path.join(TREE_DIR, file), target);
+  }
+  return root;
+}
+
 if (require.main === module) {
   const manifest = loadCorpus({ force: process.argv.includes('--force') });
   process.stdout.write(`${JSON.stringify(manifest.stats, null, 2)}\n`);

@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CACHE_DIR, TREE_DIR, loadCorpus, slice, type CorpusStats } from './corpus';
+import { CACHE_DIR, TREE_DIR, loadCorpus, slice, sliceTree, type CorpusStats } from './corpus';
 import { measure, median, type CommandSpec, type Measurement } from './measure';
 import { codeVersion, DIST_ROOT, relaunchFromSnapshot, replaceSection, REPO_ROOT } from './report';
 
@@ -76,18 +76,6 @@ function parseArgs(argv: readonly string[]): Options {
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
-}
-
-/** A hard-linked copy of a slice of the tree, so directory-walking tools see only the slice. */
-function sliceTree(files: readonly string[]): string {
-  const root = path.join(CACHE_DIR, `slice-${files.length}`);
-  fs.rmSync(root, { recursive: true, force: true });
-  for (const file of files) {
-    const target = path.join(root, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.linkSync(path.join(TREE_DIR, file), target);
-  }
-  return root;
 }
 
 function exitedZero(result: Measurement): string | undefined {

@@ -215,9 +215,16 @@ const RECAST_TAB_WIDTH = 4;
 
 /**
  * Applies one rule's fixes on a recast parse of `source`. Returns the new text, or undefined when
- * the rule found nothing to fix there (after suppression).
+ * the rule found nothing to fix there (after suppression), and the fingerprints of the sites whose
+ * fixes call the runtime.
  */
-function applyRule(rule: LeakRule, source: string, filePath: string, parser: ParserName, settings: EngineSettings): string | undefined {
+function applyRule(
+  rule: LeakRule,
+  source: string,
+  filePath: string,
+  parser: ParserName,
+  settings: EngineSettings,
+): { output: string; runtimeUsers: Set<string> } | undefined {
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
   const shared = new SharedAnalysis(file, knownTransforms(settings));
   const parsedText = recastParsedText(source);
@@ -234,15 +241,23 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
     layout,
   });
   if (shared.comments.ignoreFile) return undefined;
-  const fixes = applicableSites(rule.detect(ctx), rule, shared, parsedText, settings);
+  const sites = rule.detect(ctx);
+  const fixes = applicableSites(sites, rule, shared, parsedText, settings);
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
-  for (const site of fixes) site.fix!();
+  // Which sites' fixes call the runtime (`Finding.usesRuntime`), by fingerprint.
+  let prints: string[] | undefined;
+  const runtimeUsers = new Set<string>();
+  for (const site of fixes) {
+    const uses = ctx.runtime.uses;
+    site.fix!();
+    if (ctx.runtime.uses > uses) runtimeUsers.add((prints ??= fingerprintsOf(sites, rule, shared, parsedText))[sites.indexOf(site)]);
+  }
   let printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
   if (layout.semicolons === false) printed = dropPrintedSemicolons(source, printed, parseForDetection(printed, parser), layout);
   // Output that does not parse throws a SyntaxError here (when imports are added) or in the
   // caller's check; either way it is reported as output of this rule that does not parse.
-  return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout);
+  return { output: addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout), runtimeUsers };
 }
 
 export function processSource(filePath: string, source: string, settings: EngineSettings): FileOutcome {
@@ -289,6 +304,7 @@ export function processSource(filePath: string, source: string, settings: Engine
   // The fast AST of `current` once an earlier rule changed it (the parse that checked its output).
   let changed: { file: t.File; shared: SharedAnalysis } | undefined;
   const changedBy = new Set<string>();
+  const runtimeUsers = new Set<string>();
   for (const rule of rules) {
     let output: string | undefined;
     try {
@@ -297,7 +313,9 @@ export function processSource(filePath: string, source: string, settings: Engine
         ? applicableSites(detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings), rule, changed.shared, current, settings).length > 0
         : fixableRules.has(rule);
       if (!hasFixes) continue;
-      output = applyRule(rule, current, filePath, parser, settings);
+      const applied = applyRule(rule, current, filePath, parser, settings);
+      for (const print of applied?.runtimeUsers ?? []) runtimeUsers.add(print);
+      output = applied?.output;
       if (output !== undefined && output !== current) {
         const checked = parseForDetection(output, parser);
         changed = { file: checked, shared: new SharedAnalysis(checked, knownTransforms(settings)) };
@@ -320,7 +338,9 @@ export function processSource(filePath: string, source: string, settings: Engine
   }
 
   for (const finding of findings) {
-    if (finding.status === 'fixable' && changedBy.has(finding.transform) && accepted(settings, finding.fingerprint)) finding.status = 'fixed';
+    if (finding.status !== 'fixable' || !changedBy.has(finding.transform) || !accepted(settings, finding.fingerprint)) continue;
+    finding.status = 'fixed';
+    if (runtimeUsers.has(finding.fingerprint)) finding.usesRuntime = true;
   }
   if (current === body) return withIgnores({ status: 'unchanged', findings, parser, parsed: true });
   return withIgnores({ status: 'changed', output: prefix + current, findings, parser, parsed: true });

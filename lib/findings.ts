@@ -35,6 +35,8 @@ export interface Finding {
   end: Position;
   /** A line-independent identity for baselines: transform, rule, enclosing scope and code shape. */
   fingerprint: string;
+  /** On a `fixed` finding: its fix calls the runtime (`supervise`, `track`), so the file imports it. */
+  usesRuntime?: true;
 }
 
 /** What a detector returns: a finding-to-be, still holding its AST node and its fix. */

@@ -97,6 +97,8 @@ export interface ImportRequest {
 export class RuntimeImports {
   private readonly callees = new Map<string, string>();
   private readonly pending: ImportRequest[] = [];
+  /** How many times fixes asked for a runtime export: a fix that raised it needs the runtime. */
+  uses = 0;
 
   constructor(
     private readonly ctx: RuleContext,
@@ -108,6 +110,7 @@ export class RuntimeImports {
    * or `leakfixSupervise` when the name is taken). The import is added after printing.
    */
   use(name: string): string {
+    this.uses++;
     const known = this.callees.get(name);
     if (known) return known;
     let callee = existingCallee(this.ctx.file.program, this.specifier, name);
