@@ -5,4 +5,4 @@ const { supervise } = require('@leakfix/runtime');
 
 const pushURL = 'https://example.com/api/push/key?status=up';
 
-supervise('fetch', () => fetch(pushURL), { everyMs: 60 * 1000 });
+supervise('interval', () => fetch(pushURL), { everyMs: 60 * 1000 });
