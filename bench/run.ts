@@ -170,20 +170,24 @@ function definitions(root: string, listFile: string, fileCount: number): RunDefi
 function typedDefinitions(project: TypedProject): RunDefinition[] {
   const node = process.execPath;
   const leakfixMissing = fs.existsSync(LEAKFIX) ? undefined : 'dist/bin/leakfix.js is not built yet';
-  const leakfixCheck = (result: Measurement): string | undefined => (result.exitCode === 0 ? undefined : exitedZero(result));
+  // Exit 0 and a summary that counts every file of the project as parsed or prefiltered: a run that found no files fails the check.
+  const leakfixCheck = (result: Measurement): string | undefined =>
+    exitedZero(result) ?? (new RegExp(`^leakfix transform --dry: ${project.files} files found`, 'm').test(result.stderr) ? undefined : `did not see the ${project.files} files: ${result.stderr.split('\n')[0]}`);
   return [
     {
       id: 'h',
       title: `leakfix transform --dry --typed, ${project.label}`,
-      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--typed', '--no-config', '.'], cwd: project.root },
+      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--typed', '--no-config', '--files-from', project.listFile], cwd: project.root },
       unavailable: leakfixMissing,
       check: leakfixCheck,
     },
-    { id: 'i', title: `tsc --noEmit, ${project.label}`, spec: { command: node, args: [TSC, '--noEmit', '-p', project.tsconfig], cwd: project.root }, check: exitedZero },
+    // --incremental false: the project's tsconfig sets incremental, and a tsbuildinfo left by an
+    // earlier round would let tsc skip the check it is here to measure.
+    { id: 'i', title: `tsc --noEmit, ${project.label}`, spec: { command: node, args: [TSC, '--noEmit', '--incremental', 'false', '-p', project.tsconfig], cwd: project.root }, check: exitedZero },
     {
       id: 'j',
       title: `leakfix transform --dry (untyped), ${project.label}`,
-      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--no-config', '.'], cwd: project.root },
+      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--no-config', '--files-from', project.listFile], cwd: project.root },
       unavailable: leakfixMissing,
       check: leakfixCheck,
     },

@@ -7,7 +7,8 @@
  * bench/.corpus/typed/ without its compiled `dist/`, so that `tsc -p tsconfig.json` and leakfix
  * see exactly the same files. Rows:
  *   (h) leakfix transform --dry --typed (every transform, the Program built once, one thread)
- *   (i) tsc --noEmit -p tsconfig.json
+ *   (i) tsc --noEmit --incremental false -p tsconfig.json (the tsconfig sets incremental; a
+ *       tsbuildinfo from an earlier round would let tsc skip the check)
  *   (j) leakfix transform --dry without types, for reference
  * Target (issue 12): (h) no slower than (i), and within 1.3× of its peak RSS.
  */
@@ -29,20 +30,22 @@ export interface TypedProject {
   tsconfig: string;
   label: string;
   files: number;
+  /** The project's .ts files, one per line, for `--files-from` (the folder is under the repository's ignored bench/.corpus/). */
+  listFile: string;
 }
 
 const SPEC_FILE = path.join(REPO_ROOT, 'bench', 'typed-project.json');
 export const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
-function countTs(dir: string): number {
-  let n = 0;
+function tsFiles(root: string, dir = root): string[] {
+  const found: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) n += countTs(full);
-    else if (/\.tsx?$/.test(entry.name) && !/\.d\.ts$/.test(entry.name)) n++;
+    if (entry.isDirectory()) found.push(...tsFiles(root, full));
+    else if (/\.tsx?$/.test(entry.name)) found.push(path.relative(root, full));
   }
-  return n;
+  return found.sort();
 }
 
 /** Unpacks the pinned package once (npm pack + tar), without the folders the spec removes. */
@@ -68,5 +71,9 @@ export function ensureTypedProject(log: (message: string) => void): TypedProject
     fs.rmSync(tarball, { force: true });
     for (const folder of spec.remove) fs.rmSync(path.join(root, folder), { recursive: true, force: true });
   }
-  return { root, tsconfig: spec.tsconfig, label, files: countTs(root) };
+  for (const leftover of fs.readdirSync(root).filter((name) => name.endsWith('.tsbuildinfo'))) fs.rmSync(path.join(root, leftover));
+  const files = tsFiles(root);
+  const listFile = path.join(base, `${path.basename(root)}.list.txt`);
+  fs.writeFileSync(listFile, `${files.join('\n')}\n`);
+  return { root, tsconfig: spec.tsconfig, label, files: files.length, listFile };
 }

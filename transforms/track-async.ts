@@ -6,23 +6,30 @@
  * runs, and lets shutdown drain it:
  *
  *   async function flush() { ... }          async function flush() { ... }
- *   flush();                          →     track(flush(), 'flush');
+ *   function stop() { flush(); }      →     function stop() { track(flush(), 'stop:flush'); }
  *
  * Certainly a promise (untyped mode): a call to an async function, arrow or method of this module
  * (resolved through scopes; `this.m()` only inside the class declaring `async m`), `fetch`,
  * members of `fs/promises` / `fs.promises` / `timers/promises`, an async IIFE, `new Promise(...)`,
- * `Promise.all(...)` and friends, a `.then(f)` / `.finally(f)` chain. In typed mode (`typed`), the
- * TypeScript checker also decides, as typescript-eslint's no-floating-promises does.
+ * `Promise.all(...)` and friends, a `.then(f)` / `.finally(f)` chain, a chain whose rejection
+ * handler is not a function (`.catch()`, `.catch(null)`, `.catch(3)`, `.then(f, 'x')` alike). An
+ * array of promises (`[a(), b()];`, `.map` over a certain array) becomes
+ * `track(Promise.all([...]), name)`. In typed mode (`typed`) the TypeScript checker decides, as
+ * typescript-eslint's no-floating-promises does: built-in Promises (and subclasses) only, unless a
+ * thenable type is listed in `trackThenables`; `any`/`unknown` are not promises.
  *
- * Never touched: awaited, returned, yielded, assigned or passed promises; `void p` (the explicit
- * opt-out, still reported YELLOW because its rejection goes unhandled); `.catch(h)` or `.then(a, b)`
- * at a chain's end; statements under an eslint-disable naming no-floating-promises; test-framework
- * calls (`it`, `describe`, hooks). Reported, not rewritten: `xs.map(async ...)` and
- * `xs.forEach(async ...)` statements, promises started in timer, listener or supervised-task
- * callbacks, promises inside `a && p()` / `c ? p() : q()`, `T | Promise<T>` values, thenables
- * whose then() returns no promise, promises that wait for the drain themselves (`shutdown()`,
- * `drain()`), and sites where a `this.`-tracker has no class instance. When typed mode is asked
- * for but unavailable, the file is analysed untyped and that is reported once.
+ * Names: the callee plus the enclosing function (`render:loadData`) or class (`UserService.save`),
+ * unique per file. Never touched: awaited, returned, yielded, assigned or passed promises; `void p`
+ * (reported YELLOW); chains ending in `.catch(h)` / `.then(a, h)` with a function `h`; calls that
+ * cannot reject (async functions whose whole body is try/catch that neither throws nor awaits in
+ * its handlers: GREEN); statements under an eslint-disable naming no-floating-promises; test
+ * framework calls. Reported, not rewritten: chains that end the process (`.then(() =>
+ * process.exit())`: their rejection is the exit status), `xs.forEach(async ...)`, `xs.map(async ...)`
+ * on a receiver not known to be an array, statements with no effect (`Promise.resolve(x)`, `p;`),
+ * promises in timer, listener or supervised-task callbacks and in callbacks of such refused
+ * promises, conditional/logical/comma expressions, unions, thenables, any-typed values, promises
+ * that wait for the drain themselves, `this.`-trackers without an instance. When typed mode is
+ * unavailable for a file, it is analysed untyped and the runner prints one notice for the run.
  */
 import type * as t from '@babel/types';
 import { fixable, managed, refused, type Site } from '../lib/findings';
@@ -39,6 +46,7 @@ import {
   cannotReject,
   certainArray,
   chainDecidesExit,
+  chainReportsTo,
   endsWithRejectionHandler,
   importsAnyModule,
   rejectionHandlerOf,
@@ -204,13 +212,12 @@ class TrackAsyncDetector {
       if (verdict) this.add(statement, refused('floating-promise', statement, 'yellow', 'yield-result', `the value sent into this generator at yield is a promise nobody handles; handle it where the generator is driven`));
       return;
     }
-    if (this.isNoEffect(expression)) return;
-    if (this.typed && expression.type === 'CallExpression' && this.typedArray(statement.expression)) {
-      this.promiseArray(statement, this.facts.nameOf(expression));
+    if (this.isNoEffect(statement, expression)) return;
+    const verdict = this.promiseOf(statement.expression);
+    if (!verdict) {
+      if (this.typed && expression.type === 'CallExpression' && this.typedArray(statement.expression)) this.promiseArray(statement, this.facts.nameOf(expression));
       return;
     }
-    const verdict = this.promiseOf(statement.expression);
-    if (!verdict) return;
     this.floating(statement, verdict, handler === 'not-a-function');
   }
 
@@ -219,7 +226,7 @@ class TrackAsyncDetector {
    * it was started where it was made), `Promise.resolve(x)` of a value that is not a promise.
    * Reported, never tracked: tracking would not make it background work.
    */
-  private isNoEffect(expression: Node): boolean {
+  private isNoEffect(statement: t.ExpressionStatement, expression: Node): boolean {
     let name: string | undefined;
     if (expression.type === 'Identifier' || expression.type === 'MemberExpression' || expression.type === 'OptionalMemberExpression') {
       if (this.promiseOf(expression)) name = this.facts.nameOf(expression);
@@ -228,11 +235,9 @@ class TrackAsyncDetector {
       if (!argument || argument.type === 'SpreadElement' || !this.promiseOf(argument)) name = 'Promise.resolve';
     }
     if (name === undefined) return false;
-    const statement = this.ctx.index.parent(expression.extra?.parenthesized ? expression : expression) as t.ExpressionStatement;
-    const owner = this.ctx.index.closest(expression, (n) => n.type === 'ExpressionStatement') as t.ExpressionStatement | undefined;
     this.add(
-      owner ?? statement,
-      refused('floating-promise', owner ?? statement, 'yellow', 'no-effect', `${name}: the statement starts no work (the promise was made elsewhere, or resolves a plain value); remove it, or await it where it was made`),
+      statement,
+      refused('floating-promise', statement, 'yellow', 'no-effect', `${name}: the statement starts no work (the promise was made elsewhere, or resolves a plain value); remove it, or await it where it was made`),
     );
     return true;
   }
@@ -328,6 +333,16 @@ class TrackAsyncDetector {
     }
     const owner = this.callbackOwnerOf(statement);
     if (owner) return refused('promise-in-timer-callback', statement, 'red', OWNER_REASONS[owner.kind], ownerMessage(name, owner));
+    const reportsTo = chainReportsTo(this.ctx.index, statement, statement.expression);
+    if (reportsTo) {
+      return refused(
+        'floating-promise',
+        statement,
+        'red',
+        'result-via-callback',
+        `${name}: this chain delivers its result through ${reportsTo}(...), which a rejection never calls, so the caller waits forever; add .catch that calls ${reportsTo} with the error instead of tracking it`,
+      );
+    }
     if (this.drainsItself(statement.expression)) {
       return refused('floating-promise', statement, 'yellow', 'drains-itself', `${name}: this promise waits for shutdown() or drain(); tracking it would make the drain wait for itself until its timeout`);
     }
@@ -722,6 +737,7 @@ export const rule: LeakRule = {
       'yield-result': 'The promise is the value sent into a generator at yield; it is handled (or not) where the generator is driven.',
       'type-unknown': 'The checker types the value any or unknown, or cannot resolve it: not a promise for typed mode, so at most YELLOW.',
       'decides-exit': 'The chain calls process.exit or sets process.exitCode: its rejection is the script\'s exit status (1), which tracking would turn into a log line and exit 0.',
+      'result-via-callback': 'The chain\'s callbacks call a parameter of the enclosing function (callback, resolve, reject, next): a rejection never calls it and the caller waits forever; the fix is .catch(callback), not tracking.',
       'outer-promise-refused': 'Started inside a callback of a promise statement that is itself refused: the two are fixed together by hand, not half-tracked.',
     },
   },

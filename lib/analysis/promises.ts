@@ -8,7 +8,7 @@
  * an async IIFE, `new Promise(...)`, `Promise.all(...)` and friends, or a `.then`/`.finally` chain.
  */
 import type * as t from '@babel/types';
-import { isFunction, memberPath, unwrapExpression, type AstIndex, type Node } from './ast';
+import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
 import { GLOBAL_OBJECTS } from './resources';
 
@@ -596,6 +596,45 @@ export function chainDecidesExit(expression: Node): boolean {
     node = unwrapExpression(callee.object);
   }
   return false;
+}
+
+/**
+ * The parameter of an enclosing function (a node-style `callback`, a promise executor's `resolve`
+ * or `reject`, `next`, `done`) that a chain's callbacks call to deliver the result, if any:
+ * `function auth(user, callback) { check(user).then((ok) => callback(null, ok)); }`. On rejection
+ * that callback is never called, so the caller waits forever; the fix is `.catch(callback)` or
+ * `.catch(reject)`, not tracking the rejection aside.
+ */
+export function chainReportsTo(index: AstIndex, statement: Node, expression: Node): string | undefined {
+  const params = new Set<string>();
+  for (const ancestor of index.ancestors(statement)) {
+    if (!isFunction(ancestor)) continue;
+    for (const param of ancestor.params) if (param.type === 'Identifier') params.add(param.name);
+  }
+  if (params.size === 0) return undefined;
+  let node = unwrapExpression(expression);
+  let found: string | undefined;
+  while (!found && (node.type === 'CallExpression' || node.type === 'OptionalCallExpression')) {
+    const callee = unwrapExpression(node.callee);
+    if (!isMember(callee)) break;
+    const property = propertyName(callee);
+    if (property !== 'then' && property !== 'finally' && property !== 'catch') break;
+    for (const argument of node.arguments) {
+      const fn = unwrapExpression(argument);
+      if (!isFunction(fn)) continue;
+      const own = new Set(fn.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
+      walk(fn.body, (inner) => {
+        if (found) return false;
+        if ((inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') && inner.callee.type === 'Identifier' && params.has(inner.callee.name) && !own.has(inner.callee.name)) {
+          found = inner.callee.name;
+          return false;
+        }
+        return undefined;
+      });
+    }
+    node = unwrapExpression(callee.object);
+  }
+  return found;
 }
 
 /** An expression that is certainly an array: a literal, `Array.from/of`, `Object.keys/values/entries`, or an array method that returns a new array of one. */
