@@ -626,12 +626,25 @@ class TrackAsyncDetector {
   private callbackOwnerOf(node: t.ExpressionStatement | t.Function): CallbackOwner | undefined {
     const fn = isFunction(node) ? node : this.ctx.index.enclosingFunction(node);
     if (!fn || !isFunction(fn)) return undefined;
-    return callbackOwner(
-      this.ctx.index,
-      fn,
-      (name, at) => this.ctx.isGlobal(name, at),
-      (callee) => this.runtimeExport(callee) === 'supervise',
-    );
+    const ownerOf = (callback: Node): CallbackOwner | undefined =>
+      callbackOwner(
+        this.ctx.index,
+        callback,
+        (name, at) => this.ctx.isGlobal(name, at),
+        (callee) => this.runtimeExport(callee) === 'supervise',
+      );
+    const direct = ownerOf(fn);
+    if (direct || isFunction(node)) return direct;
+    // `const handler = (data) => { ... }; child.stdout.on('data', handler);`: a listener by name.
+    const declarator = this.ctx.index.parent(fn);
+    if (declarator?.type !== 'VariableDeclarator' || declarator.id.type !== 'Identifier' || declarator.init !== fn) return undefined;
+    const binding = this.ctx.scope.declared(declarator.id) ?? this.ctx.scope.resolve(declarator.id);
+    if (!binding || binding.references.some((reference) => reference.write)) return undefined;
+    for (const reference of binding.references) {
+      const owner = ownerOf(reference.identifier);
+      if (owner) return owner;
+    }
+    return undefined;
   }
 }
 
