@@ -137,6 +137,70 @@ session.touch();
 session.close().catch((error) => console.error(error));
 `;
 
+const EXIT_CHAIN = `
+async function migrate() {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  throw new Error('migration failed');
+}
+
+migrate().then(() => process.exit(0));
+`;
+
+const USELESS_HANDLERS = `
+async function load(n) {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  throw new Error('load failed ' + n);
+}
+
+function refresh() {
+  load(1).catch(null);
+  load(2).then(() => {}, 'not a function');
+}
+
+refresh();
+setTimeout(() => console.log('still alive'), 80);
+`;
+
+const PROMISE_ARRAY = `
+const order = [];
+async function a() {
+  order.push('a:start');
+  await null;
+  order.push('a:end');
+}
+async function b() {
+  order.push('b:start');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  throw new Error('b failed');
+}
+
+function start() {
+  [a(), b()];
+  order.push('after');
+}
+
+start();
+setTimeout(() => console.log('ORDER:' + JSON.stringify(order)), 80);
+`;
+
+const CANNOT_REJECT = `
+async function safeSave(record) {
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    throw new Error('disk full for ' + record);
+  } catch (error) {
+    console.log('handled: ' + error.message);
+  }
+}
+
+function onSave(record) {
+  safeSave(record);
+}
+
+onSave('r1');
+setTimeout(() => console.log('done'), 50);
+`;
+
 function orderOf(result: RunResult): string[] {
   const line = result.stdout.split('\n').find((l) => l.startsWith('ORDER:'));
   assert.ok(line, `no order log in: ${result.stdout}`);
@@ -151,7 +215,7 @@ describe('track-async behaviour', () => {
     assert.doesNotMatch(original.stdout, /still alive/);
 
     const rewritten = rewrite(REJECTING_BACKGROUND_CALL);
-    assert.match(rewritten, /track\(sendAnalytics\(event\), 'sendAnalytics'\)/);
+    assert.match(rewritten, /track\(sendAnalytics\(event\), 'handle:sendAnalytics'\)/);
     const result = await run(rewritten);
     assert.equal(result.code, 0, `the rewrite should survive; stderr: ${result.stderr}`);
     assert.match(result.stdout, /still alive/);
@@ -173,7 +237,7 @@ describe('track-async behaviour', () => {
 
   it('a configured tracker (this.tasks.track) puts the work in the class\'s own group, which close() drains', async () => {
     const rewritten = rewrite(CLASS_OWNED_GROUP, 'main.js', { tracker: 'this.tasks.track' });
-    assert.match(rewritten, /this\.tasks\.track\(this\.persist\(\), 'this\.persist'\)/);
+    assert.match(rewritten, /this\.tasks\.track\(this\.persist\(\), 'Session\.persist'\)/);
     const before = await run(CLASS_OWNED_GROUP);
     assert.match(before.stdout, /closed saved=0 settled=0/, 'without tracking, close() does not wait');
     const after = await run(rewritten);
@@ -194,5 +258,52 @@ describe('track-async behaviour', () => {
     const after = orderOf(await run(rewritten));
     assert.deepEqual(after, before);
     assert.ok(before.indexOf('iife:start') < before.indexOf('sync:end'), 'the order log records synchronous starts');
+  });
+
+  it('a .then(() => process.exit(0)) chain is left alone, so a failure still exits non-zero (tracked, it would exit 0)', async () => {
+    const outcome = processSource('scripts/migrate.js', EXIT_CHAIN, ruleSettings(rule, 'transform'));
+    assert.equal(outcome.status, 'unchanged');
+    assert.equal(outcome.findings[0]?.reason, 'decides-exit');
+    const original = await run(EXIT_CHAIN);
+    assert.notEqual(original.code, 0, 'a failed migration exits non-zero');
+    // What tracking would have done: the failure becomes a log line and the script exits 0.
+    const tracked = "const { track } = require('@leakfix/runtime');\n" + EXIT_CHAIN.replace('migrate().then(() => process.exit(0));', "track(migrate().then(() => process.exit(0)), 'migrate');");
+    const result = await run(tracked);
+    assert.equal(result.code, 0, 'tracking would have turned the failure into exit 0');
+  });
+
+  it('.catch(null) and .then(f, non-function) handle nothing: the original crashes, the rewrite logs both', async () => {
+    const original = await run(USELESS_HANDLERS);
+    assert.notEqual(original.code, 0);
+    assert.match(original.stderr, /load failed 1/);
+    const rewritten = rewrite(USELESS_HANDLERS);
+    assert.match(rewritten, /track\(load\(1\)\.catch\(null\), 'refresh:load'\)/);
+    assert.match(rewritten, /track\(load\(2\)\.then\(\(\) => \{\}, 'not a function'\), 'refresh:load#2'\)/);
+    const result = await run(rewritten);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /still alive/);
+    const logged = result.stdout + result.stderr;
+    assert.match(logged, /refresh:load\b[^#][\s\S]*load failed 1|load failed 1[\s\S]*refresh:load/);
+    assert.match(logged, /load failed 2/);
+  });
+
+  it('an array of promises: the original crashes, the rewrite (track(Promise.all([...]))) logs and keeps the order of side effects', async () => {
+    const original = await run(PROMISE_ARRAY);
+    assert.notEqual(original.code, 0);
+    const rewritten = rewrite(PROMISE_ARRAY);
+    assert.match(rewritten, /track\(Promise\.all\(\[a\(\), b\(\)\]\), 'start:a'\)/);
+    const result = await run(rewritten);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout + result.stderr, /b failed/);
+    assert.deepEqual(orderOf(result), ['a:start', 'b:start', 'after', 'a:end']);
+  });
+
+  it('a call to an async function that catches everything is not wrapped, and it runs without an unhandled rejection', async () => {
+    const outcome = processSource('main.js', CANNOT_REJECT, ruleSettings(rule, 'transform'));
+    assert.equal(outcome.status, 'unchanged');
+    assert.deepEqual(outcome.findings.map((f) => `${f.rule} ${f.status}`), ['promise-cannot-reject ok']);
+    const result = await run(CANNOT_REJECT);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.trim().split('\n'), ['handled: disk full for r1', 'done']);
   });
 });

@@ -19,14 +19,17 @@ import * as path from 'node:path';
 import { CACHE_DIR, TREE_DIR, loadCorpus, slice, sliceTree, type CorpusStats } from './corpus';
 import { measure, median, type CommandSpec, type Measurement } from './measure';
 import { codeVersion, DIST_ROOT, relaunchFromSnapshot, replaceSection, REPO_ROOT } from './report';
+import { ensureTypedProject, TSC, type TypedProject } from './typed';
 
 const BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
 const LEAKFIX = path.join(DIST_ROOT, 'bin', 'leakfix.js');
 const JSCODESHIFT = path.join(REPO_ROOT, 'node_modules', 'jscodeshift', 'bin', 'jscodeshift.js');
 const DIST_BENCH = path.join(DIST_ROOT, 'bench');
 
-type RunId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
-const RUN_IDS: readonly RunId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+type RunId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j';
+const RUN_IDS: readonly RunId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+/** Rows on the typed project (bench/typed.ts), not on the corpus. */
+const TYPED_IDS: readonly RunId[] = ['h', 'i', 'j'];
 
 interface RunDefinition {
   id: RunId;
@@ -150,6 +153,74 @@ function definitions(root: string, listFile: string, fileCount: number): RunDefi
       check: (result) => (result.exitCode === 0 || (result.exitCode === 1 && result.stderr.trim() === '') ? undefined : exitedZero(result)),
     },
   ];
+}
+
+function typedDefinitions(project: TypedProject): RunDefinition[] {
+  const node = process.execPath;
+  const leakfixMissing = fs.existsSync(LEAKFIX) ? undefined : 'dist/bin/leakfix.js is not built yet';
+  // Exit 0 and a summary that counts every file of the project as parsed or prefiltered: a run that found no files fails the check.
+  const leakfixCheck = (result: Measurement): string | undefined =>
+    exitedZero(result) ?? (new RegExp(`^leakfix transform --dry: ${project.files} files found`, 'm').test(result.stderr) ? undefined : `did not see the ${project.files} files: ${result.stderr.split('\n')[0]}`);
+  return [
+    {
+      id: 'h',
+      title: `leakfix transform --dry --typed, ${project.label}`,
+      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--typed', '--no-config', '--files-from', project.listFile], cwd: project.root },
+      unavailable: leakfixMissing,
+      check: leakfixCheck,
+    },
+    // --incremental false: the project's tsconfig sets incremental, and a tsbuildinfo left by an
+    // earlier round would let tsc skip the check it is here to measure.
+    { id: 'i', title: `tsc --noEmit, ${project.label}`, spec: { command: node, args: [TSC, '--noEmit', '--incremental', 'false', '-p', project.tsconfig], cwd: project.root }, check: exitedZero },
+    {
+      id: 'j',
+      title: `leakfix transform --dry (untyped), ${project.label}`,
+      spec: { command: node, args: [LEAKFIX, 'transform', '--dry', '--no-config', '--files-from', project.listFile], cwd: project.root },
+      unavailable: leakfixMissing,
+      check: leakfixCheck,
+    },
+  ];
+}
+
+/** The typed rows' table: (h) against (i), wall time and peak RSS. */
+export function formatTypedTable(results: readonly RunResult[], project: TypedProject, loads: string): string {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const rss = (id: RunId): number | undefined => (byId.get(id)?.runs.length ? Math.max(...byId.get(id)!.runs.map((r) => r.peakRssBytes)) : undefined);
+  const lines: string[] = [];
+  lines.push(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${codeVersion()}, on ${machine()}.`);
+  lines.push(`Project: ${project.label} from the npm registry without its dist/ (${project.files} .ts files, its own ${project.tsconfig}). Load average (1, 5, 15 min) before / after: ${loads}.`);
+  lines.push('');
+  lines.push('| run | median wall | CPU (user+sys) | peak RSS (tree) | runs |');
+  lines.push('|---|---:|---:|---:|---:|');
+  for (const result of results) {
+    if (result.unavailable || result.runs.length === 0) {
+      lines.push(`| (${result.id}) ${result.title} | – | – | – | ${result.unavailable ?? 'not run'} |`);
+      continue;
+    }
+    const flag = result.problems.length > 0 ? ` ⚠ ${result.problems.length} failed check(s)` : '';
+    lines.push(`| (${result.id}) ${result.title} | ${seconds(median(result.runs.map((r) => r.wallMs)))} s | ${seconds(median(result.runs.map((r) => r.cpuMs)))} s | ${mb(Math.max(...result.runs.map((r) => r.peakRssBytes)))} MB | ${result.runs.length}${flag} |`);
+  }
+  lines.push('');
+  const h = medianWall(byId.get('h'));
+  const i = medianWall(byId.get('i'));
+  const hCpu = medianCpu(byId.get('h'));
+  const iCpu = medianCpu(byId.get('i'));
+  const hRss = rss('h');
+  const iRss = rss('i');
+  lines.push('Targets:');
+  lines.push(`- (h) ÷ (i) wall ≤ 1.0: ${h && i ? `${(h / i).toFixed(2)}, ${h / i <= 1 ? 'met' : 'NOT met'}` : 'not measured'} (CPU: ${hCpu && iCpu ? (hCpu / iCpu).toFixed(2) : 'n/a'})`);
+  lines.push(`- (h) peak RSS ≤ 1.3 × (i): ${hRss && iRss ? `${(hRss / iRss).toFixed(2)}×, ${hRss / iRss <= 1.3 ? 'met' : 'NOT met'}` : 'not measured'}`);
+  lines.push('');
+  lines.push('Commands (cwd: the unpacked project):');
+  lines.push('');
+  for (const result of results) lines.push(`- (${result.id}) \`${result.command}\``);
+  const problems = results.flatMap((r) => r.problems.map((p) => `- (${r.id}) ${p}`));
+  if (problems.length > 0) {
+    lines.push('');
+    lines.push('Failed checks:');
+    lines.push(...[...new Set(problems)]);
+  }
+  return lines.join('\n');
 }
 
 function commandLine(spec: CommandSpec): string {
@@ -278,6 +349,21 @@ export function formatTable(results: readonly RunResult[], stats: CorpusStats, f
   return lines.join('\n');
 }
 
+/** The typed rows (h, i, j), interleaved like the others, written to their own BENCHMARKS.md section. */
+async function typedRows(options: Options): Promise<void> {
+  const project = ensureTypedProject(log);
+  log(`typed rows on ${project.label}: ${project.files} .ts files in ${path.relative(REPO_ROOT, project.root)}`);
+  const before = loadAverage();
+  const defs = typedDefinitions(project);
+  const results = (await measureAll(defs, options)).filter((r) => TYPED_IDS.includes(r.id));
+  const table = formatTypedTable(results, project, `${before} / ${loadAverage()}`);
+  process.stdout.write(`${table}\n\n`);
+  if (options.write) {
+    replaceSection(path.join(REPO_ROOT, 'BENCHMARKS.md'), 'bench-typed', table);
+    log('wrote the typed table into BENCHMARKS.md');
+  }
+}
+
 function loadAverage(): string {
   return os.loadavg().map((l) => l.toFixed(2)).join(' ');
 }
@@ -285,6 +371,8 @@ function loadAverage(): string {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   codeVersion();
+  if (TYPED_IDS.some((id) => options.only.has(id))) await typedRows(options);
+  if (![...options.only].some((id) => !TYPED_IDS.includes(id))) return;
   const manifest = loadCorpus();
   const files = options.quick ? slice(manifest.files, options.sliceSize) : manifest.files;
   const root = options.quick ? sliceTree(files) : TREE_DIR;
@@ -292,7 +380,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(listFile, `${files.join('\n')}\n`);
   log(`${files.length} files in ${path.relative(REPO_ROOT, root)}; ${options.runs} run(s) each${options.jscodeshiftRuns !== options.runs ? `, jscodeshift ${options.jscodeshiftRuns}` : ''}`);
   const before = loadAverage();
-  const results = await measureAll(definitions(root, listFile, files.length), options);
+  const results = (await measureAll(definitions(root, listFile, files.length), options)).filter((r) => !TYPED_IDS.includes(r.id));
   const table = formatTable(results, manifest.stats, files.length, options, `${before} / ${loadAverage()}`);
   fs.writeFileSync(path.join(CACHE_DIR, options.quick ? 'bench-quick.json' : 'bench.json'), JSON.stringify({ files: files.length, results }, (key, value: unknown) => (key === 'stdout' || key === 'stderr' ? undefined : value), 2));
   process.stdout.write(`${table}\n`);

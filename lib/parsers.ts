@@ -72,13 +72,34 @@ export function parserForFile(filePath: string, source: string, override?: Parse
   return 'babel';
 }
 
+/**
+ * Babel errors that TypeScript accepts: `const x: T;` in a declaration file or another ambient
+ * context Babel does not see as one, and duplicate parameter names (legal in sloppy-mode simple
+ * parameter lists; TypeScript parses them and reports at most a diagnostic). A file whose only
+ * errors are these is parsed again with error recovery and used as is.
+ */
+const TOLERATED_ERRORS = new Set(['DeclarationMissingInitializer', 'ParamDupe']);
+
+function parseTolerant(source: string, options: ParserOptions): ReturnType<typeof babelParse> {
+  try {
+    return babelParse(source, options);
+  } catch (error) {
+    const code = (error as { reasonCode?: string }).reasonCode;
+    if (code === undefined || !TOLERATED_ERRORS.has(code)) throw error;
+    const recovered = babelParse(source, { ...options, errorRecovery: true });
+    const other = (recovered.errors ?? []).find((e) => !TOLERATED_ERRORS.has((e as { reasonCode?: string }).reasonCode ?? ''));
+    if (other) throw other;
+    return recovered;
+  }
+}
+
 /** The fast parse used for detection. Throws a SyntaxError with `loc` on bad input. */
 export function parseForDetection(source: string, parser: ParserName): File {
-  return babelParse(source, babelOptions(parser, false)) as unknown as File;
+  return parseTolerant(source, babelOptions(parser, false)) as unknown as File;
 }
 
 /** A parser object in the shape recast and jscodeshift accept (`{ parse(source) }`). */
 export function recastParser(parser: ParserName): { parse(source: string): unknown } {
   const options = babelOptions(parser, true);
-  return { parse: (source: string) => babelParse(source, options) };
+  return { parse: (source: string) => parseTolerant(source, options) };
 }

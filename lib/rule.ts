@@ -47,6 +47,23 @@ export interface RuleMeta {
 export interface LeakRule {
   meta: RuleMeta;
   detect(ctx: RuleContext): Site[];
+  /**
+   * Optional per-run state a rule builds outside the per-file time limit (track-async's typed
+   * mode: one TypeScript Program per tsconfig). When `needed(options)` holds, the runner uses a
+   * single thread, so the state is built once per run, and calls `file()` before each file's time
+   * starts.
+   */
+  prepare?: {
+    needed(options: RuleOptions): boolean;
+    file(absolutePath: string, options: RuleOptions): RulePreparation;
+  };
+}
+
+/** What preparing one file did: a state built (and how long it took), or a notice for the run. */
+export interface RulePreparation {
+  built?: { label: string; ms: number };
+  /** One line for the run's notices; the same text from many files is printed once, with a count. */
+  notice?: string;
 }
 
 /** Option values resolved against a rule's spec; every read is typed and checked. */

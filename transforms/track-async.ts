@@ -6,38 +6,50 @@
  * runs, and lets shutdown drain it:
  *
  *   async function flush() { ... }          async function flush() { ... }
- *   flush();                          →     track(flush(), 'flush');
+ *   function stop() { flush(); }      →     function stop() { track(flush(), 'stop:flush'); }
  *
  * Certainly a promise (untyped mode): a call to an async function, arrow or method of this module
  * (resolved through scopes; `this.m()` only inside the class declaring `async m`), `fetch`,
  * members of `fs/promises` / `fs.promises` / `timers/promises`, an async IIFE, `new Promise(...)`,
- * `Promise.all(...)` and friends, a `.then(f)` / `.finally(f)` chain. In typed mode (`typed`), the
- * TypeScript checker also decides, as typescript-eslint's no-floating-promises does.
+ * `Promise.all(...)` and friends, a `.then(f)` / `.finally(f)` chain, a chain whose rejection
+ * handler is not a function (`.catch()`, `.catch(null)`, `.catch(3)`, `.then(f, 'x')` alike). An
+ * array of promises (`[a(), b()];`, `.map` over a certain array) becomes
+ * `track(Promise.all([...]), name)`. In typed mode (`typed`) the TypeScript checker decides, as
+ * typescript-eslint's no-floating-promises does: built-in Promises (and subclasses) only, unless a
+ * thenable type is listed in `trackThenables`; `any`/`unknown` are not promises.
  *
- * Never touched: awaited, returned, yielded, assigned or passed promises; `void p` (the explicit
- * opt-out, still reported YELLOW because its rejection goes unhandled); `.catch(h)` or `.then(a, b)`
- * at a chain's end; statements under an eslint-disable naming no-floating-promises; test-framework
- * calls (`it`, `describe`, hooks). Reported, not rewritten: `xs.map(async ...)` and
- * `xs.forEach(async ...)` statements, promises started in timer, listener or supervised-task
- * callbacks, promises inside `a && p()` / `c ? p() : q()`, `T | Promise<T>` values, thenables
- * whose then() returns no promise, promises that wait for the drain themselves (`shutdown()`,
- * `drain()`), and sites where a `this.`-tracker has no class instance. When typed mode is asked
- * for but unavailable, the file is analysed untyped and that is reported once.
+ * Names: the callee plus the enclosing function (`render:loadData`) or class (`UserService.save`),
+ * unique per file. Never touched: awaited, returned, yielded, assigned or passed promises; `void p`
+ * (reported YELLOW); chains ending in `.catch(h)` / `.then(a, h)` with a function `h`; calls that
+ * cannot reject (async functions whose whole body is try/catch that neither throws nor awaits in
+ * its handlers: GREEN); statements under an eslint-disable naming no-floating-promises; test
+ * framework calls. Reported, not rewritten: chains that end the process (`.then(() =>
+ * process.exit())`: their rejection is the exit status), `xs.forEach(async ...)`, `xs.map(async ...)`
+ * on a receiver not known to be an array, statements with no effect (`Promise.resolve(x)`, `p;`),
+ * promises in timer, listener or supervised-task callbacks and in callbacks of such refused
+ * promises, conditional/logical/comma expressions, unions, thenables, any-typed values, promises
+ * that wait for the drain themselves, `this.`-trackers without an instance. When typed mode is
+ * unavailable for a file, it is analysed untyped and the runner prints one notice for the run.
  */
 import type * as t from '@babel/types';
 import { fixable, managed, refused, type Site } from '../lib/findings';
 import type { LeakRule, RuleContext, RuleOptions } from '../lib/rule';
 import { toJscodeshiftTransform } from '../lib/jscodeshift-adapter';
 import { escapeRegExp } from '../lib/text';
-import { isFunction, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
+import { isFunction, memberPath, unwrapExpression, walk, type Node } from '../lib/analysis/ast';
 import {
   DEFAULT_PROMISE_GLOBALS,
   DEFAULT_PROMISE_MODULES,
   PromiseFacts,
   asyncIterationMethod,
   callbackOwner,
+  cannotReject,
+  certainArray,
+  chainDecidesExit,
+  chainReportsTo,
   endsWithRejectionHandler,
   importsAnyModule,
+  rejectionHandlerOf,
   isDrainCall,
   isTaskGroupTrack,
   isTestFrameworkCall,
@@ -45,7 +57,7 @@ import {
   thisClass,
   type CallbackOwner,
 } from '../lib/analysis/promises';
-import { typedFile, type TypedFile, type TypedUnavailable, type TypeVerdict } from '../lib/analysis/typed';
+import { prepareTypedFile, typedFile, type TypedFile, type TypeVerdict } from '../lib/analysis/typed';
 
 const LINT_RULE = 'no-floating-promises';
 
@@ -76,6 +88,7 @@ const UNTYPED_PREFILTER = new RegExp(
 /** Kinds of expression the checker is asked about: values a statement can drop. */
 const TYPED_CANDIDATES = new Set([
   'CallExpression',
+  'YieldExpression',
   'OptionalCallExpression',
   'NewExpression',
   'Identifier',
@@ -84,32 +97,50 @@ const TYPED_CANDIDATES = new Set([
   'TaggedTemplateExpression',
 ]);
 
-type PromiseVerdict = { certain: true; name: string } | { certain: false; name: string; type: Exclude<TypeVerdict, 'not'> };
+type PromiseVerdict =
+  | { certain: true; name: string; fn?: t.Function }
+  | { certain: false; name: string; type: Exclude<TypeVerdict, 'not'> };
+
+/** A floating statement that will be rewritten: `track(x, name)`, or `track(Promise.all(x), name)` for an array of promises. */
+interface Pending {
+  statement: t.ExpressionStatement;
+  base: string;
+  array: boolean;
+}
+
+/** Names a tracked promise is never logged under alone: they say nothing about which work failed. */
+const VAGUE_NAMES = new Set(['promise', 'new Promise', 'async IIFE', 'Promise.resolve', 'Promise.reject', 'Promise.all', 'Promise.allSettled', 'Promise.race', 'Promise.any', 'Promise.try']);
+
+/** Patterns whose refusal makes a promise started inside the refused one's callbacks refused too. */
+const FLOATING_PATTERNS = new Set(['floating-promise', 'promise-in-timer-callback', 'promise-array']);
 
 class TrackAsyncDetector {
   private readonly sites: Site[] = [];
   private readonly facts: PromiseFacts;
-  private readonly typed: TypedFile | TypedUnavailable | undefined;
+  private readonly typed: TypedFile | undefined;
   private readonly tracker: string;
+  private readonly thenables: readonly string[];
   private runtimeImported: boolean | undefined;
   /** Per async function of the file: whether calling it waits for a drain (each body is walked once). */
   private readonly drainingFunctions = new Map<t.Function, boolean>();
+  /** The site each expression statement got, for judging nested sites consistently. */
+  private readonly siteOf = new Map<t.ExpressionStatement, Site>();
+  private readonly pending = new Map<Site, Pending>();
+  private readonly names = new Map<Site, string>();
 
   constructor(private readonly ctx: RuleContext) {
     this.facts = new PromiseFacts(ctx.index, () => ctx.scope, (name, at) => ctx.isGlobal(name, at), {
       globals: ctx.options.strings('promiseGlobals'),
       modules: ctx.options.strings('promiseModules'),
     });
-    this.typed = ctx.options.bool('typed') ? typedFile(ctx.filePath, ctx.source) : undefined;
+    // Unavailable typed mode (no tsconfig, ...) falls back to syntax; the runner prints one notice per run.
+    const typed = ctx.options.bool('typed') ? typedFile(ctx.filePath, ctx.source) : undefined;
+    this.typed = typed?.available ? typed : undefined;
     this.tracker = ctx.options.string('tracker').replace(/\s+/g, '');
+    this.thenables = ctx.options.strings('trackThenables');
   }
 
   detect(): Site[] {
-    if (this.typed && !this.typed.available) {
-      this.sites.push(
-        refused('typed-mode-fallback', this.ctx.file.program, 'yellow', 'typed-mode-unavailable', `typed mode unavailable (${this.typed.detail}); this file was analysed without types`),
-      );
-    }
     for (const statement of this.ctx.index.ofType('ExpressionStatement')) this.statement(statement);
     for (const fn of this.ctx.index.ofType('ArrowFunctionExpression')) this.asyncCallback(fn);
     for (const fn of this.ctx.index.ofType('FunctionExpression')) this.asyncCallback(fn);
@@ -128,7 +159,14 @@ class TrackAsyncDetector {
         );
       }
     }
+    this.judgeNestedSites();
+    this.assignNames();
     return this.sites;
+  }
+
+  private add(statement: t.ExpressionStatement, site: Site): void {
+    this.sites.push(site);
+    this.siteOf.set(statement, site);
   }
 
   private statement(statement: t.ExpressionStatement): void {
@@ -137,79 +175,317 @@ class TrackAsyncDetector {
     // Cheap syntactic screen first: the test-call check below resolves names through scopes.
     if (!this.mayBeSite(expression) || isTestFrameworkCall(expression, (root) => this.facts.isTestFunction(root))) return;
     if (this.isTrackCall(expression)) {
-      this.sites.push(managed('promise-tracked', statement, `${this.facts.nameOf((expression as t.CallExpression).arguments[0] ?? expression)}: promise tracked`));
+      this.add(statement, managed('promise-tracked', statement, `${this.facts.nameOf((expression as t.CallExpression).arguments[0] ?? expression)}: promise tracked`));
       return;
     }
-    if (endsWithRejectionHandler(expression)) {
-      this.sites.push(managed('promise-caught', statement, `${this.facts.nameOf(expression)}: rejection handled at the end of the chain`));
+    const handler = rejectionHandlerOf(expression, (argument) => this.isFunctionValue(argument));
+    if (handler === 'handler') {
+      this.add(statement, managed('promise-caught', statement, `${this.facts.nameOf(expression)}: rejection handled at the end of the chain`));
       return;
     }
-    const iteration = asyncIterationMethod(expression);
-    if (iteration) {
-      this.sites.push(
-        refused(
-          'async-map-statement',
-          statement,
-          'red',
-          'async-callbacks-dropped',
-          `${iteration}(async ...) starts one promise per element and nobody waits for them; use await Promise.allSettled(xs.map(async ...)) and handle the results`,
-        ),
+    if (handler === 'unknown') {
+      this.add(
+        statement,
+        refused('floating-promise', statement, 'yellow', 'rejection-handler-unknown', `${this.facts.nameOf(expression)}: the rejection handler is a spread argument; whether it is a function cannot be told`),
       );
+      return;
+    }
+    const iteration = asyncIterationMethod(expression, (body) => this.promiseOf(body) !== undefined);
+    if (iteration) {
+      this.iteration(statement, expression as t.CallExpression, iteration);
+      return;
+    }
+    if (expression.type === 'ArrayExpression') {
+      const element = expression.elements.find((e) => e && e.type !== 'SpreadElement' && this.promiseOf(e));
+      if (element) this.promiseArray(statement, this.facts.nameOf(element));
       return;
     }
     if (expression.type === 'LogicalExpression' || expression.type === 'ConditionalExpression' || expression.type === 'SequenceExpression') {
       const branch = this.promiseBranch(expression);
       if (branch) {
-        this.sites.push(refused('floating-promise', statement, 'red', 'promise-in-expression', `${branch}: promise started inside a conditional or sequence expression; rewrite it as a statement to track it`));
+        this.add(statement, refused('floating-promise', statement, 'red', 'promise-in-expression', `${branch}: promise started inside a conditional or sequence expression; rewrite it as a statement to track it`));
       }
       return;
     }
-    const verdict = this.promiseOf(expression);
-    if (!verdict) return;
-    this.floating(statement, verdict);
+    if (expression.type === 'YieldExpression') {
+      const verdict = this.promiseOf(statement.expression);
+      if (verdict) this.add(statement, refused('floating-promise', statement, 'yellow', 'yield-result', `the value sent into this generator at yield is a promise nobody handles; handle it where the generator is driven`));
+      return;
+    }
+    if (this.isNoEffect(statement, expression)) return;
+    const verdict = this.promiseOf(statement.expression);
+    if (!verdict) {
+      if (this.typed && expression.type === 'CallExpression' && this.typedArray(statement.expression)) this.promiseArray(statement, this.facts.nameOf(expression));
+      return;
+    }
+    this.floating(statement, verdict, handler === 'not-a-function');
   }
 
-  private floating(statement: t.ExpressionStatement, verdict: PromiseVerdict): void {
-    const { name } = verdict;
-    const line = statement.loc?.start.line ?? 0;
-    if (this.ctx.comments.eslintDisabled(line, LINT_RULE)) {
-      this.sites.push(refused('floating-promise', statement, 'yellow', 'lint-opt-out', `${name}: floating promise excused by an eslint-disable comment for ${LINT_RULE}`));
-      return;
+  /**
+   * A statement that starts nothing: a promise named by a variable or property (`p;`, `this.ready;`:
+   * it was started where it was made), `Promise.resolve(x)` of a value that is not a promise.
+   * Reported, never tracked: tracking would not make it background work.
+   */
+  private isNoEffect(statement: t.ExpressionStatement, expression: Node): boolean {
+    let name: string | undefined;
+    if (expression.type === 'Identifier' || expression.type === 'MemberExpression' || expression.type === 'OptionalMemberExpression') {
+      if (this.promiseOf(expression)) name = this.facts.nameOf(expression);
+    } else if (expression.type === 'CallExpression' && memberPathText(expression.callee) === 'Promise.resolve' && this.ctx.isGlobal('Promise', expression.callee)) {
+      const [argument] = expression.arguments;
+      if (!argument || argument.type === 'SpreadElement' || !this.promiseOf(argument)) name = 'Promise.resolve';
     }
-    const owner = this.callbackOwnerOf(statement);
-    if (owner) {
-      this.sites.push(refused('promise-in-timer-callback', statement, 'red', OWNER_REASONS[owner.kind], ownerMessage(name, owner)));
-      return;
-    }
-    if (!verdict.certain && verdict.type === 'maybe') {
-      this.sites.push(refused('floating-promise', statement, 'yellow', 'maybe-not-a-promise', `${name}: the value is a promise only on some paths (its type is a union); track it where it is one`));
-      return;
-    }
-    if (!verdict.certain && verdict.type === 'thenable') {
-      this.sites.push(refused('floating-promise', statement, 'yellow', 'custom-thenable', `${name}: a thenable whose then() returns no promise; track() takes a PromiseLike, so handle it by hand`));
-      return;
-    }
-    if (this.drainsItself(statement.expression)) {
-      this.sites.push(
-        refused('floating-promise', statement, 'yellow', 'drains-itself', `${name}: this promise waits for shutdown() or drain(); tracking it would make the drain wait for itself until its timeout`),
+    if (name === undefined) return false;
+    this.add(
+      statement,
+      refused('floating-promise', statement, 'yellow', 'no-effect', `${name}: the statement starts no work (the promise was made elsewhere, or resolves a plain value); remove it, or await it where it was made`),
+    );
+    return true;
+  }
+
+  /** `xs.map(async ...)` / `xs.forEach(async ...)` as a statement. */
+  private iteration(statement: t.ExpressionStatement, call: t.CallExpression, method: 'map' | 'forEach'): void {
+    const callee = unwrapExpression(call.callee) as t.MemberExpression;
+    if (method === 'forEach') {
+      this.add(
+        statement,
+        refused('async-map-statement', statement, 'red', 'async-callbacks-dropped', `forEach(async ...) starts one promise per element and returns none to wait for; use await Promise.allSettled(xs.map(async ...)) and handle the results`),
       );
       return;
     }
-    if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
-      this.sites.push(refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`));
+    const isArray = this.typed ? this.typedArray(statement.expression) : certainArray(callee.object);
+    if (!isArray) {
+      this.add(
+        statement,
+        refused('async-map-statement', statement, 'red', 'not-known-array', `map(async ...) starts one promise per element, but the receiver is not known to be an array, so Promise.all(...) of the result could fail where the original did not; collect the promises by hand`),
+      );
       return;
     }
-    this.sites.push(
-      fixable('floating-promise', statement, 'red', `${name}: promise started and never awaited; its rejection would crash the process`, () => {
-        const callee = this.tracker || this.ctx.runtime.use('track');
-        const call = this.ctx.template.expression(`${callee}(PROMISE, ${JSON.stringify(name)})`) as t.CallExpression;
-        const promise = statement.expression;
-        // `(p());` keeps its own parentheses around the new call; the argument needs none.
-        if (promise.extra?.parenthesized) promise.extra = { ...promise.extra, parenthesized: false };
-        call.arguments[0] = promise;
-        statement.expression = call;
-      }),
-    );
+    this.promiseArray(statement, this.callbackName(call) ?? 'map');
+  }
+
+  /** The promise-returning call a map callback makes, for the name: `fetchIt` in `xs.map(x => fetchIt(x))`. */
+  private callbackName(call: t.CallExpression): string | undefined {
+    const callback = call.arguments[0] ? unwrapExpression(call.arguments[0]) : undefined;
+    if (!callback || !isFunction(callback)) return undefined;
+    if (callback.body.type !== 'BlockStatement') {
+      const name = this.facts.nameOf(callback.body);
+      return VAGUE_NAMES.has(name) ? undefined : name;
+    }
+    return this.firstCallName(callback.body);
+  }
+
+  private typedArray(expression: Node): boolean {
+    if (!this.typed || expression.start == null || expression.end == null) return false;
+    return this.typed.arrayVerdictAt(expression.start, expression.end) === 'promise-array';
+  }
+
+  /** An array of promises as a statement (`[a(), b()];`, `xs.map(x => load(x));`): fixable as one tracked Promise.all. */
+  private promiseArray(statement: t.ExpressionStatement, base: string): void {
+    const refusal = this.refusal(statement, base);
+    if (refusal) {
+      this.add(statement, { ...refusal, rule: refusal.rule === 'floating-promise' ? 'promise-array' : refusal.rule });
+      return;
+    }
+    const site = fixable('promise-array', statement, 'red', `${base}: an array of promises started and never awaited; each rejection would crash the process`, () => this.rewrite(site));
+    this.pending.set(site, { statement, base, array: true });
+    this.add(statement, site);
+  }
+
+  private floating(statement: t.ExpressionStatement, verdict: PromiseVerdict, uselessHandler: boolean): void {
+    const { name } = verdict;
+    if (verdict.certain && verdict.fn && cannotReject(verdict.fn)) {
+      this.add(statement, managed('promise-cannot-reject', statement, `${name}: the async function catches everything its body throws, so the promise cannot reject; nothing to track`));
+      return;
+    }
+    if (!verdict.certain && verdict.type === 'maybe') {
+      this.add(statement, refused('floating-promise', statement, 'yellow', 'maybe-not-a-promise', `${name}: the value is a promise only on some paths (its type is a union, or an optional call); track it where it is one`));
+      return;
+    }
+    if (!verdict.certain && verdict.type === 'unknown') {
+      this.add(statement, refused('floating-promise', statement, 'yellow', 'type-unknown', `${name}: looks like a promise, but the checker types it any, unknown or cannot resolve it; type it, then run again`));
+      return;
+    }
+    if (!verdict.certain && verdict.type === 'thenable' && !this.isListedThenable(statement.expression)) {
+      this.add(
+        statement,
+        refused('floating-promise', statement, 'yellow', 'custom-thenable', `${name}: a thenable that is not a built-in Promise (a query builder may only start when then() is called, which track would do); list its type in trackThenables to track it`),
+      );
+      return;
+    }
+    const refusal = this.refusal(statement, name);
+    if (refusal) {
+      this.add(statement, refusal);
+      return;
+    }
+    const message = uselessHandler
+      ? `${name}: the rejection handler is not a function, so it handles nothing; the rejection would crash the process`
+      : `${name}: promise started and never awaited; its rejection would crash the process`;
+    const site = fixable('floating-promise', statement, 'red', message, () => this.rewrite(site));
+    this.pending.set(site, { statement, base: name, array: false });
+    this.add(statement, site);
+  }
+
+  /** Why a floating statement (single promise or array) is left alone, if it is. */
+  private refusal(statement: t.ExpressionStatement, name: string): Site | undefined {
+    const line = statement.loc?.start.line ?? 0;
+    if (this.ctx.comments.eslintDisabled(line, LINT_RULE)) {
+      return refused('floating-promise', statement, 'yellow', 'lint-opt-out', `${name}: floating promise excused by an eslint-disable comment for ${LINT_RULE}`);
+    }
+    const owner = this.callbackOwnerOf(statement);
+    if (owner) return refused('promise-in-timer-callback', statement, 'red', OWNER_REASONS[owner.kind], ownerMessage(name, owner));
+    const reportsTo = chainReportsTo(this.ctx.index, statement, statement.expression);
+    if (reportsTo) {
+      return refused(
+        'floating-promise',
+        statement,
+        'red',
+        'result-via-callback',
+        `${name}: this chain delivers its result through ${reportsTo}(...), which a rejection never calls, so the caller waits forever; add .catch that calls ${reportsTo} with the error instead of tracking it`,
+      );
+    }
+    if (this.drainsItself(statement.expression)) {
+      return refused('floating-promise', statement, 'yellow', 'drains-itself', `${name}: this promise waits for shutdown() or drain(); tracking it would make the drain wait for itself until its timeout`);
+    }
+    if (chainDecidesExit(statement.expression)) {
+      return refused(
+        'floating-promise',
+        statement,
+        'red',
+        'decides-exit',
+        `${name}: this chain ends the process (process.exit / process.exitCode), so its rejection is the exit status: unhandled it exits 1, tracked it would be logged and exit 0; add .catch that exits non-zero`,
+      );
+    }
+    if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
+      return refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`);
+    }
+    return undefined;
+  }
+
+  private rewrite(site: Site): void {
+    const pending = this.pending.get(site)!;
+    const { statement } = pending;
+    const name = this.names.get(site) ?? pending.base;
+    const callee = this.tracker || this.ctx.runtime.use('track');
+    const promise = statement.expression;
+    // `(p());` keeps its own parentheses around the new call; the argument needs none.
+    if (promise.extra?.parenthesized) promise.extra = { ...promise.extra, parenthesized: false };
+    const call = this.ctx.template.expression(`${callee}(PROMISE, ${JSON.stringify(name)})`) as t.CallExpression;
+    if (pending.array) {
+      const all = this.ctx.template.expression('Promise.all(PROMISES)') as t.CallExpression;
+      all.arguments[0] = promise;
+      call.arguments[0] = all;
+    } else {
+      call.arguments[0] = promise;
+    }
+    statement.expression = call;
+  }
+
+  /**
+   * A promise started in a callback of a chain whose statement is refused is refused too: tracking
+   * the inner one while the outer one floats would fix half a chain.
+   */
+  private judgeNestedSites(): void {
+    for (const [site, pending] of this.pending) {
+      for (const ancestor of this.ctx.index.ancestors(pending.statement)) {
+        if (ancestor.type !== 'ExpressionStatement') continue;
+        const outer = this.siteOf.get(ancestor);
+        if (!outer || outer.status !== 'refused' || !FLOATING_PATTERNS.has(outer.rule)) continue;
+        const index = this.sites.indexOf(site);
+        const replacement = refused(site.rule, site.node, 'red', 'outer-promise-refused', `${pending.base}: started inside a callback of a promise that is itself left alone (line ${ancestor.loc?.start.line ?? '?'}: ${outer.reason}); fix both by hand`);
+        this.sites[index] = replacement;
+        this.siteOf.set(pending.statement, replacement);
+        this.pending.delete(site);
+        break;
+      }
+    }
+  }
+
+  /**
+   * The name each tracked promise is logged under: the callee plus its enclosing function
+   * (`render:loadData`) or class (`UserService.save` for `this.save()`); a vague callee
+   * (`new Promise`, `Promise.all`, an IIFE) is replaced by the first call it makes. Two sites of
+   * a file never share a name (`#2`), nor share one with a track() call already in the file.
+   */
+  private assignNames(): void {
+    const taken = new Set<string>();
+    for (const call of this.ctx.index.ofType('CallExpression')) {
+      const label = call.arguments[1];
+      if (label?.type === 'StringLiteral' && this.mayBeTrackCall(call) && this.isTrackCall(call)) taken.add(label.value);
+    }
+    for (const [site, pending] of this.pending) {
+      const base = this.qualifiedName(pending.statement, pending.base);
+      let name = base;
+      for (let n = 2; taken.has(name); n++) name = `${base}#${n}`;
+      taken.add(name);
+      this.names.set(site, name);
+    }
+  }
+
+  private qualifiedName(statement: t.ExpressionStatement, base: string): string {
+    let callee = base;
+    if (VAGUE_NAMES.has(callee)) callee = this.firstCallName(statement.expression, true) ?? '';
+    if (/^this\.#?[\w$]+$/.test(callee)) {
+      const owner = thisClass(this.ctx.index, statement);
+      const className = owner && 'id' in owner.cls && owner.cls.id ? owner.cls.id.name : undefined;
+      if (className) return `${className}.${callee.slice('this.'.length)}`;
+    }
+    const enclosing = this.enclosingName(statement);
+    if (callee === '') return enclosing ?? `line ${statement.loc?.start.line ?? 0}`;
+    return enclosing && enclosing !== callee ? `${enclosing}:${callee}` : callee;
+  }
+
+  /** The first call inside an expression with a readable callee (not Promise itself, not then/catch/finally). */
+  private firstCallName(root: Node, skipRoot = false): string | undefined {
+    let found: string | undefined;
+    walk(root, (node) => {
+      if (found) return false;
+      if (skipRoot && node === root) return undefined;
+      if (node.type !== 'CallExpression' && node.type !== 'NewExpression') return undefined;
+      const path = memberPath(node.callee);
+      if (!path || path === 'Promise' || path.startsWith('Promise.')) return undefined;
+      const last = path.split('.').pop()!;
+      if (last === 'then' || last === 'catch' || last === 'finally' || last === 'resolve' || last === 'reject') return undefined;
+      found = node.type === 'NewExpression' ? `new ${path}` : path;
+      return false;
+    });
+    return found;
+  }
+
+  /** The nearest enclosing function with a name: its declaration, method key, or the variable or property it is assigned to. */
+  private enclosingName(node: Node): string | undefined {
+    for (const ancestor of this.ctx.index.ancestors(node)) {
+      if (!isFunction(ancestor)) continue;
+      const name = this.functionName(ancestor);
+      if (name) return name;
+    }
+    return undefined;
+  }
+
+  private functionName(fn: t.Function): string | undefined {
+    if ((fn.type === 'FunctionDeclaration' || fn.type === 'FunctionExpression') && fn.id) return fn.id.name;
+    if (fn.type === 'ClassMethod' || fn.type === 'ObjectMethod') {
+      if (fn.computed) return undefined;
+      return fn.key.type === 'Identifier' ? fn.key.name : fn.key.type === 'StringLiteral' ? fn.key.value : undefined;
+    }
+    if (fn.type === 'ClassPrivateMethod') return `#${fn.key.id.name}`;
+    const parent = this.ctx.index.parent(fn);
+    if (!parent) return undefined;
+    if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+    if ((parent.type === 'ObjectProperty' || parent.type === 'ClassProperty') && !parent.computed && parent.key.type === 'Identifier') return parent.key.name;
+    if (parent.type === 'AssignmentExpression') return memberPathText(parent.left)?.split('.').pop();
+    return undefined;
+  }
+
+  /** Typed mode: whether a rejection handler argument can be called (`maybeCallable: (() => void) | undefined` cannot, always). */
+  private isFunctionValue(argument: Node): boolean | undefined {
+    if (!this.typed || argument.start == null || argument.end == null) return undefined;
+    return this.typed.callableAt(argument.start, argument.end);
+  }
+
+  private isListedThenable(expression: Node): boolean {
+    if (!this.typed || this.thenables.length === 0 || expression.start == null || expression.end == null) return false;
+    const name = this.typed.typeNameAt(expression.start, expression.end);
+    return name !== undefined && this.thenables.includes(name);
   }
 
   /**
@@ -220,7 +496,7 @@ class TrackAsyncDetector {
     if (!fn.async || fn.generator) return;
     const owner = this.callbackOwnerOf(fn);
     if (!owner || owner.kind === 'supervised' || owner.name.endsWith('setInterval')) return;
-    if (catchesEverything(fn)) return;
+    if (cannotReject(fn)) return;
     const reason = owner.kind === 'timer' ? 'async-timer-callback' : 'async-listener-callback';
     const caller = owner.kind === 'timer' ? owner.name : `a listener registered with ${owner.name}`;
     this.sites.push(
@@ -234,11 +510,12 @@ class TrackAsyncDetector {
    * local async function, a promise global or an imported promise module could answer to).
    */
   private mayBeSite(expression: Node): boolean {
-    if (this.typed?.available) return true;
-    if (this.mayBeTrackCall(expression) || endsWithRejectionHandler(expression) || asyncIterationMethod(expression)) return true;
+    if (this.typed) return true;
+    if (this.mayBeTrackCall(expression) || rejectionHandlerOf(expression) !== 'none' || asyncIterationMethod(expression, (body) => this.mayBeSite(unwrapExpression(body)))) return true;
     if (expression.type === 'LogicalExpression') return this.mayBeSite(unwrapExpression(expression.left)) || this.mayBeSite(unwrapExpression(expression.right));
     if (expression.type === 'ConditionalExpression') return this.mayBeSite(unwrapExpression(expression.consequent)) || this.mayBeSite(unwrapExpression(expression.alternate));
     if (expression.type === 'SequenceExpression') return expression.expressions.some((e) => this.mayBeSite(unwrapExpression(e)));
+    if (expression.type === 'ArrayExpression') return expression.elements.some((e) => !!e && e.type !== 'SpreadElement' && this.mayBeSite(unwrapExpression(e)));
     return this.facts.certainPromise(expression) !== undefined;
   }
 
@@ -291,15 +568,22 @@ class TrackAsyncDetector {
     return found;
   }
 
-  /** Certainly a promise (syntax), or a promise by its type (typed mode). */
+  /**
+   * Certainly a promise (syntax), or a promise by its type (typed mode). In typed mode the checker
+   * decides: a known type that is not a promise is not one, whatever the syntax says (a `then`
+   * returning void, a custom class); a checker failure falls back to the syntactic answer.
+   */
   private promiseOf(node: Node): PromiseVerdict | undefined {
     const expression = unwrapExpression(node);
     const certain = this.facts.certainPromise(expression);
-    if (certain) return { certain: true, name: certain.name };
-    if (!this.typed?.available || !TYPED_CANDIDATES.has(expression.type) || expression.start == null || expression.end == null) return undefined;
-    const verdict = this.typed.verdictAt(expression.start, expression.end);
-    if (verdict === undefined || verdict === 'not') return undefined;
-    return { certain: false, name: this.facts.nameOf(expression), type: verdict };
+    const syntactic: PromiseVerdict | undefined = certain ? { certain: true, name: certain.name, ...('fn' in certain ? { fn: certain.fn } : {}) } : undefined;
+    if (!this.typed || !TYPED_CANDIDATES.has(expression.type) || node.start == null || node.end == null) return syntactic;
+    const verdict = this.typed.verdictAt(node.start, node.end) ?? (node !== expression && expression.start != null && expression.end != null ? this.typed.verdictAt(expression.start, expression.end) : undefined);
+    if (verdict === undefined) return syntactic;
+    if (verdict === 'not') return undefined;
+    if (verdict === 'promise') return syntactic ?? { certain: false, name: this.facts.nameOf(expression), type: 'promise' };
+    if (verdict === 'unknown' && !syntactic) return undefined;
+    return { certain: false, name: syntactic?.name ?? this.facts.nameOf(expression), type: verdict };
   }
 
   /** The first branch of `a && p()`, `c ? p() : q()`, `a(), p()` that is a promise, by name. */
@@ -342,19 +626,26 @@ class TrackAsyncDetector {
   private callbackOwnerOf(node: t.ExpressionStatement | t.Function): CallbackOwner | undefined {
     const fn = isFunction(node) ? node : this.ctx.index.enclosingFunction(node);
     if (!fn || !isFunction(fn)) return undefined;
-    return callbackOwner(
-      this.ctx.index,
-      fn,
-      (name, at) => this.ctx.isGlobal(name, at),
-      (callee) => this.runtimeExport(callee) === 'supervise',
-    );
+    const ownerOf = (callback: Node): CallbackOwner | undefined =>
+      callbackOwner(
+        this.ctx.index,
+        callback,
+        (name, at) => this.ctx.isGlobal(name, at),
+        (callee) => this.runtimeExport(callee) === 'supervise',
+      );
+    const direct = ownerOf(fn);
+    if (direct || isFunction(node)) return direct;
+    // `const handler = (data) => { ... }; child.stdout.on('data', handler);`: a listener by name.
+    const declarator = this.ctx.index.parent(fn);
+    if (declarator?.type !== 'VariableDeclarator' || declarator.id.type !== 'Identifier' || declarator.init !== fn) return undefined;
+    const binding = this.ctx.scope.declared(declarator.id) ?? this.ctx.scope.resolve(declarator.id);
+    if (!binding || binding.references.some((reference) => reference.write)) return undefined;
+    for (const reference of binding.references) {
+      const owner = ownerOf(reference.identifier);
+      if (owner) return owner;
+    }
+    return undefined;
   }
-}
-
-/** An async body that is one or more try/catch statements and nothing else cannot reject (short of its catch throwing). */
-function catchesEverything(fn: t.Function): boolean {
-  if (fn.body.type !== 'BlockStatement' || fn.body.body.length === 0) return false;
-  return fn.body.body.every((statement) => statement.type === 'TryStatement' && statement.handler !== null);
 }
 
 function memberPathText(node: Node): string | undefined {
@@ -406,7 +697,12 @@ export const rule: LeakRule = {
       typed: {
         type: 'boolean',
         default: false,
-        description: 'Use the TypeScript checker (nearest tsconfig.json) to find every expression statement whose type is a Promise or thenable, as typescript-eslint no-floating-promises does.',
+        description: 'Use the TypeScript checker (nearest tsconfig.json) to decide which expression statements are promises, as typescript-eslint no-floating-promises does; the run uses one thread and builds one Program per tsconfig.',
+      },
+      trackThenables: {
+        type: 'string[]',
+        default: [],
+        description: 'Typed mode: names of thenable types that are not built-in Promises but start their work when created (e.g. "Bluebird"), to track like promises. Never list lazy thenables (query builders): track() calls then(), which would start them.',
       },
       tracker: {
         type: 'string',
@@ -431,7 +727,8 @@ export const rule: LeakRule = {
       'promise-tracked': 'A promise handed to track(...) or a TaskGroup: rejections logged, drained on shutdown.',
       'async-map-statement': 'xs.map(async ...) or xs.forEach(async ...) used as a statement: one dropped promise per element.',
       'promise-in-timer-callback': 'A floating promise inside a setTimeout/setInterval/setImmediate, event-listener or supervised-task callback.',
-      'typed-mode-fallback': 'Typed mode was asked for but is unavailable for this file; it was analysed without types.',
+      'promise-array': 'An array of promises as a statement ([a(), b()]; xs.map(x => load(x)); a call returning a tuple of promises): every rejection crashes Node.',
+      'promise-cannot-reject': 'A call to an async function (or an async IIFE) whose whole body is try/catch that neither throws nor awaits in its handlers: it cannot reject, so it needs no tracking.',
     },
     reasons: {
       'explicit-void': '`void p` is the author\'s explicit opt-out (typescript-eslint\'s ignoreVoid): leakfix respects it, but the rejection is still unhandled and shutdown cannot wait for it.',
@@ -447,7 +744,22 @@ export const rule: LeakRule = {
       'custom-thenable': 'A thenable whose then() does not return a promise: not a PromiseLike, so track() would not type-check.',
       'drains-itself': 'The promise waits for shutdown() or a drain(); tracked, the drain would wait for it until the timeout.',
       'tracker-out-of-scope': 'The configured tracker starts with this., and this is not a class instance here.',
-      'typed-mode-unavailable': 'No usable tsconfig.json for the file (none found, unreadable, or the file is not in its program): untyped analysis was used.',
+      'rejection-handler-unknown': 'The rejection handler is a spread argument (.then(...args)): whether it is a function cannot be told.',
+      'not-known-array': 'map(async ...) on a receiver not known to be an array: Promise.all of its result could reject where the original did not.',
+      'no-effect': 'The statement starts no work: a promise made elsewhere (p;) or Promise.resolve of a plain value. Tracking would not make it background work.',
+      'yield-result': 'The promise is the value sent into a generator at yield; it is handled (or not) where the generator is driven.',
+      'type-unknown': 'The checker types the value any or unknown, or cannot resolve it: not a promise for typed mode, so at most YELLOW.',
+      'decides-exit': 'The chain calls process.exit or sets process.exitCode: its rejection is the script\'s exit status (1), which tracking would turn into a log line and exit 0.',
+      'result-via-callback': 'The chain\'s callbacks call a parameter of the enclosing function (callback, resolve, reject, next): a rejection never calls it and the caller waits forever; the fix is .catch(callback), not tracking.',
+      'outer-promise-refused': 'Started inside a callback of a promise statement that is itself refused: the two are fixed together by hand, not half-tracked.',
+    },
+  },
+  prepare: {
+    needed: (options) => options.bool('typed'),
+    file(absolutePath) {
+      const prepared = prepareTypedFile(absolutePath);
+      if (prepared.unavailable) return { notice: `typed mode unavailable (${prepared.unavailable.detail}); analysed without types` };
+      return prepared.buildMs !== undefined && prepared.configPath ? { built: { label: `TypeScript program for ${prepared.configPath}`, ms: prepared.buildMs } } : {};
     },
   },
   detect(ctx: RuleContext): Site[] {

@@ -10,6 +10,6 @@ const warmUp = async function warm() {
 };
 
 export function onDeploy() {
-  track(flushCache(), 'flushCache');
-  track(warmUp(), 'warmUp');
+  track(flushCache(), 'onDeploy:flushCache');
+  track(warmUp(), 'onDeploy:warmUp');
 }

@@ -13,14 +13,14 @@ export class Uploader {
 
   enqueue(file: string): void {
     this.queue.push(file);
-    track(this.send(file), 'this.send');
-    track(this.#audit(file), 'this.#audit');
+    track(this.send(file), 'Uploader.send');
+    track(this.#audit(file), 'Uploader.#audit');
   }
 
   static async warm(): Promise<void> {}
 
   static boot(): void {
-    track(this.warm(), 'this.warm');
+    track(this.warm(), 'Uploader.warm');
   }
 }
 

@@ -4,7 +4,7 @@ import { track } from '@leakfix/runtime';
 track((async () => {
   const db = await connect();
   await db.migrate();
-})(), 'async IIFE');
+})(), 'connect');
 
 track((async function seed() {
   await connect();

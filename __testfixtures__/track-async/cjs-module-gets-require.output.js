@@ -6,7 +6,7 @@ async function notify(event) {
 }
 
 function onEvent(event) {
-  track(notify(event), 'notify');
+  track(notify(event), 'onEvent:notify');
 }
 
 module.exports = { onEvent };

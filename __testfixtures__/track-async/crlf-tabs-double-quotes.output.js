@@ -3,6 +3,6 @@ import { track } from "@leakfix/runtime";
 async function flush() {}
 
 export function stop() {
-	track(flush(), "flush");
+	track(flush(), "stop:flush");
 	console.log("stopping");
 }

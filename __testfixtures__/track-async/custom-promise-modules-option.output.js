@@ -4,7 +4,7 @@ import { format } from 'date-fns';
 import { track } from '@leakfix/runtime';
 
 export function signup(user) {
-  track(query('insert into users values ($1)', [user.id]), 'query');
-  track(mail.send(user.email, 'welcome'), 'mail.send');
+  track(query('insert into users values ($1)', [user.id]), 'signup:query');
+  track(mail.send(user.email, 'welcome'), 'signup:mail.send');
   format(new Date(), 'yyyy');
 }

@@ -4,6 +4,6 @@ export function reportError(error) {
   track(fetch('https://errors.example.com/report', {
     method: 'POST',
     body: JSON.stringify({ message: error.message }),
-  }), 'fetch');
+  }), 'reportError:fetch');
   console.error(error);
 }

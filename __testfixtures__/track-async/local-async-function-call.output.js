@@ -6,6 +6,6 @@ async function recordVisit(userId) {
 }
 
 export function handleRequest(req, res) {
-  track(recordVisit(req.userId), 'recordVisit');
+  track(recordVisit(req.userId), 'handleRequest:recordVisit');
   res.end('ok');
 }

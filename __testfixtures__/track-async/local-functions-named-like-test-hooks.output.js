@@ -5,8 +5,8 @@ async function setup() {}
 async function after() {}
 
 export function boot() {
-  track(setup(), 'setup');
-  track(after(), 'after');
+  track(setup(), 'boot:setup');
+  track(after(), 'boot:after');
 }
 
 test('framework call stays as is', async () => {});

@@ -4,5 +4,5 @@ async function sync(): Promise<void> {}
 
 export function start(): void {
   supervise('sync', () => sync(), { everyMs: 1000 });
-  track(sync(), 'sync');
+  track(sync(), 'start:sync');
 }

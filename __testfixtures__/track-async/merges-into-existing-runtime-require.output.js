@@ -4,7 +4,7 @@ async function sync() {}
 
 function start() {
   supervise('sync', () => sync(), { everyMs: 1000 });
-  track(sync(), 'sync');
+  track(sync(), 'start:sync');
 }
 
 module.exports = { start };

@@ -4,7 +4,7 @@ async function a() {}
 async function b() {}
 
 export function start(emitter) {
-  track(new Promise((resolve) => emitter.once('ready', resolve)), 'new Promise');
-  track(Promise.all([a(), b()]), 'Promise.all');
-  track(Promise.allSettled([a()]), 'Promise.allSettled');
+  track(new Promise((resolve) => emitter.once('ready', resolve)), 'start:emitter.once');
+  track(Promise.all([a(), b()]), 'start:a');
+  track(Promise.allSettled([a()]), 'start:a#2');
 }

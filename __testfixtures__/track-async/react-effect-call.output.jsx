@@ -10,13 +10,13 @@ export function Profile({ id }) {
   };
 
   useEffect(() => {
-    track(loadUser(), 'loadUser');
+    track(loadUser(), 'Profile:loadUser');
   }, [id]);
 
   useEffect(() => {
     track((async () => {
       await fetch(`/api/users/${id}/seen`, { method: 'POST' });
-    })(), 'async IIFE');
+    })(), 'Profile:fetch');
   }, [id]);
 
   return <div>{user?.name}</div>;

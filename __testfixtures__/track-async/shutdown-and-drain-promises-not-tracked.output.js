@@ -3,7 +3,7 @@ const { shutdown, defaultGroup, track } = require('@leakfix/runtime');
 async function sendMetrics() {}
 
 async function main() {
-  track(sendMetrics(), 'sendMetrics');
+  track(sendMetrics(), 'main:sendMetrics');
   await shutdown({ timeoutMs: 2000 });
 }
 

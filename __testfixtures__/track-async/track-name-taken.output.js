@@ -5,5 +5,5 @@ async function sendBeacon() {}
 
 export function onClick() {
   track('click');
-  leakfixTrack(sendBeacon(), 'sendBeacon');
+  leakfixTrack(sendBeacon(), 'onClick:sendBeacon');
 }

@@ -6,9 +6,9 @@ export class Session {
   async persist(): Promise<void> {}
 
   touch(): void {
-    this.tasks.track(this.persist(), 'this.persist');
+    this.tasks.track(this.persist(), 'Session.persist');
     const later = () => {
-      this.tasks.track(this.persist(), 'this.persist');
+      this.tasks.track(this.persist(), 'Session.persist#2');
     };
     later();
   }

@@ -8,7 +8,7 @@ export class Cart {
   ) {}
 
   checkout(): void {
-    track(this.store.flush(), 'this.store.flush');
+    track(this.store.flush(), 'checkout:this.store.flush');
     this.store.size();
     this.legacy;
   }

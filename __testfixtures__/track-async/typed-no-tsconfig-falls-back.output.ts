@@ -5,5 +5,5 @@ async function audit(): Promise<void> {}
 
 export function onSignup(id: string): void {
   saveUser(id);
-  track(audit(), 'audit');
+  track(audit(), 'onSignup:audit');
 }

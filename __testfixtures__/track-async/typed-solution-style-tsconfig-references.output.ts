@@ -2,5 +2,5 @@ import { reindex } from '@app/jobs';
 import { track } from '@leakfix/runtime';
 
 export function onBoot(): void {
-  track(reindex(), 'reindex');
+  track(reindex(), 'onBoot:reindex');
 }

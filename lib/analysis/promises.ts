@@ -8,7 +8,7 @@
  * an async IIFE, `new Promise(...)`, `Promise.all(...)` and friends, or a `.then`/`.finally` chain.
  */
 import type * as t from '@babel/types';
-import { isFunction, memberPath, unwrapExpression, type AstIndex, type Node } from './ast';
+import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
 import { GLOBAL_OBJECTS } from './resources';
 
@@ -265,7 +265,8 @@ export class PromiseFacts {
     const receiver = unwrapExpression(callee.object);
 
     if (property === 'then' || property === 'finally') return { kind: 'chain', name: this.chainName(receiver) };
-    if (property === 'catch' && node.arguments.length === 0 && this.certainPromise(receiver)) return { kind: 'chain', name: this.chainName(receiver) };
+    // `.catch()`, `.catch(null)`, `.catch(undefined)`, `.catch(3)`: alike, a chain step that handles nothing.
+    if (property === 'catch' && rejectionHandlerOf(node) !== 'handler') return { kind: 'chain', name: this.chainName(receiver) };
     if (receiver.type === 'ThisExpression') {
       if (!this.declaredAsyncMembers().has(property)) return undefined;
       const owner = thisClass(this.index, callee);
@@ -468,22 +469,185 @@ function asyncValueOf(binding: Binding): Node | undefined {
   return undefined;
 }
 
-/** `.catch(h)` or `.then(a, b)` at the end of a chain, looking through trailing `.finally(f)`. */
-export function endsWithRejectionHandler(expression: Node): boolean {
+/**
+ * What the last rejection handler of a chain is: `handler` (a function, or a value that may be one),
+ * `not-a-function` (`.catch()`, `.catch(null)`, `.catch(undefined)`, `.catch(void 0)`, `.catch(3)`,
+ * `.then(f, 'x')`: these handle nothing, the rejection passes through), `unknown` (a spread
+ * argument: `.then(...args)`), or `none` (`.then(f)`, no rejection slot). `isFunction` answers for
+ * an argument that is neither a literal nor a function expression (typed mode asks the checker;
+ * untyped mode resolves a `const` to its initial value); undefined means "may be one".
+ */
+export type RejectionHandler = 'handler' | 'not-a-function' | 'unknown' | 'none';
+
+export function rejectionHandlerOf(expression: Node, isFunction?: (argument: Node) => boolean | undefined): RejectionHandler {
   const node = unwrapExpression(expression);
-  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return false;
+  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return 'none';
   const callee = unwrapExpression(node.callee);
-  if (!isMember(callee)) return false;
+  if (!isMember(callee)) return 'none';
   const property = propertyName(callee);
-  if (property === 'catch') return node.arguments.length >= 1 && !isNullish(node.arguments[0]);
-  if (property === 'then') return node.arguments.length >= 2 && !isNullish(node.arguments[1]);
-  if (property === 'finally') return endsWithRejectionHandler(callee.object);
-  return false;
+  const slot = property === 'catch' ? 0 : property === 'then' ? 1 : -1;
+  if (slot < 0) return property === 'finally' ? rejectionHandlerOf(callee.object, isFunction) : 'none';
+  const args = node.arguments;
+  if (args.slice(0, slot + 1).some((a) => a.type === 'SpreadElement')) return 'unknown';
+  if (args.length <= slot) return property === 'catch' ? 'not-a-function' : 'none';
+  const handler = args[slot];
+  if (handler.type === 'ArgumentPlaceholder' || handler.type === 'SpreadElement') return 'unknown';
+  return handlerValue(handler, isFunction);
+}
+
+function handlerValue(argument: Node, isFunctionValue?: (argument: Node) => boolean | undefined): RejectionHandler {
+  const n = unwrapExpression(argument);
+  if (isFunction(n)) return 'handler';
+  if (isNullish(n)) return 'not-a-function';
+  switch (n.type) {
+    case 'StringLiteral':
+    case 'NumericLiteral':
+    case 'BooleanLiteral':
+    case 'BigIntLiteral':
+    case 'RegExpLiteral':
+    case 'TemplateLiteral':
+    case 'ObjectExpression':
+    case 'ArrayExpression':
+    case 'UnaryExpression':
+    case 'BinaryExpression':
+    case 'NewExpression':
+      return n.type === 'NewExpression' ? (isFunctionValue?.(n) === false ? 'not-a-function' : 'handler') : 'not-a-function';
+    default:
+      return isFunctionValue?.(n) === false ? 'not-a-function' : 'handler';
+  }
+}
+
+/** `.catch(h)` or `.then(a, b)` at the end of a chain with a handler that is (or may be) a function, looking through trailing `.finally(f)`. */
+export function endsWithRejectionHandler(expression: Node, isFunctionValue?: (argument: Node) => boolean | undefined): boolean {
+  return rejectionHandlerOf(expression, isFunctionValue) === 'handler';
 }
 
 function isNullish(node: Node): boolean {
   const n = unwrapExpression(node);
   return n.type === 'NullLiteral' || (n.type === 'Identifier' && n.name === 'undefined') || (n.type === 'UnaryExpression' && n.operator === 'void');
+}
+
+/** Statements inside `root` that are not inside a nested function (or class), for a callback to test. */
+function someOwnNode(root: Node, test: (node: Node) => boolean): boolean {
+  let found = false;
+  const visit = (node: Node | null | undefined): void => {
+    if (!node || found) return;
+    if (test(node)) {
+      found = true;
+      return;
+    }
+    for (const key of Object.keys(node) as Array<keyof typeof node>) {
+      if (key === 'loc' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments' || key === 'extra') continue;
+      const value = node[key] as unknown;
+      if (Array.isArray(value)) {
+        for (const child of value) if (child && typeof child === 'object' && typeof (child as Node).type === 'string' && !isFunction(child as Node) && (child as Node).type !== 'ClassBody') visit(child as Node);
+      } else if (value && typeof value === 'object' && typeof (value as Node).type === 'string' && !isFunction(value as Node) && (value as Node).type !== 'ClassBody') {
+        visit(value as Node);
+      }
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/**
+ * An async function that cannot reject (short of an error thrown by its own handler code): simple
+ * parameters (a default value or a destructuring pattern can throw), and a body made only of
+ * `try { ... } catch { ... }` statements whose catch blocks and finalizers neither throw nor await.
+ */
+export function cannotReject(fn: t.Function): boolean {
+  if (!fn.async || fn.generator || fn.body.type !== 'BlockStatement' || fn.body.body.length === 0) return false;
+  if (!fn.params.every((param) => param.type === 'Identifier')) return false;
+  return fn.body.body.every((statement) => {
+    if (statement.type !== 'TryStatement' || !statement.handler) return false;
+    const risky = (node: Node): boolean => node.type === 'ThrowStatement' || node.type === 'AwaitExpression' || node.type === 'YieldExpression';
+    if (someOwnNode(statement.handler.body, risky)) return false;
+    return !statement.finalizer || !someOwnNode(statement.finalizer, risky);
+  });
+}
+
+/** `process.exit(...)`, `process.kill(process.pid, ...)` or `process.exitCode = ...`. */
+function isExitCall(node: Node): boolean {
+  if ((node.type === 'CallExpression' || node.type === 'OptionalCallExpression')) {
+    const path = memberPath(node.callee);
+    return path === 'process.exit' || path === 'process.abort' || path === 'process.reallyExit';
+  }
+  if (node.type === 'AssignmentExpression') return memberPath(node.left) === 'process.exitCode';
+  return false;
+}
+
+/**
+ * Whether a chain's callbacks end the process (`main().then(() => process.exit(0))`,
+ * `.finally(() => { process.exitCode = 0 })`): its rejection is the script's exit status (an
+ * unhandled rejection exits 1), so tracking it (logged, not fatal) would change how it ends.
+ */
+export function chainDecidesExit(expression: Node): boolean {
+  let node = unwrapExpression(expression);
+  while (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+    const callee = unwrapExpression(node.callee);
+    if (!isMember(callee)) break;
+    const property = propertyName(callee);
+    if (property !== 'then' && property !== 'finally' && property !== 'catch') break;
+    for (const argument of node.arguments) {
+      const fn = unwrapExpression(argument);
+      if (isFunction(fn) && someOwnNode(fn.body, isExitCall)) return true;
+      if (memberPath(fn) === 'process.exit') return true;
+    }
+    node = unwrapExpression(callee.object);
+  }
+  return false;
+}
+
+/**
+ * The parameter of an enclosing function (a node-style `callback`, a promise executor's `resolve`
+ * or `reject`, `next`, `done`) that a chain's callbacks call to deliver the result, if any:
+ * `function auth(user, callback) { check(user).then((ok) => callback(null, ok)); }`. On rejection
+ * that callback is never called, so the caller waits forever; the fix is `.catch(callback)` or
+ * `.catch(reject)`, not tracking the rejection aside.
+ */
+export function chainReportsTo(index: AstIndex, statement: Node, expression: Node): string | undefined {
+  const params = new Set<string>();
+  for (const ancestor of index.ancestors(statement)) {
+    if (!isFunction(ancestor)) continue;
+    for (const param of ancestor.params) if (param.type === 'Identifier') params.add(param.name);
+  }
+  if (params.size === 0) return undefined;
+  let node = unwrapExpression(expression);
+  let found: string | undefined;
+  while (!found && (node.type === 'CallExpression' || node.type === 'OptionalCallExpression')) {
+    const callee = unwrapExpression(node.callee);
+    if (!isMember(callee)) break;
+    const property = propertyName(callee);
+    if (property !== 'then' && property !== 'finally' && property !== 'catch') break;
+    for (const argument of node.arguments) {
+      const fn = unwrapExpression(argument);
+      if (!isFunction(fn)) continue;
+      const own = new Set(fn.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
+      walk(fn.body, (inner) => {
+        if (found) return false;
+        if ((inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') && inner.callee.type === 'Identifier' && params.has(inner.callee.name) && !own.has(inner.callee.name)) {
+          found = inner.callee.name;
+          return false;
+        }
+        return undefined;
+      });
+    }
+    node = unwrapExpression(callee.object);
+  }
+  return found;
+}
+
+/** An expression that is certainly an array: a literal, `Array.from/of`, `Object.keys/values/entries`, or an array method that returns a new array of one. */
+export function certainArray(expression: Node): boolean {
+  const node = unwrapExpression(expression);
+  if (node.type === 'ArrayExpression') return true;
+  if (node.type !== 'CallExpression') return false;
+  const path = memberPath(node.callee);
+  if (path === 'Array.from' || path === 'Array.of' || path === 'Object.keys' || path === 'Object.values' || path === 'Object.entries') return true;
+  const callee = unwrapExpression(node.callee);
+  if (!isMember(callee)) return false;
+  const property = propertyName(callee);
+  return (property === 'map' || property === 'filter' || property === 'slice' || property === 'concat' || property === 'flat' || property === 'flatMap') && certainArray(callee.object);
 }
 
 /**
@@ -511,16 +675,25 @@ export function isTestFrameworkCall(expression: Node, isTestFunction: (root: t.I
   return false;
 }
 
-/** `xs.map(async ...)` / `xs.forEach(async ...)`: an array of promises nobody collects. */
-export function asyncIterationMethod(expression: Node): 'map' | 'forEach' | undefined {
+/**
+ * `xs.map(async ...)`, `xs.map(x => fetchIt(x))`, `xs.forEach(async ...)`: one promise per element
+ * that nobody collects. `returnsPromise` tells whether a callback's result is certainly a promise
+ * (an async function, or an arrow whose expression body is one).
+ */
+export function asyncIterationMethod(expression: Node, returnsPromise?: (body: Node) => boolean): 'map' | 'forEach' | undefined {
   const node = unwrapExpression(expression);
   if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return undefined;
   const callee = unwrapExpression(node.callee);
   if (!isMember(callee)) return undefined;
   const property = propertyName(callee);
   if (property !== 'map' && property !== 'forEach') return undefined;
-  const [callback] = node.arguments;
-  return callback && isNonGeneratorAsync(unwrapExpression(callback)) ? property : undefined;
+  const [argument] = node.arguments;
+  const callback = argument ? unwrapExpression(argument) : undefined;
+  if (!callback) return undefined;
+  if (isNonGeneratorAsync(callback)) return property;
+  const arrow = callback as Node;
+  if (returnsPromise && arrow.type === 'ArrowFunctionExpression' && arrow.body.type !== 'BlockStatement' && returnsPromise(arrow.body)) return property;
+  return undefined;
 }
 
 export type CallbackOwner = { kind: 'timer'; name: string } | { kind: 'listener'; name: string } | { kind: 'supervised'; name: string };

@@ -89,6 +89,9 @@ export function mergeReports(inputs: Array<{ file: string; report: JsonReport }>
     jobs: 0,
     inProcess: true,
     exitCode: 0,
+    // Run notices and typed-program build times are per-run console output, not part of a report.
+    notices: [],
+    prepared: [],
   };
   result.exitCode = exitCodeFor(result);
   return result;

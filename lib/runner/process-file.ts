@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { processSource, type Mode } from '../engine';
 import { firstLine } from '../text';
 import type { ParserName } from '../parsers';
-import type { LeakRule } from '../rule';
+import { RuleOptions, optionSpecs, type LeakRule, type RulePreparation } from '../rule';
 import { binaryReason, decodeUtf8, generatedVerdict } from './content';
 import { formatWithRepositoryPrettier } from './prettier';
 import { unifiedDiff } from './diff';
@@ -38,6 +38,37 @@ export interface FileResult {
   output?: string;
   /** sha1 of the bytes the worker read, so the writer can tell the file did not change since. */
   originalHash?: string;
+  /** What rules prepared before the file's time started (a TypeScript Program built, a notice). */
+  prepared?: Array<RulePreparation & { transform: string }>;
+}
+
+/** The rules that prepare per-run state for these settings (track-async with `typed`). */
+export function preparingRules(rules: readonly LeakRule[], settings: ProcessSettings): LeakRule[] {
+  return rules.filter((rule) => rule.prepare?.needed(ruleOptionsOf(rule, settings)) === true);
+}
+
+function ruleOptionsOf(rule: LeakRule, settings: ProcessSettings): RuleOptions {
+  return new RuleOptions(optionSpecs(rule.meta), settings.ruleOptions[rule.meta.name] ?? {});
+}
+
+/**
+ * Runs each preparing rule's `prepare.file` for one file, before its time limit starts; never
+ * throws (a failure becomes a notice, and the rule then falls back on its own).
+ */
+export function prepareFile(relPath: string, rules: readonly LeakRule[], settings: ProcessSettings): FileResult['prepared'] {
+  if (rules.length === 0) return undefined;
+  const absolute = path.resolve(settings.cwd, relPath);
+  const prepared: NonNullable<FileResult['prepared']> = [];
+  for (const rule of rules) {
+    let result: RulePreparation;
+    try {
+      result = rule.prepare!.file(absolute, ruleOptionsOf(rule, settings));
+    } catch (error) {
+      result = { notice: `preparing failed: ${firstLine(error instanceof Error ? error.message : String(error))}` };
+    }
+    if (result.built || result.notice) prepared.push({ transform: rule.meta.name, ...result });
+  }
+  return prepared.length > 0 ? prepared : undefined;
 }
 
 export function hashBytes(bytes: Uint8Array): string {

@@ -78,6 +78,10 @@ export function formatTextSummary(result: RunResult, options: TextSummaryOptions
     lines.push(`  ${name.padEnd(width)}  ${fixedText}, ${t.refused} refused${refusedDetail}${extra ? `, ${extra}` : ''}`);
   }
   if (s.skipped > 0) lines.push(`  skipped: ${byCount(s.skippedByReason)}`);
+  for (const notice of result.notices ?? []) lines.push(c.yellow(`note: ${notice.transform}: ${notice.message} (${plural(notice.files, 'file')})`));
+  if (options.verbose) {
+    for (const step of result.prepared ?? []) lines.push(`  ${step.transform}: built ${step.label} in ${(step.ms / 1000).toFixed(1)} s (not counted in per-file times or --timeout)`);
+  }
   const failed = result.records.filter((r) => r.status === 'error');
   if (failed.length > 0) {
     lines.push(c.red(`failed (${failed.length}):`));

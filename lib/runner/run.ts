@@ -16,7 +16,7 @@ import { DEFAULT_EXTENSIONS, discoverFiles } from './discovery';
 import { UsageError } from './errors';
 import { changedSince, dirtyFiles, findGitRoot, gitRootsOf } from './git';
 import { runPool, workerScriptAvailable } from './pool';
-import { processFile, type FileResult, type ProcessSettings } from './process-file';
+import { prepareFile, preparingRules, processFile, type FileResult, type ProcessSettings } from './process-file';
 import type { FileRecord } from './records';
 import { builtinRules, resolveRules, selectRules, type ResolvedRule } from './rules';
 import { inShard, parseShard, type Shard } from './shard';
@@ -116,6 +116,10 @@ export interface RunResult {
   jobs: number;
   inProcess: boolean;
   exitCode: number;
+  /** One line per distinct notice a rule gave while preparing files (typed mode without a tsconfig), with how many files gave it. */
+  notices: Array<{ transform: string; message: string; files: number }>;
+  /** Per-run state rules built outside the per-file time (a TypeScript Program per tsconfig), for --verbose. */
+  prepared: Array<{ transform: string; label: string; ms: number }>;
 }
 
 function readFileList(source: string, cwd: string): string[] {
@@ -346,7 +350,11 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   const writer = new Writer(plan.cwd, dirtyCandidates(plan, files, options.allowDirty === true));
 
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const jobs = options.jobs ?? cores;
+  const rules = plan.selected.map((r) => r.rule);
+  const preparing = preparingRules(rules, plan.settings);
+  // A rule with per-run state (one TypeScript Program per tsconfig) gets one thread, so the run
+  // builds that state once instead of once per worker (and holds it in memory once).
+  const jobs = preparing.length > 0 ? Math.min(options.jobs ?? 1, 1) : (options.jobs ?? cores);
   const inProcess =
     jobs === 0 ||
     (options.jobs === undefined && files.length <= IN_PROCESS_MAX_FILES) ||
@@ -356,10 +364,20 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   options.onStart?.({ files: files.length, jobs: workers, inProcess });
 
   const records: FileRecord[] = [...skipped];
+  const notices = new Map<string, { transform: string; message: string; files: number }>();
+  const prepared: RunResult['prepared'] = [];
   const progress: RunProgress = { done: 0, total: files.length, changed: 0, failed: 0, elapsedMs: 0 };
   const onResult = (result: FileResult): void => {
     const record = result.record;
     records.push(record);
+    for (const step of result.prepared ?? []) {
+      if (step.built) prepared.push({ transform: step.transform, label: step.built.label, ms: step.built.ms });
+      if (step.notice === undefined) continue;
+      const key = `${step.transform}\0${step.notice}`;
+      const known = notices.get(key) ?? { transform: step.transform, message: step.notice, files: 0 };
+      known.files++;
+      notices.set(key, known);
+    }
     const written = !plan.apply || result.output === undefined || result.originalHash === undefined || writer.offer(record, result.output, result.originalHash);
     progress.done++;
     if (record.status === 'changed') progress.changed++;
@@ -368,9 +386,13 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     options.onProgress?.({ ...progress });
   };
 
-  const rules = plan.selected.map((r) => r.rule);
   if (inProcess) {
-    for (const file of files) onResult(await processFile(file, rules, plan.settings));
+    for (const file of files) {
+      const ready = prepareFile(file, preparing, plan.settings);
+      const result = await processFile(file, rules, plan.settings);
+      if (ready) result.prepared = ready;
+      onResult(result);
+    }
   } else {
     await runPool(files, { jobs, timeoutMs: plan.timeoutMs, init: { settings: plan.settings, rules: plan.selected.map((r) => r.source) }, onResult });
   }
@@ -392,6 +414,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     jobs: workers,
     inProcess,
     exitCode: 0,
+    notices: [...notices.values()],
+    prepared,
   };
   if (plan.configSource !== undefined) result.configSource = plan.configSource;
   if (plan.shard) result.shard = `${plan.shard.index}/${plan.shard.count}`;

@@ -3,7 +3,7 @@
  * reading each file itself, and answers with one message per batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { processFile } from './process-file';
+import { prepareFile, preparingRules, processFile } from './process-file';
 import type { BatchMessage, WorkerInit, WorkerReply } from './protocol';
 import { rulesFromSources } from './rules';
 
@@ -21,11 +21,18 @@ function start(): void {
     return;
   }
   const loadedRules = rules;
+  const preparing = preparingRules(loadedRules, init.settings);
   port.on('message', async (message: BatchMessage) => {
     const results = [];
     for (const [index, file] of message.files.entries()) {
+      // Preparing (building a TypeScript Program) happens while the slot reads idle (-1): the
+      // watchdog's per-file time limit starts only once the file itself is processed.
+      Atomics.store(current, 0, -1);
+      const prepared = prepareFile(file, preparing, init.settings);
       Atomics.store(current, 0, index);
-      results.push(await processFile(file, loadedRules, init.settings));
+      const result = await processFile(file, loadedRules, init.settings);
+      if (prepared) result.prepared = prepared;
+      results.push(result);
     }
     Atomics.store(current, 0, -1);
     const reply: WorkerReply = { type: 'results', id: message.id, results };

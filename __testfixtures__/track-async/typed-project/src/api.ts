@@ -7,8 +7,10 @@ export function loadConfig(): Promise<Record<string, string>> {
   return Promise.resolve({});
 }
 
+export const logged: string[] = [];
+
 export function logLine(line: string): void {
-  console.log(line);
+  logged.push(line);
 }
 
 export function maybeRefresh(enabled: boolean): Promise<void> | undefined {

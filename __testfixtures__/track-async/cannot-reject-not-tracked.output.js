@@ -1,0 +1,51 @@
+const db = require('./db');
+const { track } = require('@leakfix/runtime');
+
+async function safeSave(record) {
+  try {
+    await db.save(record);
+  } catch (error) {
+    console.error('save failed', error);
+  }
+}
+
+async function rethrows(record) {
+  try {
+    await db.save(record);
+  } catch (error) {
+    throw new Error('save failed', { cause: error });
+  }
+}
+
+class Cache {
+  async refresh() {
+    try {
+      await db.load();
+    } catch {
+      this.stale = true;
+    }
+  }
+
+  touch() {
+    this.refresh();
+  }
+}
+
+function onSave(record) {
+  safeSave(record);
+  track(rethrows(record), 'onSave:rethrows');
+  (async () => {
+    try {
+      await db.ping();
+    } catch {}
+  })();
+  track((async () => {
+    try {
+      await db.ping();
+    } catch (error) {
+      await db.log(error);
+    }
+  })(), 'onSave:db.ping');
+}
+
+module.exports = { onSave, Cache };

@@ -1,0 +1,26 @@
+const { track } = require('@leakfix/runtime');
+
+class EmbeddedDb {
+  async initAfterStarted() {
+    await this.connection.execute('CREATE DATABASE IF NOT EXISTS app');
+    this.started = true;
+  }
+
+  start(child) {
+    const handler = (data) => {
+      if (data.toString().includes('ready for connections')) {
+        this.initAfterStarted();
+      }
+    };
+    child.stdout.on('data', handler);
+  }
+
+  kick() {
+    const later = () => {
+      track(this.initAfterStarted(), 'EmbeddedDb.initAfterStarted');
+    };
+    later();
+  }
+}
+
+module.exports = { EmbeddedDb };
