@@ -15,11 +15,13 @@ import { fromString } from 'recast/lib/lines';
 import type * as t from '@babel/types';
 import type { Finding, FindingStatus, Site } from './findings';
 import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
-import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type LeakRule } from './rule';
+import { RuleContext, RuleOptions, SharedAnalysis, optionSpecs, type LeakRule } from './rule';
+import { classifyFile, isTestRole, type FileContext } from './context';
+import { SitePolicies } from './context/policies';
 import { isFunction, nodeLoc, type AstIndex, type Node } from './analysis/ast';
 import { detectLayout, retabChangedLines, type Layout } from './layout';
 import { addRuntimeImports } from './analysis/imports';
-import { firstLine } from './text';
+import { escapeRegExp, firstLine } from './text';
 
 export type Mode = 'transform' | 'audit';
 
@@ -32,6 +34,10 @@ export interface EngineSettings {
   ruleOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Module specifier of the runtime that fixes import from. */
   runtimeImport: string;
+  /** Also run rules that skip test files on test and fixture files (`--include-tests`). */
+  includeTests?: boolean;
+  /** Allow fixes that add the runtime in published library packages (`runtimeInLibraries`). */
+  runtimeInLibraries?: boolean;
 }
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'error';
@@ -51,6 +57,10 @@ export interface FileOutcome {
   parser?: ParserName;
   /** False when no rule's prefilter matched, so the file was never parsed. */
   parsed: boolean;
+  /** Where the file runs (given by the caller, or classified from its path and text). */
+  context: FileContext;
+  /** True when the output imports the runtime and the input did not (a dependency is needed). */
+  runtimeImportAdded?: boolean;
 }
 
 export const DEFAULT_RUNTIME_IMPORT = '@leakfix/runtime';
@@ -73,10 +83,15 @@ function splitPrefix(source: string): { prefix: string; body: string; lineOffset
   return { prefix, body, lineOffset: 0 };
 }
 
-function activeRules(settings: EngineSettings, filePath: string, body: string): LeakRule[] {
-  const testFile = isTestFile(filePath);
+/** Rules that skip test files and are not told to include them, for a test or fixture file. */
+function skipsThisTestFile(settings: EngineSettings, rule: LeakRule, context: FileContext): boolean {
+  if (!rule.meta.skipsTestFiles || !isTestRole(context.role) || settings.includeTests === true) return false;
+  return settings.ruleOptions?.[rule.meta.name]?.includeTests !== true;
+}
+
+function activeRules(settings: EngineSettings, context: FileContext, body: string): LeakRule[] {
   return settings.rules.filter((rule) => {
-    if (rule.meta.skipsTestFiles && testFile && settings.ruleOptions?.[rule.meta.name]?.includeTests !== true) return false;
+    if (skipsThisTestFile(settings, rule, context)) return false;
     const prefilter = rule.meta.prefilterFor?.(optionsFor(settings, rule)) ?? rule.meta.prefilter;
     prefilter.lastIndex = 0;
     return prefilter.test(body);
@@ -182,7 +197,7 @@ const RECAST_TAB_WIDTH = 4;
  * Applies one rule's fixes on a recast parse of `source`. Returns the new text, or undefined when
  * the rule found nothing to fix there (after suppression).
  */
-function applyRule(rule: LeakRule, source: string, filePath: string, parser: ParserName, settings: EngineSettings): string | undefined {
+function applyRule(rule: LeakRule, source: string, filePath: string, parser: ParserName, settings: EngineSettings, context: FileContext): string | undefined {
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
   const shared = new SharedAnalysis(file);
   const layout = detectLayout(source, file);
@@ -197,21 +212,47 @@ function applyRule(rule: LeakRule, source: string, filePath: string, parser: Par
     mode: 'fix',
     shared,
     layout,
+    fileContext: context,
+    runtimeInLibraries: settings.runtimeInLibraries,
   });
   if (shared.comments.ignoreFile) return undefined;
-  const fixes = rule.detect(ctx).filter((site) => isApplicable(site, shared));
+  const fixes = detectWithPolicies(rule, ctx, shared).filter((site) => isApplicable(site, shared));
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
   for (const site of fixes) site.fix!();
   const printed = retabChangedLines(source, undoubleDirectiveSemicolons(printWithLayout(file, layout), directives, source), layout);
   // Output that does not parse throws a SyntaxError here (when imports are added) or in the
   // caller's check; either way it is reported as output of this rule that does not parse.
-  return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout);
+  return addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout, importKindOf(context));
 }
 
-export function processSource(filePath: string, source: string, settings: EngineSettings): FileOutcome {
+/** The import style the context asks for, when it decides one (`esm` / `cjs`). */
+function importKindOf(context: FileContext): 'esm' | 'cjs' | undefined {
+  return context.moduleKind === 'esm' || context.moduleKind === 'cjs' ? context.moduleKind : undefined;
+}
+
+/** A rule's sites with the context's site policies applied (no fix inside test callbacks or signal handlers). */
+function detectWithPolicies(rule: LeakRule, ctx: RuleContext, shared: SharedAnalysis): Site[] {
+  const sites = rule.detect(ctx);
+  if (!sites.some((site) => site.status === 'fixable')) return sites;
+  return new SitePolicies(shared.index, () => shared.scope).apply(sites);
+}
+
+/**
+ * Runs the rules on one file. `context` is where the file runs (lib/context: the runner resolves
+ * it with I/O, cached per folder); without it, it is classified from the path and text alone.
+ */
+export function processSource(filePath: string, source: string, settings: EngineSettings, context: FileContext = classifyFile(filePath, source)): FileOutcome {
+  const outcome = processWithContext(filePath, source, settings, context);
+  return { ...outcome, context };
+}
+
+function processWithContext(filePath: string, source: string, settings: EngineSettings, context: FileContext): Omit<FileOutcome, 'context'> {
   const { prefix, body, lineOffset } = splitPrefix(source);
-  const rules = activeRules(settings, filePath, body);
+  if (isTestRole(context.role) && settings.rules.length > 0 && settings.rules.every((rule) => skipsThisTestFile(settings, rule, context))) {
+    return { status: 'skipped', reason: `${context.role}-file`, message: `${context.role} file (${context.roleEvidence}); --include-tests transforms it`, findings: [], parsed: false };
+  }
+  const rules = activeRules(settings, context, body);
   if (rules.length === 0) return { status: 'unchanged', findings: [], parsed: false };
 
   const parser = parserForFile(filePath, body, settings.parser);
@@ -230,7 +271,7 @@ export function processSource(filePath: string, source: string, settings: Engine
   for (const rule of rules) {
     let sites: Site[];
     try {
-      sites = detectOn(rule, file, body, shared, filePath, parser, settings);
+      sites = detectOn(rule, file, body, shared, filePath, parser, settings, context);
     } catch (error) {
       return internalError(rule, error, parser);
     }
@@ -255,10 +296,10 @@ export function processSource(filePath: string, source: string, settings: Engine
     try {
       // A recast parse costs several fast ones: pay it only for a rule with something to fix.
       const hasFixes = changed
-        ? detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings).some((site) => isApplicable(site, changed!.shared))
+        ? detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings, context).some((site) => isApplicable(site, changed!.shared))
         : fixableRules.has(rule);
       if (!hasFixes) continue;
-      output = applyRule(rule, current, filePath, parser, settings);
+      output = applyRule(rule, current, filePath, parser, settings, context);
       if (output !== undefined && output !== current) {
         const checked = parseForDetection(output, parser);
         changed = { file: checked, shared: new SharedAnalysis(checked) };
@@ -284,7 +325,15 @@ export function processSource(filePath: string, source: string, settings: Engine
     if (finding.status === 'fixable' && changedBy.has(finding.transform)) finding.status = 'fixed';
   }
   if (current === body) return { status: 'unchanged', findings, parser, parsed: true };
-  return { status: 'changed', output: prefix + current, findings, parser, parsed: true };
+  const changedOutcome: Omit<FileOutcome, 'context'> = { status: 'changed', output: prefix + current, findings, parser, parsed: true };
+  if (importsModule(current, settings.runtimeImport) && !importsModule(body, settings.runtimeImport)) changedOutcome.runtimeImportAdded = true;
+  return changedOutcome;
+}
+
+/** A cheap textual check: the text imports or requires `specifier`. */
+function importsModule(text: string, specifier: string): boolean {
+  if (!text.includes(specifier)) return false;
+  return new RegExp(`(?:\\bfrom\\s*|\\brequire\\s*\\(\\s*|\\bimport\\s*)['"]${escapeRegExp(specifier)}['"]`).test(text);
 }
 
 function detectOn(
@@ -295,6 +344,7 @@ function detectOn(
   filePath: string,
   parser: ParserName,
   settings: EngineSettings,
+  context: FileContext,
 ): Site[] {
   const ctx = new RuleContext({
     file,
@@ -305,8 +355,10 @@ function detectOn(
     runtimeImport: settings.runtimeImport,
     mode: 'detect',
     shared,
+    fileContext: context,
+    runtimeInLibraries: settings.runtimeInLibraries,
   });
-  return rule.detect(ctx);
+  return detectWithPolicies(rule, ctx, shared);
 }
 
 /** A fixable site that no `// leakfix-ignore` comment suppresses. */
@@ -319,7 +371,7 @@ function isSyntaxError(error: unknown): boolean {
   return error instanceof SyntaxError && typeof (error as { loc?: unknown }).loc === 'object';
 }
 
-function internalError(rule: LeakRule, error: unknown, parser: ParserName): FileOutcome {
+function internalError(rule: LeakRule, error: unknown, parser: ParserName): Omit<FileOutcome, 'context'> {
   const message = error instanceof Error ? error.message : String(error);
   return {
     status: 'error',

@@ -518,6 +518,8 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   const unstable = site.extras.find((arg) => !isStableValue(ctx, arg));
   if (unstable) return [refusal(pattern, site.call, 'red', 'unstable-extra-args', 'an extra setInterval argument would be re-evaluated on every run')];
 
+  const noRuntime = ctx.runtimeRefusal();
+  if (noRuntime) return [refused(processLifetime ? 'interval-process-lifetime' : pattern, site.call, processLifetime ? 'yellow' : 'red', noRuntime.reason, `not supervised: ${noRuntime.message}`)];
   const name = taskName(ctx.index, site.callback, site.call) ?? fileTaskName(ctx.filePath);
   const signal = signalInScope(ctx, site.call);
   const fix = (): void => {

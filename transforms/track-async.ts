@@ -46,6 +46,7 @@ import {
   type CallbackOwner,
 } from '../lib/analysis/promises';
 import { typedFile, type TypedFile, type TypedUnavailable, type TypeVerdict } from '../lib/analysis/typed';
+import { PROCESS_LIFETIME_DESCRIPTION, PROCESS_LIFETIME_PATTERN, isProcessLifetime } from '../lib/context/policies';
 
 const LINT_RULE = 'no-floating-promises';
 
@@ -195,8 +196,25 @@ class TrackAsyncDetector {
       );
       return;
     }
+    if (isProcessLifetime(this.ctx.fileContext, this.ctx.index, statement)) {
+      // A script's main(): its failure must still fail the process (exit 1), which track() would turn into a log line.
+      this.sites.push(
+        managed(
+          PROCESS_LIFETIME_PATTERN,
+          statement,
+          `${name}: top-level promise of ${this.ctx.fileContext.role === 'entry' ? 'an entry point' : 'a script'}, the process's own lifetime; ` +
+            `to exit 1 on failure without an unhandled-rejection crash: ${name}.catch((error) => { console.error(error); process.exitCode = 1; })`,
+        ),
+      );
+      return;
+    }
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
       this.sites.push(refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`));
+      return;
+    }
+    const noRuntime = this.tracker ? undefined : this.ctx.runtimeRefusal();
+    if (noRuntime) {
+      this.sites.push(refused('floating-promise', statement, 'red', noRuntime.reason, `${name}: promise started and never awaited; not tracked: ${noRuntime.message}`));
       return;
     }
     this.sites.push(
@@ -432,6 +450,7 @@ export const rule: LeakRule = {
       'async-map-statement': 'xs.map(async ...) or xs.forEach(async ...) used as a statement: one dropped promise per element.',
       'promise-in-timer-callback': 'A floating promise inside a setTimeout/setInterval/setImmediate, event-listener or supervised-task callback.',
       'typed-mode-fallback': 'Typed mode was asked for but is unavailable for this file; it was analysed without types.',
+      [PROCESS_LIFETIME_PATTERN]: PROCESS_LIFETIME_DESCRIPTION,
     },
     reasons: {
       'explicit-void': '`void p` is the author\'s explicit opt-out (typescript-eslint\'s ignoreVoid): leakfix respects it, but the rejection is still unhandled and shutdown cannot wait for it.',

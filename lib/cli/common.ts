@@ -34,6 +34,7 @@ export interface SharedFlags {
   color?: boolean;
   cwd?: string;
   typed?: boolean;
+  includeTests?: boolean;
 }
 
 /**
@@ -84,6 +85,7 @@ export function sharedRunOptions(flags: SharedFlags, env: NodeJS.ProcessEnv = pr
   if (flags.shard !== undefined) options.shard = String(flags.shard);
   // The only rule option with its own flag: typed mode changes what counts as a floating promise.
   if (flags.typed) options.ruleOptions = { 'track-async': { typed: true } };
+  if (flags.includeTests !== undefined) options.includeTests = flags.includeTests;
   if (flags.noConfig) options.config = false;
   else if (flags.config !== undefined) options.config = flags.config;
   const ruleModules = env[RULE_MODULES_ENV];

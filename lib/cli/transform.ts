@@ -14,6 +14,7 @@ export interface TransformFlags extends SharedFlags {
   check?: boolean;
   allowDirty?: boolean;
   runtimeImport?: string;
+  runtimeInLibraries?: boolean;
 }
 
 export function transformRunOptions(flags: TransformFlags): RunOptions {
@@ -23,6 +24,7 @@ export function transformRunOptions(flags: TransformFlags): RunOptions {
   if (flags.check) options.check = true;
   if (flags.allowDirty) options.allowDirty = true;
   if (flags.runtimeImport !== undefined) options.runtimeImport = flags.runtimeImport;
+  if (flags.runtimeInLibraries !== undefined) options.runtimeInLibraries = flags.runtimeInLibraries;
   return options;
 }
 

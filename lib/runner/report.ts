@@ -78,6 +78,8 @@ export function formatTextSummary(result: RunResult, options: TextSummaryOptions
     lines.push(`  ${name.padEnd(width)}  ${fixedText}, ${t.refused} refused${refusedDetail}${extra ? `, ${extra}` : ''}`);
   }
   if (s.skipped > 0) lines.push(`  skipped: ${byCount(s.skippedByReason)}`);
+  if (s.skippedAsTests > 0) lines.push(`  ${plural(s.skippedAsTests, 'test file')} skipped (--include-tests transforms them)`);
+  if (options.verbose && Object.keys(s.roles).length > 0) lines.push(`  roles: ${byCount(s.roles)}`);
   const failed = result.records.filter((r) => r.status === 'error');
   if (failed.length > 0) {
     lines.push(c.red(`failed (${failed.length}):`));

@@ -21,6 +21,7 @@ import { builtinRules, resolveRules, selectRules, type ResolvedRule } from './ru
 import { inShard, parseShard, type Shard } from './shard';
 import { summarize, type Summary } from './summary';
 import { writeIfUnchanged } from './write';
+import { ContextResolver } from '../context';
 
 export const DEFAULT_MAX_SIZE = 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -61,6 +62,10 @@ export interface RunOptions {
   /** Per-transform option values, merged over the config's `options`. */
   ruleOptions?: Record<string, Record<string, unknown>>;
   runtimeImport?: string;
+  /** Transform test and fixture files too (`--include-tests`). */
+  includeTests?: boolean;
+  /** Allow fixes that add the runtime in published library packages. */
+  runtimeInLibraries?: boolean;
   parser?: ParserName;
   extensions?: string[];
   include?: string[];
@@ -189,6 +194,8 @@ function planRun(options: RunOptions): RunPlan {
       ruleOptions: mergeRuleOptions(config.options, options.ruleOptions),
       runtimeImport: options.runtimeImport ?? config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
       maxSize: positive(options.maxSize ?? config.maxSize ?? DEFAULT_MAX_SIZE, '--max-size must be a positive size'),
+      includeTests: options.includeTests ?? config.includeTests ?? false,
+      runtimeInLibraries: options.runtimeInLibraries ?? config.runtimeInLibraries ?? false,
     },
     timeoutMs: positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '--timeout must be a positive number of milliseconds'),
   };
@@ -306,7 +313,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
 
   const rules = plan.selected.map((r) => r.rule);
   if (inProcess) {
-    for (const file of files) onResult(processFile(file, rules, plan.settings));
+    const resolver = new ContextResolver();
+    for (const file of files) onResult(processFile(file, rules, plan.settings, resolver));
   } else {
     await runPool(files, { jobs, timeoutMs: plan.timeoutMs, init: { settings: plan.settings, rules: plan.selected.map((r) => r.source) }, onResult });
   }

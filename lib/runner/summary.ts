@@ -31,6 +31,10 @@ export interface Summary {
   failed: number;
   failedByReason: Record<string, number>;
   transforms: Record<string, TransformSummary>;
+  /** Files read, by the role lib/context gave them (test, fixture, entry, script, browser-script, library, application). */
+  roles: Record<string, number>;
+  /** Test and fixture files skipped because tests are not included (`--include-tests`). */
+  skippedAsTests: number;
   durationMs: number;
 }
 
@@ -55,11 +59,15 @@ export function summarize(records: readonly FileRecord[], transformNames: readon
     failed: 0,
     failedByReason: {},
     transforms: {},
+    roles: {},
+    skippedAsTests: 0,
     durationMs: Math.round(durationMs),
   };
   for (const name of transformNames) summary.transforms[name] = emptyTransformSummary();
   for (const record of records) {
     if (record.parsed) summary.parsed++;
+    if (record.context) bump(summary.roles, record.context.role);
+    if (record.status === 'skipped' && (record.reason === 'test-file' || record.reason === 'fixture-file')) summary.skippedAsTests++;
     switch (record.status) {
       case 'skipped':
         summary.skipped++;

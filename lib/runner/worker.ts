@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { processFile } from './process-file';
 import type { BatchMessage, WorkerInit, WorkerReply } from './protocol';
 import { rulesFromSources } from './rules';
+import { ContextResolver } from '../context';
 
 function start(): void {
   const port = parentPort;
@@ -21,10 +22,12 @@ function start(): void {
     return;
   }
   const loadedRules = rules;
+  // One per worker: package.json, tsconfig and test configs are read once per folder.
+  const resolver = new ContextResolver();
   port.on('message', (message: BatchMessage) => {
     const results = message.files.map((file, index) => {
       Atomics.store(current, 0, index);
-      return processFile(file, loadedRules, init.settings);
+      return processFile(file, loadedRules, init.settings, resolver);
     });
     Atomics.store(current, 0, -1);
     const reply: WorkerReply = { type: 'results', id: message.id, results };

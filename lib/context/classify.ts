@@ -1,0 +1,174 @@
+/**
+ * Deciding a file's role and module kind from its path, its text and its folder's facts. Pure (no
+ * I/O): the resolver (lib/context/resolver.ts) gathers the facts, the engine and the jscodeshift
+ * adapter call `classifyFile` without them when there is nothing to read.
+ */
+import * as path from 'node:path';
+import type { FileContext, FileRole, FolderFacts, ModuleKind } from './types';
+
+/** Folder names whose files are test code. */
+const TEST_FOLDERS = new Set(['__tests__', 'test', 'tests', 'spec', 'specs', 'e2e', 'cypress', '__mocks__', 'playwright']);
+/** Folder names whose files are test data. */
+const FIXTURE_FOLDERS = new Set(['__testfixtures__', '__fixtures__', 'fixtures', 'fixture']);
+/** Folder names whose files are scripts (build, CI, maintenance). */
+const SCRIPT_FOLDERS = new Set(['scripts', 'script', 'bin', 'tools']);
+/** Folder names served as static files (their scripts are loaded by pages as they are). */
+const STATIC_FOLDERS = new Set(['public', 'static', 'www', 'wwwroot']);
+
+const SOURCE_EXT = '[cm]?[jt]sx?';
+/** `x.test.js`, `x.spec.ts`, `x_spec.js`, `x-test.js`, `x.mocha.js`, `x.cy.js`, `x.e2e.ts`, `test_x.js`, `setupTests.ts`. */
+const TEST_NAME = new RegExp(
+  `(?:[._-](?:test|spec|tests|specs)|\\.(?:mocha|cy|e2e|unit|integration|bench))\\.${SOURCE_EXT}$|^test[_-].+\\.${SOURCE_EXT}$|^(?:setupTests|setup-tests|jest\\.setup|vitest\\.setup|test-setup|testSetup|test-utils|testUtils)\\.${SOURCE_EXT}$`,
+  'i',
+);
+
+/** The test frameworks whose import makes a file a test. */
+const TEST_FRAMEWORK_IMPORT =
+  /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"](node:test|vitest|@jest\/globals|mocha|@playwright\/test|bun:test|ava|tap|uvu|@japa\/runner|jasmine)['"]/m;
+
+const ESM_SYNTAX = /^[ \t]*(?:import(?:\s+[\w$]|\s*[{*'"])|export(?:\s+[\w${*]|\s*[{*]))/m;
+const CJS_SYNTAX = /\brequire\s*\(\s*['"`]|\bmodule\.exports\b|^[ \t]*exports\.[\w$]+\s*=|\brequire\.main\b/m;
+const MAIN_GUARD = /\brequire\.main\s*===?\s*module\b|\bmodule\s*===?\s*require\.main\b|\bimport\.meta\.main\b|\bimport\.meta\.url\s*===?\s*(?:pathToFileURL|url\.pathToFileURL)\s*\(\s*process\.argv\s*\[\s*1\s*\]/;
+const TOP_LEVEL_DOM = /^(?:window|document)\s*[.[]|^(?:\$|jQuery)\s*\(\s*(?:document|window|function)\b|^(?:var|let|const)\s+[\w$]+\s*=\s*document\./m;
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** The file's path inside its project (folder names above the project root say nothing about it). */
+function projectPath(filePath: string, facts: FolderFacts): string {
+  const root = facts.rootDir ?? facts.packageDir;
+  if (root && path.isAbsolute(filePath)) {
+    const relative = path.relative(root, filePath);
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) return toPosix(relative);
+  }
+  return toPosix(filePath).replace(/^(\.\.?\/)+/, '');
+}
+
+function packagePath(filePath: string, facts: FolderFacts): string | undefined {
+  if (!facts.packageDir || !path.isAbsolute(filePath)) return undefined;
+  const relative = path.relative(facts.packageDir, filePath);
+  return relative.startsWith('..') ? undefined : toPosix(relative);
+}
+
+/** Whether a package script's command line runs this file (`node scripts/x.js`, `tsx src/cli.ts`). */
+function namedInScripts(relative: string, scripts: Record<string, string>): string | undefined {
+  const bare = relative.replace(/\.[cm]?[jt]sx?$/, '');
+  for (const [name, command] of Object.entries(scripts)) {
+    for (const word of command.split(/[\s;&|()'"=]+/)) {
+      const w = word.replace(/^\.\//, '');
+      if (w === relative || (w === bare && w.includes('/'))) return name;
+    }
+  }
+  return undefined;
+}
+
+/** Role evidence from the path alone: fixture and test layouts. Used before a file is read, too. */
+export function roleFromPath(filePath: string, facts: FolderFacts = {}): { role: 'test' | 'fixture'; evidence: string } | undefined {
+  const relative = projectPath(filePath, facts);
+  const parts = relative.split('/');
+  const base = parts.pop() ?? '';
+  for (const folder of parts) if (FIXTURE_FOLDERS.has(folder)) return { role: 'fixture', evidence: `folder ${folder}/` };
+  for (const folder of parts) if (TEST_FOLDERS.has(folder)) return { role: 'test', evidence: `folder ${folder}/` };
+  if (TEST_NAME.test(base)) return { role: 'test', evidence: `file name ${base}` };
+  return undefined;
+}
+
+/** True for test and fixture paths: the quick check the benches use. */
+export function isTestPath(filePath: string): boolean {
+  return roleFromPath(filePath) !== undefined;
+}
+
+function stripShebang(text: string): string {
+  return text.startsWith('#!') ? text.slice(text.indexOf('\n') + 1) : text;
+}
+
+/** Decides a file's module kind: extension, syntax, package `type`, tsconfig, browser evidence. */
+function decideModuleKind(
+  filePath: string,
+  text: string,
+  facts: FolderFacts,
+  browser: string | undefined,
+): { kind: ModuleKind; evidence: string } {
+  const ext = path.extname(filePath).toLowerCase();
+  if (ext === '.mjs' || ext === '.mts') return { kind: 'esm', evidence: `extension ${ext}` };
+  if (ext === '.cjs' || ext === '.cts') return { kind: 'cjs', evidence: `extension ${ext}` };
+  const body = stripShebang(text);
+  if (ESM_SYNTAX.test(body)) return { kind: 'esm', evidence: 'import/export syntax' };
+  const typescript = ext === '.ts' || ext === '.tsx';
+  if (CJS_SYNTAX.test(body)) return { kind: 'cjs', evidence: 'require/module.exports syntax' };
+  if (typescript) {
+    const detection = facts.tsconfig?.moduleDetection;
+    const module = facts.tsconfig?.module;
+    if (detection === 'force') return { kind: 'esm', evidence: 'tsconfig moduleDetection "force"' };
+    if ((module === 'node16' || module === 'nodenext') && facts.package?.type === 'module') {
+      return { kind: 'esm', evidence: `tsconfig module "${module}" in a "type": "module" package` };
+    }
+    return { kind: 'ts-script', evidence: 'TypeScript without import/export (a global script)' };
+  }
+  if (browser) return { kind: 'script', evidence: browser };
+  if (facts.package?.type === 'module') return { kind: 'esm', evidence: 'package.json "type": "module"' };
+  if (ext === '.jsx') return { kind: 'esm', evidence: 'extension .jsx (bundled)' };
+  return { kind: 'cjs', evidence: facts.package ? 'package.json without "type": "module" (Node default)' : 'no module syntax (Node default)' };
+}
+
+/** Browser evidence for a file without module syntax, or undefined. */
+function browserEvidence(filePath: string, text: string, facts: FolderFacts): string | undefined {
+  const body = stripShebang(text);
+  if (ESM_SYNTAX.test(body) || CJS_SYNTAX.test(body)) return undefined;
+  const ext = path.extname(filePath).toLowerCase();
+  if (ext !== '.js' && ext !== '.jsx') return undefined;
+  if (path.isAbsolute(filePath)) {
+    const named = facts.browserEvidence?.(filePath);
+    if (named) return named;
+  }
+  const folders = projectPath(filePath, facts).split('/').slice(0, -1);
+  const served = folders.find((f) => STATIC_FOLDERS.has(f));
+  if (served) return `no module syntax, in static folder ${served}/`;
+  if (TOP_LEVEL_DOM.test(body)) return 'no module syntax, window/document used at top level';
+  return undefined;
+}
+
+/** Role and module kind of one file. `filePath` is absolute when `facts` come from the resolver. */
+export function classifyFile(filePath: string, text: string, facts: FolderFacts = {}): FileContext {
+  const browser = browserEvidence(filePath, text, facts);
+  const module = decideModuleKind(filePath, text, facts, browser);
+  const done = (role: FileRole, roleEvidence: string): FileContext => {
+    const context: FileContext = { role, roleEvidence, moduleKind: module.kind, moduleEvidence: module.evidence };
+    if (facts.package) context.package = facts.package;
+    return context;
+  };
+
+  const byPath = roleFromPath(filePath, facts);
+  if (byPath) return done(byPath.role, byPath.evidence);
+  const configured = path.isAbsolute(filePath) ? facts.isConfiguredTest?.(filePath) : undefined;
+  if (configured) return done('test', configured);
+  const framework = TEST_FRAMEWORK_IMPORT.exec(text);
+  if (framework) return done('test', `imports ${framework[1]}`);
+  if (browser && module.kind === 'script') return done('browser-script', browser);
+
+  const inPackage = packagePath(filePath, facts);
+  const pkg = facts.package;
+  if (pkg && inPackage !== undefined) {
+    if (pkg.bin.includes(inPackage)) return done('entry', 'package.json bin');
+    const script = namedInScripts(inPackage, pkg.scripts);
+    if (script) return done('script', `package.json script "${script}"`);
+  }
+  if (MAIN_GUARD.test(text)) return done('entry', 'require.main === module');
+  if (text.startsWith('#!') || text.startsWith('\uFEFF#!')) return done('entry', 'shebang');
+  const folders = projectPath(filePath, facts).split('/').slice(0, -1);
+  const scriptFolder = folders.find((f) => SCRIPT_FOLDERS.has(f));
+  if (scriptFolder) return done('script', `folder ${scriptFolder}/`);
+  if (pkg?.kind === 'library') return done('library', `published package ${pkg.name ?? pkg.manifest}`);
+  return done('application', pkg ? `package ${pkg.name ?? 'without a name'} (${pkg.private ? 'private' : 'not published'})` : 'no package.json');
+}
+
+/** True when the role says the file is test code or test data (skipped by default). */
+export function isTestRole(role: FileRole): boolean {
+  return role === 'test' || role === 'fixture';
+}
+
+/** True when the file is a program of its own (the process lives as long as it runs). */
+export function isProgramRole(role: FileRole): boolean {
+  return role === 'entry' || role === 'script';
+}
