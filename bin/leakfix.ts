@@ -76,6 +76,7 @@ async function main(): Promise<number> {
           .option('dry', { type: 'boolean', describe: 'Write nothing; print a unified diff per changed file (git apply accepts it)' })
           .option('check', { type: 'boolean', describe: 'Write nothing; exit 1 when any file would change (a CI gate)' })
           .option('allow-dirty', { type: 'boolean', describe: 'Write even to files with uncommitted git changes' })
+          .option('add-dependency', { type: 'boolean', describe: 'Add @leakfix/runtime to the nearest package.json when changed files import it (--no-add-dependency: do not)', defaultDescription: 'true' })
           .option('runtime-in-libraries', { type: 'boolean', describe: 'Allow fixes that add @leakfix/runtime in published library packages (refused by default)' })
           .option('runtime-import', { type: 'string', requiresArg: true, describe: 'Module the inserted runtime calls import from', defaultDescription: '@leakfix/runtime' })
           .example('leakfix transform --dry examples/', 'Show the diffs for examples/')

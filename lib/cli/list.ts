@@ -1,6 +1,7 @@
 /** `leakfix list`: each transform with its one-line description and its options (from rule meta). */
 import * as path from 'node:path';
 import { optionSpecs, type LeakRule } from '../rule';
+import { POLICY_REASONS } from '../context/policies';
 import { builtinRules, resolveRules } from '../runner/rules';
 import { exitCodeForThrown, RULE_MODULES_ENV } from './common';
 
@@ -15,6 +16,9 @@ export function formatRuleList(rules: readonly LeakRule[]): string {
     }
     lines.push('');
   }
+  lines.push('file context policies (every transform; see docs/context.md)');
+  for (const [reason, text] of Object.entries(POLICY_REASONS)) lines.push(`  reason ${reason}: ${text}`);
+  lines.push('');
   return lines.join('\n');
 }
 

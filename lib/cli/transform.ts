@@ -15,6 +15,7 @@ export interface TransformFlags extends SharedFlags {
   allowDirty?: boolean;
   runtimeImport?: string;
   runtimeInLibraries?: boolean;
+  addDependency?: boolean;
 }
 
 export function transformRunOptions(flags: TransformFlags): RunOptions {
@@ -25,6 +26,7 @@ export function transformRunOptions(flags: TransformFlags): RunOptions {
   if (flags.allowDirty) options.allowDirty = true;
   if (flags.runtimeImport !== undefined) options.runtimeImport = flags.runtimeImport;
   if (flags.runtimeInLibraries !== undefined) options.runtimeInLibraries = flags.runtimeInLibraries;
+  if (flags.addDependency === false) options.addDependency = false;
   return options;
 }
 
@@ -45,7 +47,7 @@ export function renderReport(result: RunResult, flags: TransformFlags): string {
   if (!result.apply) {
     if (!flags.dry) return '';
     const colored = flags.output === undefined && (flags.color ?? (process.stdout.isTTY === true && isColorSupported));
-    return formatDiffs(result.records, colorsFor(colored));
+    return formatDiffs(result.records, colorsFor(colored), result.dependencies);
   }
   return flags.output !== undefined ? formatTextSummary(result, { verbose: flags.verbose }) : '';
 }

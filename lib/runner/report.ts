@@ -8,6 +8,18 @@ import type { RuleMeta } from '../rule';
 import { escapeRegExp, markdownCell, plural } from '../text';
 import type { FileRecord } from './records';
 import type { RunResult } from './run';
+import type { DependencyChange } from './dependencies';
+import { POLICY_REASONS } from '../context/policies';
+
+/** One line per package.json that needs the runtime. */
+export function dependencyLines(result: RunResult): string[] {
+  return result.dependencies.map((d) => {
+    const where = d.manifest ?? `(no package.json) ${d.files.slice(0, 3).join(', ')}`;
+    const what =
+      d.status === 'added' ? `added "${d.dependency}": "${d.range}"` : d.status === 'would-add' ? `would add "${d.dependency}": "${d.range}" (in the patch)` : `needs "${d.dependency}": add it by hand (${d.why ?? ''})`;
+    return `${where}: ${what}, for ${plural(d.files.length, 'file')}`;
+  });
+}
 
 export type Colors = ReturnType<typeof createColors>;
 export const plain: Colors = createColors(false);
@@ -25,8 +37,8 @@ export function colorDiffLine(line: string, c: Colors): string {
 }
 
 /** All diffs, concatenated in path order; `git apply` accepts the plain form as it is. */
-export function formatDiffs(records: readonly FileRecord[], c: Colors = plain): string {
-  const diffs = records.filter((r) => r.status === 'changed' && r.diff).map((r) => r.diff as string);
+export function formatDiffs(records: readonly FileRecord[], c: Colors = plain, dependencies: readonly DependencyChange[] = []): string {
+  const diffs = [...records.filter((r) => r.status === 'changed' && r.diff).map((r) => r.diff as string), ...dependencies.filter((d) => d.diff).map((d) => d.diff as string)];
   const text = diffs.join('');
   if (c === plain || !c.isColorSupported) return text;
   return text
@@ -80,6 +92,12 @@ export function formatTextSummary(result: RunResult, options: TextSummaryOptions
   if (s.skipped > 0) lines.push(`  skipped: ${byCount(s.skippedByReason)}`);
   if (s.skippedAsTests > 0) lines.push(`  ${plural(s.skippedAsTests, 'test file')} skipped (--include-tests transforms them)`);
   if (options.verbose && Object.keys(s.roles).length > 0) lines.push(`  roles: ${byCount(s.roles)}`);
+  if (options.verbose) for (const note of result.notes) lines.push(`  ${note}`);
+  const dependencies = dependencyLines(result);
+  if (dependencies.length > 0) {
+    lines.push('runtime dependency:');
+    for (const line of dependencies) lines.push(`  ${line}`);
+  }
   const failed = result.records.filter((r) => r.status === 'error');
   if (failed.length > 0) {
     lines.push(c.red(`failed (${failed.length}):`));
@@ -129,6 +147,8 @@ export interface JsonReport {
   transforms: string[];
   summary: RunResult['summary'];
   dirtyRefused: string[];
+  /** Each package.json that needs the runtime (added, in the patch, or to add by hand). */
+  dependencies: DependencyChange[];
   files: Array<FileRecord & { findings: Array<Finding & { location: string }> }>;
 }
 
@@ -142,6 +162,7 @@ export function jsonReport(result: RunResult, version: string): JsonReport {
     transforms: result.transforms,
     summary: result.summary,
     dirtyRefused: result.dirtyRefused,
+    dependencies: result.dependencies,
     files: result.records.map((record) => ({
       ...record,
       findings: record.findings.map((finding) => ({ ...finding, location: formatPosition(finding.start) })),
@@ -193,15 +214,16 @@ export function formatMarkdown(result: RunResult, version: string): string {
     }
     out.push('');
   }
-  const importsRuntime = result.records.filter((r) => r.status === 'changed' && addsImportOf(r.diff ?? '', result.runtimeImport));
+  const importsRuntime = result.records.filter((r) => r.status === 'changed' && (r.runtimeImportAdded || addsImportOf(r.diff ?? '', result.runtimeImport)));
   if (importsRuntime.length > 0) {
     out.push(
       '### Runtime dependency',
       '',
-      `${plural(importsRuntime.length, 'file')} now ${importsRuntime.length === 1 ? 'imports' : 'import'} \`${result.runtimeImport}\` (supervised intervals, tracked promises). ` +
-        'Make sure it is a dependency of the packages that contain them.',
+      `${plural(importsRuntime.length, 'file')} now ${importsRuntime.length === 1 ? 'imports' : 'import'} \`${result.runtimeImport}\` (supervised intervals, tracked promises).`,
       '',
     );
+    for (const line of dependencyLines(result)) out.push(`- ${markdownCell(line)}`);
+    if (result.dependencies.length > 0) out.push('');
   }
   const review = result.records.flatMap((record) => record.findings.filter((f) => f.status === 'refused').map((finding) => ({ record, finding })));
   out.push('### Left for manual review', '');
@@ -210,7 +232,7 @@ export function formatMarkdown(result: RunResult, version: string): string {
     out.push('leakfix found these leak-prone sites but did not change them, on purpose:', '');
     out.push('| Location | Transform | Pattern | Reason | Details |', '|---|---|---|---|---|');
     for (const { record, finding } of review) {
-      const why = finding.reason ? metaOf(result, finding.transform)?.reasons[finding.reason] : undefined;
+      const why = finding.reason ? (metaOf(result, finding.transform)?.reasons[finding.reason] ?? POLICY_REASONS[finding.reason]) : undefined;
       out.push(
         `| \`${record.path}:${finding.start.line}\` | \`${finding.transform}\` | \`${finding.rule}\` | \`${finding.reason ?? ''}\`${why ? ` ${markdownCell(why)}` : ''} | ${markdownCell(finding.message)} |`,
       );

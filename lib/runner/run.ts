@@ -21,6 +21,7 @@ import { builtinRules, resolveRules, selectRules, type ResolvedRule } from './ru
 import { inShard, parseShard, type Shard } from './shard';
 import { summarize, type Summary } from './summary';
 import { writeIfUnchanged } from './write';
+import { landDependencies, type DependencyChange } from './dependencies';
 import { ContextResolver } from '../context';
 
 export const DEFAULT_MAX_SIZE = 1024 * 1024;
@@ -66,6 +67,8 @@ export interface RunOptions {
   includeTests?: boolean;
   /** Allow fixes that add the runtime in published library packages. */
   runtimeInLibraries?: boolean;
+  /** Add the runtime to the nearest package.json when written files need it (default true; `--no-add-dependency`). */
+  addDependency?: boolean;
   parser?: ParserName;
   extensions?: string[];
   include?: string[];
@@ -105,6 +108,10 @@ export interface RunResult {
   summary: Summary;
   /** Files with uncommitted changes that would have been written: nothing was written. */
   dirtyRefused: string[];
+  /** Each package.json that needs the runtime because files now import it: added, in the patch, or to add by hand. */
+  dependencies: DependencyChange[];
+  /** What discovery did that a user may not expect (`--verbose` prints these). */
+  notes: string[];
   configSource?: string;
   jobs: number;
   inProcess: boolean;
@@ -205,7 +212,7 @@ function planRun(options: RunOptions): RunPlan {
 }
 
 /** Discovery, then --changed-since, then --shard: the files to process and the ones skipped by name. */
-function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; skipped: FileRecord[] } {
+function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; skipped: FileRecord[]; notes: string[] } {
   const { cwd, config } = plan;
   const listed = [...(options.files ?? []), ...(options.filesFrom !== undefined ? readFileList(options.filesFrom, cwd) : [])];
   const paths = options.paths && options.paths.length > 0 ? options.paths : options.filesFrom !== undefined || options.files ? [] : ['.'];
@@ -226,7 +233,7 @@ function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; ski
   }
   const shard = plan.shard;
   const selected = (file: string): boolean => keep(file) && (!shard || inShard(file, shard));
-  return { files: discovery.files.filter(selected), skipped: discovery.skipped.filter((record) => selected(record.path)) };
+  return { files: discovery.files.filter(selected), skipped: discovery.skipped.filter((record) => selected(record.path)), notes: discovery.notes };
 }
 
 /**
@@ -285,7 +292,7 @@ function byPath(a: FileRecord, b: FileRecord): number {
 export async function run(options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
   const plan = planRun(options);
-  const { files, skipped } = selectFiles(plan, options);
+  const { files, skipped, notes } = selectFiles(plan, options);
   const writer = new Writer(plan.cwd, dirtyCandidates(plan, files, options.allowDirty === true));
 
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -319,6 +326,16 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     await runPool(files, { jobs, timeoutMs: plan.timeoutMs, init: { settings: plan.settings, rules: plan.selected.map((r) => r.source) }, onResult });
   }
   const dirtyRefused = writer.finish();
+  const dependencies =
+    plan.mode === 'transform' && dirtyRefused.length === 0
+      ? landDependencies(records, {
+          cwd: plan.cwd,
+          specifier: plan.settings.runtimeImport,
+          apply: plan.apply,
+          addDependency: options.addDependency ?? plan.config.addDependency ?? true,
+          allowDirty: options.allowDirty === true,
+        })
+      : [];
 
   records.sort(byPath);
   const transforms = rules.map((r) => r.meta.name);
@@ -333,6 +350,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     records,
     summary: summarize(records, transforms, performance.now() - started),
     dirtyRefused,
+    dependencies,
+    notes,
     jobs: workers,
     inProcess,
     exitCode: 0,
