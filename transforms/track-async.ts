@@ -203,7 +203,8 @@ class TrackAsyncDetector {
           PROCESS_LIFETIME_PATTERN,
           statement,
           `${name}: top-level promise of ${this.ctx.fileContext.role === 'entry' ? 'an entry point' : 'a script'}, the process's own lifetime; ` +
-            `to exit 1 on failure without an unhandled-rejection crash: ${name}.catch((error) => { console.error(error); process.exitCode = 1; })`,
+            'left alone (a failure must still fail the process); to exit 1 without an unhandled-rejection crash, end it with ' +
+            '.catch((error) => { console.error(error); process.exitCode = 1; })',
         ),
       );
       return;

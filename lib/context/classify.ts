@@ -29,6 +29,9 @@ const TEST_FRAMEWORK_IMPORT =
 const ESM_SYNTAX = /^[ \t]*(?:import(?:\s+[\w$]|\s*[{*'"])|export(?:\s+[\w${*]|\s*[{*]))/m;
 const CJS_SYNTAX = /\brequire\s*\(\s*['"`]|\bmodule\.exports\b|^[ \t]*exports\.[\w$]+\s*=|\brequire\.main\b/m;
 const MAIN_GUARD = /\brequire\.main\s*===?\s*module\b|\bmodule\s*===?\s*require\.main\b|\bimport\.meta\.main\b|\bimport\.meta\.url\s*===?\s*(?:pathToFileURL|url\.pathToFileURL)\s*\(\s*process\.argv\s*\[\s*1\s*\]/;
+/** A program's start at top level: `main();`, `run().then(...)`, `(async () => { ... })();`. */
+const TOP_LEVEL_START = /^(?:\(\s*async\b|(?:void\s+)?(?:main|run|start|bootstrap|cli)\s*\(\s*\)\s*(?:;|\.(?:then|catch)\b|$))/m;
+const EXPORTS = /\bmodule\.exports\b|^[ \t]*exports\.[\w$]+\s*=|^[ \t]*export\s/m;
 const TOP_LEVEL_DOM = /^(?:window|document)\s*[.[]|^(?:\$|jQuery)\s*\(\s*(?:document|window|function)\b|^(?:var|let|const)\s+[\w$]+\s*=\s*document\./m;
 
 function toPosix(p: string): string {
@@ -154,8 +157,19 @@ export function classifyFile(filePath: string, text: string, facts: FolderFacts 
     const script = namedInScripts(inPackage, pkg.scripts);
     if (script) return done('script', `package.json script "${script}"`);
   }
+  const nearest = facts.nearestScripts;
+  if (nearest && path.isAbsolute(filePath)) {
+    const relative = toPosix(path.relative(nearest.dir, filePath));
+    const script = relative.startsWith('..') ? undefined : namedInScripts(relative, nearest.scripts);
+    if (script) return done('script', `script "${script}" of ${toPosix(path.relative(facts.rootDir ?? nearest.dir, path.join(nearest.dir, 'package.json')))}`);
+  }
+  const ci = path.isAbsolute(filePath) ? facts.isCiScript?.(filePath) : undefined;
+  if (ci) return done('script', ci);
   if (MAIN_GUARD.test(text)) return done('entry', 'require.main === module');
   if (text.startsWith('#!') || text.startsWith('\uFEFF#!')) return done('entry', 'shebang');
+  if (module.kind !== 'script' && TOP_LEVEL_START.test(stripShebang(text)) && !EXPORTS.test(text)) {
+    return done('entry', 'exports nothing and starts main() or an async IIFE at top level');
+  }
   const folders = projectPath(filePath, facts).split('/').slice(0, -1);
   const scriptFolder = folders.find((f) => SCRIPT_FOLDERS.has(f));
   if (scriptFolder) return done('script', `folder ${scriptFolder}/`);

@@ -134,7 +134,7 @@ export class SitePolicies {
       if (this.isSignalRegistration(parent)) return { reason: 'signal-handler', message: 'inside a process signal/exit handler, which must end the process as before: left unchanged' };
       const root = testCalleeRoot(parent.callee);
       if (root && this.isTestFunction(root)) {
-        return { reason: 'test-callback', message: `inside a ${memberPath(root) ?? 'test'}() callback: the test runner owns this code's lifetime, left unchanged` };
+        return { reason: 'test-callback', message: `inside a test callback (${memberPath(root) ?? 'test'}()): the test runner owns this code's lifetime, left unchanged` };
       }
     }
     return undefined;

@@ -219,6 +219,26 @@ function browserReferences(root: string): Map<string, string> {
   return refs;
 }
 
+/** Files the repository's CI workflows run with node / tsx / ts-node / bun (paths from the root). */
+function ciScripts(root: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const dir = path.join(root, '.github', 'workflows');
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!/\.ya?ml$/.test(entry)) continue;
+    const text = readText(path.join(dir, entry)) ?? '';
+    for (const match of text.matchAll(/\b(?:node|tsx|ts-node|bun|deno run)\s+(?:--?[\w-]+(?:=\S+)?\s+)*["']?([\w./@-]+\.[cm]?[jt]sx?)\b/g)) {
+      found.set(path.resolve(root, clean(match[1])), `run by the CI workflow .github/workflows/${entry}`);
+    }
+  }
+  return found;
+}
+
 /** The nearest ancestor of `dir` (itself included) that holds `.git`, or undefined. */
 function gitRootOf(dir: string, cache: Map<string, string | undefined>): string | undefined {
   if (cache.has(dir)) return cache.get(dir);
@@ -240,6 +260,7 @@ export class ContextResolver {
   private readonly tsconfigs = new Map<string, FolderFacts['tsconfig'] | undefined>();
   private readonly testGlobs = new Map<string, TestGlob[]>();
   private readonly browserRefs = new Map<string, Map<string, string>>();
+  private readonly ciRefs = new Map<string, Map<string, string>>();
 
   /** The git root of a folder, or undefined outside a repository. */
   gitRoot(dir: string): string | undefined {
@@ -284,6 +305,10 @@ export class ContextResolver {
     }
     const chosen = identity ?? nearest;
     const facts: FolderFacts = {};
+    if (nearest && chosen && nearest.file !== chosen.file && typeof nearest.json.scripts === 'object' && nearest.json.scripts !== null) {
+      const scripts = Object.fromEntries(Object.entries(nearest.json.scripts as Json).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      facts.nearestScripts = { dir: path.dirname(nearest.file), scripts };
+    }
     if (chosen) {
       facts.package = packageFacts(chosen.file, chosen.json, typeOf ?? 'commonjs');
       facts.packageDir = path.dirname(chosen.file);
@@ -311,6 +336,16 @@ export class ContextResolver {
         }
       }
       return undefined;
+    };
+    facts.isCiScript = (absolute) => {
+      const root = facts.rootDir;
+      if (!root) return undefined;
+      let refs = this.ciRefs.get(root);
+      if (!refs) {
+        refs = ciScripts(root);
+        this.ciRefs.set(root, refs);
+      }
+      return refs.get(absolute);
     };
     facts.browserEvidence = (absolute) => {
       for (const root of roots) {

@@ -64,6 +64,10 @@ export interface FolderFacts {
   tsconfig?: { module?: string; moduleDetection?: string };
   /** Test files named by the repository's mocha/jest/vitest/playwright configuration. */
   isConfiguredTest?(absolute: string): string | undefined;
+  /** Files run by the repository's CI workflows (`node extra/x.js` in .github/workflows): evidence text. */
+  isCiScript?(absolute: string): string | undefined;
+  /** The `scripts` of the nearest package.json when it is not the package's own (an unnamed one in between). */
+  nearestScripts?: { dir: string; scripts: Record<string, string> };
   /** Files loaded by an HTML `<script src>` (classic scripts), or concatenated by a build config: evidence text. */
   browserEvidence?(absolute: string): string | undefined;
   /** The package root (absolute), for package-relative paths. */
