@@ -1,11 +1,10 @@
 import { connect } from './db';
-import { track } from '@leakfix/runtime';
 
-track((async () => {
+(async () => {
   const db = await connect();
   await db.migrate();
-})(), 'async IIFE');
+})();
 
-track((async function seed() {
+(async function seed() {
   await connect();
-})(), 'seed');
+})();

@@ -2,7 +2,8 @@
  * Fixture pairs: `__testfixtures__/<transform>/<case>.input.<ext>` and `<case>.output.<ext>`,
  * with an optional `<case>.options.json`:
  *   { "filePath": "src/x.test.ts", "options": { ...rule options }, "runtimeImport": "...",
- *     "package": { ...package.json of the file's package }, "includeTests": true, "runtimeInLibraries": true,
+ *     "package": { ...package.json of the file's package }, "tsconfig": { "moduleDetection": "auto" },
+ *     "includeTests": true, "runtimeInLibraries": true,
  *     "findings": [{ "rule": "...", "status": "refused", "reason": "...", "line": 3 }] }
  * With `package`, the file's context (lib/context) is classified as if the file sat at `filePath`
  * in a package with that package.json; without it, from the path and text alone.
@@ -32,6 +33,8 @@ export interface FixtureCase {
   runtimeImport?: string;
   findings?: ExpectedFinding[];
   package?: Record<string, unknown>;
+  /** compilerOptions `module` / `moduleDetection` of the file's tsconfig.json (lower-case). */
+  tsconfig?: { module?: string; moduleDetection?: string };
   includeTests?: boolean;
   runtimeInLibraries?: boolean;
 }
@@ -70,6 +73,7 @@ export function fixtureCases(transform: string): FixtureCase[] {
       runtimeImport: extra.runtimeImport,
       findings: extra.findings,
       package: extra.package,
+      tsconfig: extra.tsconfig,
       includeTests: extra.includeTests,
       runtimeInLibraries: extra.runtimeInLibraries,
     });

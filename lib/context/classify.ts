@@ -45,6 +45,9 @@ function projectPath(filePath: string, facts: FolderFacts): string {
     const relative = path.relative(root, filePath);
     if (!relative.startsWith('..') && !path.isAbsolute(relative)) return toPosix(relative);
   }
+  // An absolute path with no known project root: its folders may be anyone's (a checkout under
+  // ~/tests/, this repository's __testfixtures__/), so only the file name counts.
+  if (path.isAbsolute(filePath)) return path.basename(filePath);
   return toPosix(filePath).replace(/^(\.\.?\/)+/, '');
 }
 
@@ -107,7 +110,10 @@ function decideModuleKind(
     if ((module === 'node16' || module === 'nodenext') && facts.package?.type === 'module') {
       return { kind: 'esm', evidence: `tsconfig module "${module}" in a "type": "module" package` };
     }
-    return { kind: 'ts-script', evidence: 'TypeScript without import/export (a global script)' };
+    // Without a tsconfig the file is not known to be part of a TypeScript program (snippets, the
+    // jscodeshift adapter on loose files): keep the ESM default rather than refuse.
+    if (!facts.tsconfig) return { kind: 'esm', evidence: 'TypeScript without import/export, no tsconfig.json found' };
+    return { kind: 'ts-script', evidence: 'TypeScript without import/export in a tsconfig project (a global script)' };
   }
   if (browser) return { kind: 'script', evidence: browser };
   if (facts.package?.type === 'module') return { kind: 'esm', evidence: 'package.json "type": "module"' };
