@@ -27,7 +27,10 @@ const TEST_FRAMEWORK_IMPORT =
   /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"](node:test|vitest|@jest\/globals|mocha|@playwright\/test|bun:test|ava|tap|uvu|@japa\/runner|jasmine)['"]/m;
 
 const ESM_SYNTAX = /^[ \t]*(?:import(?:\s+[\w$]|\s*[{*'"])|export(?:\s+[\w${*]|\s*[{*]))/m;
-const CJS_SYNTAX = /\brequire\s*\(\s*['"`]|\bmodule\.exports\b|^[ \t]*exports\.[\w$]+\s*=|\brequire\.main\b/m;
+/** `require('x')` (not `app.require('x')`), `module.exports`, `exports.x =`. */
+const CJS_SYNTAX = /(?<![.\w$])require\s*\(\s*['"`]|\bmodule\.exports\b|^[ \t]*exports\.[\w$]+\s*=|(?<![.\w$])require\.main\b/m;
+/** An AMD module: `define('name', [deps], function (...) {...})` at top level. */
+const AMD_DEFINE = /^(?:define|require)\s*\(\s*(?:['"][^'"]*['"]\s*,\s*)?(?:\[|function\b|\()/m;
 const MAIN_GUARD = /\brequire\.main\s*===?\s*module\b|\bmodule\s*===?\s*require\.main\b|\bimport\.meta\.main\b|\bimport\.meta\.url\s*===?\s*(?:pathToFileURL|url\.pathToFileURL)\s*\(\s*process\.argv\s*\[\s*1\s*\]/;
 /** A program's start at top level: `main();`, `run().then(...)`, `(async () => { ... })();`. */
 const TOP_LEVEL_START = /^(?:\(\s*async\b|(?:void\s+)?(?:main|run|start|bootstrap|cli)\s*\(\s*\)\s*(?:;|\.(?:then|catch)\b|$))/m;
@@ -102,6 +105,7 @@ function decideModuleKind(
   const body = stripShebang(text);
   if (ESM_SYNTAX.test(body)) return { kind: 'esm', evidence: 'import/export syntax' };
   const typescript = ext === '.ts' || ext === '.tsx';
+  if (browser) return { kind: 'script', evidence: browser };
   if (CJS_SYNTAX.test(body)) return { kind: 'cjs', evidence: 'require/module.exports syntax' };
   if (typescript) {
     const detection = facts.tsconfig?.moduleDetection;
@@ -115,7 +119,6 @@ function decideModuleKind(
     if (!facts.tsconfig) return { kind: 'esm', evidence: 'TypeScript without import/export, no tsconfig.json found' };
     return { kind: 'ts-script', evidence: 'TypeScript without import/export in a tsconfig project (a global script)' };
   }
-  if (browser) return { kind: 'script', evidence: browser };
   if (facts.package?.type === 'module') return { kind: 'esm', evidence: 'package.json "type": "module"' };
   if (ext === '.jsx') return { kind: 'esm', evidence: 'extension .jsx (bundled)' };
   return { kind: 'cjs', evidence: facts.package ? 'package.json without "type": "module" (Node default)' : 'no module syntax (Node default)' };
@@ -124,7 +127,10 @@ function decideModuleKind(
 /** Browser evidence for a file without module syntax, or undefined. */
 function browserEvidence(filePath: string, text: string, facts: FolderFacts): string | undefined {
   const body = stripShebang(text);
-  if (ESM_SYNTAX.test(body) || CJS_SYNTAX.test(body)) return undefined;
+  if (ESM_SYNTAX.test(body)) return undefined;
+  // An AMD module's dependencies go through define(); a top-level require or import does not belong there.
+  if (AMD_DEFINE.test(body)) return 'an AMD define() module';
+  if (CJS_SYNTAX.test(body)) return undefined;
   const ext = path.extname(filePath).toLowerCase();
   if (ext !== '.js' && ext !== '.jsx') return undefined;
   if (path.isAbsolute(filePath)) {
