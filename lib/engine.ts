@@ -57,8 +57,8 @@ export interface FileOutcome {
   parser?: ParserName;
   /** False when no rule's prefilter matched, so the file was never parsed. */
   parsed: boolean;
-  /** Where the file runs (given by the caller, or classified from its path and text). */
-  context: FileContext;
+  /** Where the file runs (given by the caller, or classified from its path and text); processSource always sets it. */
+  context?: FileContext;
   /** True when the output imports the runtime and the input did not (a dependency is needed). */
   runtimeImportAdded?: boolean;
 }
