@@ -3,8 +3,8 @@
  * `leakfix transform --dry --format json` on each checkout (never writes to it) and writes a
  * review sheet: per changed hunk the file, its role (lib/context), the transform, the diff, with
  * non-test source first. Prints per-repository counts (files, changed files, hunks, hunks in test
- * code). The sheet goes outside the repository by default (the OS temp folder).
- * Review each hunk with docs/... / the review questions; BENCHMARKS.md keeps the numbers.
+ * code). The sheet goes outside the repository by default (the OS temp folder), because it quotes
+ * the checkouts' code. BENCHMARKS.md ("Real-code corpus (issue 17)") keeps the reviewed numbers.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -1,10 +1,11 @@
 import { connect } from './db';
+import { track } from '@leakfix/runtime';
 
-(async () => {
+track((async () => {
   const db = await connect();
   await db.migrate();
-})();
+})(), 'async IIFE');
 
-(async function seed() {
+track((async function seed() {
   await connect();
-})();
+})(), 'seed');

@@ -18,7 +18,7 @@ const STATIC_FOLDERS = new Set(['public', 'static', 'www', 'wwwroot']);
 const SOURCE_EXT = '[cm]?[jt]sx?';
 /** `x.test.js`, `x.spec.ts`, `x_spec.js`, `x-test.js`, `x.mocha.js`, `x.cy.js`, `x.e2e.ts`, `test_x.js`, `setupTests.ts`. */
 const TEST_NAME = new RegExp(
-  `(?:[._-](?:test|spec|tests|specs)|\\.(?:mocha|cy|e2e|unit|integration|bench))\\.${SOURCE_EXT}$|^test[_-].+\\.${SOURCE_EXT}$|^(?:setupTests|setup-tests|jest\\.setup|vitest\\.setup|test-setup|testSetup|test-utils|testUtils)\\.${SOURCE_EXT}$`,
+  `(?:[._-](?:test|spec|tests|specs)|\\.(?:mocha|cy|e2e|unit|integration|bench))\\.${SOURCE_EXT}$|^test[_-].+\\.${SOURCE_EXT}$|^(?:setupTests|setup-tests|jest\\.setup|vitest\\.setup|test-setup|testSetup)\\.${SOURCE_EXT}$`,
   'i',
 );
 
@@ -179,7 +179,8 @@ export function classifyFile(filePath: string, text: string, facts: FolderFacts 
   if (ci) return done('script', ci);
   if (MAIN_GUARD.test(text)) return done('entry', 'require.main === module');
   if (text.startsWith('#!') || text.startsWith('\uFEFF#!')) return done('entry', 'shebang');
-  if (module.kind !== 'script' && TOP_LEVEL_START.test(stripShebang(text)) && !EXPORTS.test(text)) {
+  // Only with a project around the file (a real run): loose snippets keep their code under test.
+  if (facts.rootDir !== undefined && module.kind !== 'script' && TOP_LEVEL_START.test(stripShebang(text)) && !EXPORTS.test(text)) {
     return done('entry', 'exports nothing and starts main() or an async IIFE at top level');
   }
   const folders = projectPath(filePath, facts).split('/').slice(0, -1);
