@@ -5,9 +5,25 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { RULES } from '../transforms';
+import * as path from 'node:path';
 import { processSource } from '../lib/engine';
+import { classifyFile, packageFacts, type FileContext, type FolderFacts } from '../lib/context';
+import type { FixtureCase } from './helpers/fixtures';
 import { fixtureCases } from './helpers/fixtures';
 import { ruleSettings } from './helpers/rule-settings';
+
+/** The fixture's file context: in a virtual package when the case names one. */
+function fixtureContext(fixture: FixtureCase): FileContext | undefined {
+  // A real file under __testfixtures__ (typed-mode projects): only its own folder is its project.
+  if (!fixture.package && path.isAbsolute(fixture.filePath)) return classifyFile(fixture.filePath, fixture.input, { rootDir: path.dirname(fixture.filePath) });
+  if (!fixture.package && !fixture.tsconfig) return undefined;
+  const dir = path.resolve('/virtual-package');
+  const json = fixture.package ?? { name: 'virtual', private: true };
+  const type = json.type === 'module' ? 'module' : 'commonjs';
+  const facts: FolderFacts = { package: packageFacts(path.join(dir, 'package.json'), json, type), packageDir: dir, rootDir: dir };
+  if (fixture.tsconfig) facts.tsconfig = fixture.tsconfig;
+  return classifyFile(path.join(dir, fixture.filePath), fixture.input, facts);
+}
 
 for (const rule of RULES) {
   const cases = fixtureCases(rule.meta.name);
@@ -15,13 +31,14 @@ for (const rule of RULES) {
   describe(`fixtures: ${rule.meta.name}`, () => {
     for (const fixture of cases) {
       it(fixture.name, () => {
-        const settings = ruleSettings(rule, 'transform', fixture.options, fixture.runtimeImport);
-        const first = processSource(fixture.filePath, fixture.input, settings);
+        const settings = { ...ruleSettings(rule, 'transform', fixture.options, fixture.runtimeImport), includeTests: fixture.includeTests, runtimeInLibraries: fixture.runtimeInLibraries };
+        const context = fixtureContext(fixture);
+        const first = processSource(fixture.filePath, fixture.input, settings, context);
         assert.notEqual(first.status, 'error', `${fixture.name}: ${first.message}`);
         const actual = first.status === 'changed' ? first.output! : fixture.input;
         assert.equal(actual, fixture.output, `${fixture.inputPath} does not produce ${fixture.outputPath}`);
 
-        const second = processSource(fixture.filePath, actual, settings);
+        const second = processSource(fixture.filePath, actual, settings, context && fixtureContext({ ...fixture, input: actual }));
         assert.equal(second.status === 'changed' ? second.output : actual, actual, `${fixture.name}: a second run changes the output`);
 
         if (fixture.findings) {

@@ -69,7 +69,8 @@ test('sweep over installed packages: no crash, written files parse, second run c
   const statuses = Object.values(report.byStatus).reduce((a, b) => a + b, 0);
   assert.equal(statuses, files.length, 'every file has exactly one record');
   // The prefilters are meant to be selective; this only checks the slice still exercises the parser.
-  assert.ok(report.parsed >= 25, `the transforms' prefilters should send some files to the parser, got ${report.parsed}`);
+  // Files under jscodeshift/src/__testfixtures__ are fixtures (lib/context) and are skipped, not parsed.
+  assert.ok(report.parsed >= 20, `the transforms' prefilters should send some files to the parser, got ${report.parsed}`);
   assert.equal(report.fuzz.generated, 20);
   assert.equal(report.fuzz.byOutcome['error: parse-error'], 20, JSON.stringify(report.fuzz.byOutcome));
   for (const failure of report.parseFailures) assert.deepEqual(failure.parsesWith, [], `${failure.path} parses with another parser`);

@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { processSource } from '../lib/engine';
 import { parseForDetection, parserForFile } from '../lib/parsers';
-import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type LeakRule } from '../lib/rule';
+import { isTestPath } from '../lib/context';
+import { RuleContext, RuleOptions, SharedAnalysis, optionSpecs, type LeakRule } from '../lib/rule';
 import { generatedVerdict } from '../lib/runner/content';
 import { ScopeAnalysis } from '../lib/analysis/scope';
 import { RULES } from '../transforms';
@@ -80,7 +81,7 @@ function main(): void {
       continue;
     }
     const body = stripPrefix(text);
-    const testFile = isTestFile(file);
+    const testFile = isTestPath(file);
     const rules = time('3 prefilters', file, () =>
       RULES.filter((rule) => {
         if (rule.meta.skipsTestFiles && testFile) return false;

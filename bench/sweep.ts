@@ -27,7 +27,8 @@ import { run, type RunResult } from '../lib/runner/run';
 import type { FileRecord } from '../lib/runner/records';
 import type { TransformSummary } from '../lib/runner/summary';
 import { PARSER_NAMES, parseForDetection, parserForFile, type ParserName } from '../lib/parsers';
-import { RuleOptions, isTestFile, optionSpecs, type LeakRule } from '../lib/rule';
+import { isTestPath } from '../lib/context';
+import { RuleOptions, optionSpecs, type LeakRule } from '../lib/rule';
 import { RULES } from '../transforms';
 import { codeVersion, relaunchFromSnapshot } from './report';
 
@@ -285,7 +286,7 @@ function mutate(text: string, other: string, next: () => number): string {
 /** Whether the engine will parse this file: some rule applies to it and its prefilter matches. */
 function engineParses(filePath: string, text: string, rules: readonly LeakRule[]): boolean {
   return rules.some((rule) => {
-    if (rule.meta.skipsTestFiles && isTestFile(filePath)) return false;
+    if (rule.meta.skipsTestFiles && isTestPath(filePath)) return false;
     const prefilter = rule.meta.prefilterFor?.(new RuleOptions(optionSpecs(rule.meta), {})) ?? rule.meta.prefilter;
     prefilter.lastIndex = 0;
     return prefilter.test(text);

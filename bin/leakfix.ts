@@ -38,6 +38,7 @@ function sharedOptions<T>(y: Argv<T>): Argv<T> {
     .option('changed-since', { type: 'string', requiresArg: true, describe: 'Only files changed since this git ref' })
     .option('files-from', { type: 'string', requiresArg: true, describe: 'Read the file list from a file (- for stdin)' })
     .option('max-size', { type: 'string', requiresArg: true, describe: 'Skip larger files', defaultDescription: '1mb' })
+    .option('include-tests', { type: 'boolean', describe: 'Also look at test and fixture files (skipped by default; see docs/context.md)' })
     .option('typed', { type: 'boolean', describe: 'track-async: find floating promises with the TypeScript type checker (nearest tsconfig.json)' })
     .option('parser', { type: 'string', choices: [...PARSER_NAMES], describe: 'Parse every file with this parser', defaultDescription: 'by extension' })
     .option('jobs', { alias: ['j', 'cpus'], type: 'number', requiresArg: true, describe: 'Worker threads (0: main thread only)', defaultDescription: 'number of cores' })
@@ -105,6 +106,8 @@ async function main(): Promise<number> {
           .option('dry', { alias: 'd', type: 'boolean', describe: 'Write nothing; print a unified diff per changed file (git apply accepts it)' })
           .option('check', { type: 'boolean', describe: 'Write nothing; exit 1 when any file would change (a CI gate)' })
           .option('allow-dirty', { type: 'boolean', describe: 'Write even to files with uncommitted git changes' })
+          .option('add-dependency', { type: 'boolean', describe: 'Add @leakfix/runtime to the nearest package.json when changed files import it (--no-add-dependency: do not)', defaultDescription: 'true' })
+          .option('runtime-in-libraries', { type: 'boolean', describe: 'Allow fixes that add @leakfix/runtime in published library packages (refused by default)' })
           .option('runtime-import', { type: 'string', requiresArg: true, describe: 'Module the inserted runtime calls import from', defaultDescription: '@leakfix/runtime' })
           .option('prettier', {
             type: 'boolean',

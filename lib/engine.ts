@@ -16,11 +16,13 @@ import './recast-parens';
 import type * as t from '@babel/types';
 import type { Finding, FindingStatus, Site } from './findings';
 import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
-import { RuleContext, RuleOptions, SharedAnalysis, isTestFile, optionSpecs, type LeakRule } from './rule';
+import { RuleContext, RuleOptions, SharedAnalysis, optionSpecs, type LeakRule } from './rule';
+import { classifyFile, isTestRole, type FileContext } from './context';
+import { SitePolicies } from './context/policies';
 import { isFunction, nodeLoc, type AstIndex, type Node } from './analysis/ast';
 import { detectLayout, dropPrintedSemicolons, retabChangedLines, type Layout } from './layout';
 import { addRuntimeImports } from './analysis/imports';
-import { firstLine } from './text';
+import { escapeRegExp, firstLine } from './text';
 
 export type Mode = 'transform' | 'audit';
 
@@ -33,6 +35,10 @@ export interface EngineSettings {
   ruleOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Module specifier of the runtime that fixes import from. */
   runtimeImport: string;
+  /** Also run rules that skip test files on test and fixture files (`--include-tests`). */
+  includeTests?: boolean;
+  /** Allow fixes that add the runtime in published library packages (`runtimeInLibraries`). */
+  runtimeInLibraries?: boolean;
   /**
    * Every transform name a scoped `// leakfix-ignore a, b` may name (the whole registry, not only
    * the selected rules). Default: the names of `rules`.
@@ -74,6 +80,10 @@ export interface FileOutcome {
   parsed: boolean;
   /** With `reportUnusedIgnores`: the ignore comments that suppressed nothing. */
   unusedIgnores?: UnusedIgnore[];
+  /** Where the file runs (given by the caller, or classified from its path and text); processSource always sets it. */
+  context?: FileContext;
+  /** True when the output imports the runtime and the input did not (a dependency is needed). */
+  runtimeImportAdded?: boolean;
 }
 
 export const DEFAULT_RUNTIME_IMPORT = '@leakfix/runtime';
@@ -96,10 +106,15 @@ function splitPrefix(source: string): { prefix: string; body: string; lineOffset
   return { prefix, body, lineOffset: 0 };
 }
 
-function activeRules(settings: EngineSettings, filePath: string, body: string): LeakRule[] {
-  const testFile = isTestFile(filePath);
+/** Rules that skip test files and are not told to include them, for a test or fixture file. */
+function skipsThisTestFile(settings: EngineSettings, rule: LeakRule, context: FileContext): boolean {
+  if (!rule.meta.skipsTestFiles || !isTestRole(context.role) || settings.includeTests === true) return false;
+  return settings.ruleOptions?.[rule.meta.name]?.includeTests !== true;
+}
+
+function activeRules(settings: EngineSettings, context: FileContext, body: string): LeakRule[] {
   return settings.rules.filter((rule) => {
-    if (rule.meta.skipsTestFiles && testFile && settings.ruleOptions?.[rule.meta.name]?.includeTests !== true) return false;
+    if (skipsThisTestFile(settings, rule, context)) return false;
     const prefilter = rule.meta.prefilterFor?.(optionsFor(settings, rule)) ?? rule.meta.prefilter;
     prefilter.lastIndex = 0;
     return prefilter.test(body);
@@ -224,6 +239,7 @@ function applyRule(
   filePath: string,
   parser: ParserName,
   settings: EngineSettings,
+  context: FileContext,
 ): { output: string; runtimeUsers: Set<string> } | undefined {
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
   const shared = new SharedAnalysis(file, knownTransforms(settings));
@@ -239,9 +255,11 @@ function applyRule(
     mode: 'fix',
     shared,
     layout,
+    fileContext: context,
+    runtimeInLibraries: settings.runtimeInLibraries,
   });
   if (shared.comments.ignoreFile) return undefined;
-  const sites = rule.detect(ctx);
+  const sites = detectWithPolicies(rule, ctx, shared);
   const fixes = applicableSites(sites, rule, shared, parsedText, settings);
   if (fixes.length === 0) return undefined;
   const directives = file.program.directives.map((d) => parsedText.slice(d.start ?? 0, d.end ?? 0));
@@ -257,12 +275,36 @@ function applyRule(
   if (layout.semicolons === false) printed = dropPrintedSemicolons(source, printed, parseForDetection(printed, parser), layout);
   // Output that does not parse throws a SyntaxError here (when imports are added) or in the
   // caller's check; either way it is reported as output of this rule that does not parse.
-  return { output: addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout), runtimeUsers };
+  return { output: addRuntimeImports(printed, ctx.runtime.requests, settings.runtimeImport, parser, filePath, layout, importKindOf(context)), runtimeUsers };
 }
 
-export function processSource(filePath: string, source: string, settings: EngineSettings): FileOutcome {
+/** The import style the context asks for, when it decides one (`esm` / `cjs`). */
+function importKindOf(context: FileContext): 'esm' | 'cjs' | undefined {
+  return context.moduleKind === 'esm' || context.moduleKind === 'cjs' ? context.moduleKind : undefined;
+}
+
+/** A rule's sites with the context's site policies applied (no fix inside test callbacks or signal handlers). */
+function detectWithPolicies(rule: LeakRule, ctx: RuleContext, shared: SharedAnalysis): Site[] {
+  const sites = rule.detect(ctx);
+  if (!sites.some((site) => site.status === 'fixable')) return sites;
+  return new SitePolicies(shared.index, () => shared.scope).apply(sites);
+}
+
+/**
+ * Runs the rules on one file. `context` is where the file runs (lib/context: the runner resolves
+ * it with I/O, cached per folder); without it, it is classified from the path and text alone.
+ */
+export function processSource(filePath: string, source: string, settings: EngineSettings, context: FileContext = classifyFile(filePath, source)): FileOutcome {
+  const outcome = processWithContext(filePath, source, settings, context);
+  return { ...outcome, context };
+}
+
+function processWithContext(filePath: string, source: string, settings: EngineSettings, context: FileContext): Omit<FileOutcome, 'context'> {
   const { prefix, body, lineOffset } = splitPrefix(source);
-  const rules = activeRules(settings, filePath, body);
+  if (isTestRole(context.role) && settings.rules.length > 0 && settings.rules.every((rule) => skipsThisTestFile(settings, rule, context))) {
+    return { status: 'skipped', reason: `${context.role}-file`, message: `${context.role} file (${context.roleEvidence}); --include-tests transforms it`, findings: [], parsed: false };
+  }
+  const rules = activeRules(settings, context, body);
   // Unused-ignore reporting must see ignore comments in files no prefilter matches.
   if (rules.length === 0 && !(settings.reportUnusedIgnores && body.includes('leakfix-ignore'))) return { status: 'unchanged', findings: [], parsed: false };
 
@@ -282,7 +324,7 @@ export function processSource(filePath: string, source: string, settings: Engine
   for (const rule of rules) {
     let sites: Site[];
     try {
-      sites = detectOn(rule, file, body, shared, filePath, parser, settings);
+      sites = detectOn(rule, file, body, shared, filePath, parser, settings, context);
     } catch (error) {
       return internalError(rule, error, parser);
     }
@@ -290,7 +332,7 @@ export function processSource(filePath: string, source: string, settings: Engine
     if (ruleFindings.some((f) => f.status === 'fixable' && accepted(settings, f.fingerprint))) fixableRules.add(rule);
     findings.push(...ruleFindings);
   }
-  const unused = settings.reportUnusedIgnores ? unusedIgnores(shared, settings, filePath, lineOffset) : undefined;
+  const unused = settings.reportUnusedIgnores ? unusedIgnores(shared, settings, context, lineOffset) : undefined;
   const withIgnores = (outcome: FileOutcome): FileOutcome => (unused && unused.length > 0 ? { ...outcome, unusedIgnores: unused } : outcome);
 
   if (settings.mode === 'audit' || fixableRules.size === 0) {
@@ -310,10 +352,10 @@ export function processSource(filePath: string, source: string, settings: Engine
     try {
       // A recast parse costs several fast ones: pay it only for a rule with something to fix.
       const hasFixes = changed
-        ? applicableSites(detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings), rule, changed.shared, current, settings).length > 0
+        ? applicableSites(detectOn(rule, changed.file, current, changed.shared, filePath, parser, settings, context), rule, changed.shared, current, settings).length > 0
         : fixableRules.has(rule);
       if (!hasFixes) continue;
-      const applied = applyRule(rule, current, filePath, parser, settings);
+      const applied = applyRule(rule, current, filePath, parser, settings, context);
       for (const print of applied?.runtimeUsers ?? []) runtimeUsers.add(print);
       output = applied?.output;
       if (output !== undefined && output !== current) {
@@ -343,7 +385,15 @@ export function processSource(filePath: string, source: string, settings: Engine
     if (runtimeUsers.has(finding.fingerprint)) finding.usesRuntime = true;
   }
   if (current === body) return withIgnores({ status: 'unchanged', findings, parser, parsed: true });
-  return withIgnores({ status: 'changed', output: prefix + current, findings, parser, parsed: true });
+  const changedOutcome: FileOutcome = { status: 'changed', output: prefix + current, findings, parser, parsed: true };
+  if (importsModule(current, settings.runtimeImport) && !importsModule(body, settings.runtimeImport)) changedOutcome.runtimeImportAdded = true;
+  return withIgnores(changedOutcome);
+}
+
+/** A cheap textual check: the text imports or requires `specifier`. */
+function importsModule(text: string, specifier: string): boolean {
+  if (!text.includes(specifier)) return false;
+  return new RegExp(`(?:\\bfrom\\s*|\\brequire\\s*\\(\\s*|\\bimport\\s*)['"]${escapeRegExp(specifier)}['"]`).test(text);
 }
 
 function knownTransforms(settings: EngineSettings): readonly string[] {
@@ -364,14 +414,9 @@ function applicableSites(sites: readonly Site[], rule: LeakRule, shared: SharedA
  * Ignore comments that suppressed nothing, among those whose transforms all ran on this file
  * (a rule that skips test files did not run on one, so its ignores there are not judged).
  */
-function unusedIgnores(shared: SharedAnalysis, settings: EngineSettings, filePath: string, lineOffset: number): UnusedIgnore[] {
+function unusedIgnores(shared: SharedAnalysis, settings: EngineSettings, context: FileContext, lineOffset: number): UnusedIgnore[] {
   const known = knownTransforms(settings);
-  const testFile = isTestFile(filePath);
-  const ran = new Set(
-    settings.rules
-      .filter((rule) => !(rule.meta.skipsTestFiles && testFile && settings.ruleOptions?.[rule.meta.name]?.includeTests !== true))
-      .map((rule) => rule.meta.name),
-  );
+  const ran = new Set(settings.rules.filter((rule) => !skipsThisTestFile(settings, rule, context)).map((rule) => rule.meta.name));
   const out: UnusedIgnore[] = [];
   for (const directive of shared.comments.ignores) {
     if (directive.used) continue;
@@ -393,6 +438,7 @@ function detectOn(
   filePath: string,
   parser: ParserName,
   settings: EngineSettings,
+  context: FileContext,
 ): Site[] {
   const ctx = new RuleContext({
     file,
@@ -403,8 +449,10 @@ function detectOn(
     runtimeImport: settings.runtimeImport,
     mode: 'detect',
     shared,
+    fileContext: context,
+    runtimeInLibraries: settings.runtimeInLibraries,
   });
-  return rule.detect(ctx);
+  return detectWithPolicies(rule, ctx, shared);
 }
 
 /** A fixable site that no `// leakfix-ignore` comment (for this rule) suppresses. */
@@ -417,7 +465,7 @@ function isSyntaxError(error: unknown): boolean {
   return error instanceof SyntaxError && typeof (error as { loc?: unknown }).loc === 'object';
 }
 
-function internalError(rule: LeakRule, error: unknown, parser: ParserName): FileOutcome {
+function internalError(rule: LeakRule, error: unknown, parser: ParserName): Omit<FileOutcome, 'context'> {
   const message = error instanceof Error ? error.message : String(error);
   return {
     status: 'error',

@@ -13,6 +13,9 @@ import { CommentIndex } from './analysis/comments';
 import { Template } from './analysis/template';
 import { RuntimeImports } from './analysis/imports';
 import type { Layout } from './layout';
+import type { FileContext } from './context/types';
+import { classifyFile } from './context/classify';
+import { runtimeRefusal, type RuntimeRefusal } from './context/policies';
 
 export type OptionType = 'boolean' | 'string' | 'number' | 'string[]';
 export type OptionValue = boolean | string | number | string[];
@@ -35,7 +38,10 @@ export interface RuleMeta {
    * looks at (track-async's typed mode must see files that only call imported functions).
    */
   prefilterFor?(options: RuleOptions): RegExp;
-  /** Test files (`*.test.*`, `*.spec.*`, `__tests__/`) are skipped unless `includeTests` is set. */
+  /**
+   * Test and fixture files (role `test` / `fixture` of the file context, lib/context) are skipped
+   * unless `includeTests` is set (the rule option, `--include-tests` or the config key).
+   */
   skipsTestFiles: boolean;
   options: Record<string, OptionSpec>;
   /** Pattern id → what the pattern is (audit, SARIF rule help). */
@@ -97,7 +103,7 @@ export class RuleOptions {
 const INCLUDE_TESTS: OptionSpec = {
   type: 'boolean',
   default: false,
-  description: 'Also transform test files (*.test.*, *.spec.*, __tests__/), which are skipped by default.',
+  description: 'Also transform test and fixture files (role test/fixture: test folders and names, test-runner configs, test-framework imports), which are skipped by default (same as --include-tests).',
 };
 
 /** A rule's declared options plus the ones every rule of its kind has. */
@@ -137,6 +143,10 @@ export interface ContextInit {
   shared?: SharedAnalysis;
   /** The file's style, in fix mode: code built by templates follows it. */
   layout?: Layout;
+  /** Where the file runs (lib/context): role, module kind, nearest package. Default: classified from the path and source. */
+  fileContext?: FileContext;
+  /** Fixes that add the runtime are allowed in published library packages. */
+  runtimeInLibraries?: boolean;
 }
 
 /** Analyses that do not depend on the rule, built once per parsed file and shared by all rules. */
@@ -164,12 +174,6 @@ export class SharedAnalysis {
   }
 }
 
-const TEST_FILE = /(^|[\\/])__tests__[\\/]|\.(test|spec)\.[cm]?[jt]sx?$/;
-
-export function isTestFile(filePath: string): boolean {
-  return TEST_FILE.test(filePath);
-}
-
 export class RuleContext {
   readonly file: t.File;
   readonly source: string;
@@ -179,7 +183,10 @@ export class RuleContext {
   readonly mode: 'detect' | 'fix';
   readonly template: Template;
   readonly runtime: RuntimeImports;
+  /** Where the file runs: `role` (test, fixture, entry, script, browser-script, library, application), `moduleKind`, `package`. */
+  readonly fileContext: FileContext;
   private readonly shared: SharedAnalysis;
+  private readonly runtimeInLibraries: boolean;
 
   constructor(init: ContextInit) {
     this.file = init.file;
@@ -191,6 +198,17 @@ export class RuleContext {
     this.shared = init.shared ?? new SharedAnalysis(init.file);
     this.template = new Template(init.parser, init.layout);
     this.runtime = new RuntimeImports(this, init.runtimeImport);
+    this.fileContext = init.fileContext ?? classifyFile(init.filePath, init.source);
+    this.runtimeInLibraries = init.runtimeInLibraries === true;
+  }
+
+  /**
+   * Why a fix that needs the runtime (`ctx.runtime.use`) must not be made in this file: a classic
+   * script, a TypeScript global script, a published library (unless runtimeInLibraries). Rules
+   * report such sites as refused with this reason instead of fixable.
+   */
+  runtimeRefusal(): RuntimeRefusal | undefined {
+    return runtimeRefusal(this.fileContext, { runtimeInLibraries: this.runtimeInLibraries, specifier: this.runtime.specifier });
   }
 
   get index(): AstIndex {
@@ -201,9 +219,6 @@ export class RuleContext {
   }
   get comments(): CommentIndex {
     return this.shared.comments;
-  }
-  get isTestFile(): boolean {
-    return isTestFile(this.filePath);
   }
 
   /** True when `name` at `node` is the global (no local binding shadows it). */

@@ -640,6 +640,8 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   const unstable = site.extras.find((arg) => !isStableValue(ctx.scope, (name, at) => ctx.isGlobal(name, at), arg));
   if (unstable) return [refusal(pattern, site.call, 'red', 'unstable-extra-args', 'an extra setInterval argument would be re-evaluated on every run')];
 
+  const noRuntime = ctx.runtimeRefusal();
+  if (noRuntime) return [refused(processLifetime ? 'interval-process-lifetime' : pattern, site.call, processLifetime ? 'yellow' : 'red', noRuntime.reason, `not supervised: ${noRuntime.message}`)];
   const name = uniqueTaskName(ctx, state, superviseTaskName(ctx.index, ctx.scope, site.callback, site.call) ?? (use.kind === 'local' ? use.binding.name : 'interval'));
   const signal = signalInScope(ctx.index, ctx.scope, site.call);
   const fix = (): void => {

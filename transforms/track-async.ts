@@ -58,6 +58,7 @@ import {
   type CallbackOwner,
 } from '../lib/analysis/promises';
 import { prepareTypedFile, typedFile, type TypedFile, type TypeVerdict } from '../lib/analysis/typed';
+import { PROCESS_LIFETIME_DESCRIPTION, PROCESS_LIFETIME_PATTERN, isProcessLifetime } from '../lib/context/policies';
 
 const LINT_RULE = 'no-floating-promises';
 
@@ -293,6 +294,20 @@ class TrackAsyncDetector {
 
   private floating(statement: t.ExpressionStatement, verdict: PromiseVerdict, uselessHandler: boolean): void {
     const { name } = verdict;
+    if (isProcessLifetime(this.ctx.fileContext, this.ctx.index, statement)) {
+      // A script's main(): its failure must still fail the process (exit 1), which track() would turn into a log line.
+      this.add(
+        statement,
+        managed(
+          PROCESS_LIFETIME_PATTERN,
+          statement,
+          `${name}: top-level promise of ${this.ctx.fileContext.role === 'entry' ? 'an entry point' : 'a script'}, the process's own lifetime; ` +
+            'left alone (a failure must still fail the process); to exit 1 without an unhandled-rejection crash, end it with ' +
+            '.catch((error) => { console.error(error); process.exitCode = 1; })',
+        ),
+      );
+      return;
+    }
     if (verdict.certain && verdict.fn && cannotReject(verdict.fn)) {
       this.add(statement, managed('promise-cannot-reject', statement, `${name}: the async function catches everything its body throws, so the promise cannot reject; nothing to track`));
       return;
@@ -358,6 +373,8 @@ class TrackAsyncDetector {
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
       return refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`);
     }
+    const noRuntime = this.tracker ? undefined : this.ctx.runtimeRefusal();
+    if (noRuntime) return refused('floating-promise', statement, 'red', noRuntime.reason, `${name}: promise started and never awaited; not tracked: ${noRuntime.message}`);
     return undefined;
   }
 
@@ -729,6 +746,7 @@ export const rule: LeakRule = {
       'promise-in-timer-callback': 'A floating promise inside a setTimeout/setInterval/setImmediate, event-listener or supervised-task callback.',
       'promise-array': 'An array of promises as a statement ([a(), b()]; xs.map(x => load(x)); a call returning a tuple of promises): every rejection crashes Node.',
       'promise-cannot-reject': 'A call to an async function (or an async IIFE) whose whole body is try/catch that neither throws nor awaits in its handlers: it cannot reject, so it needs no tracking.',
+      [PROCESS_LIFETIME_PATTERN]: PROCESS_LIFETIME_DESCRIPTION,
     },
     reasons: {
       'explicit-void': '`void p` is the author\'s explicit opt-out (typescript-eslint\'s ignoreVoid): leakfix respects it, but the rejection is still unhandled and shutdown cannot wait for it.',

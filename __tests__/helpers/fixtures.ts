@@ -2,7 +2,11 @@
  * Fixture pairs: `__testfixtures__/<transform>/<case>.input.<ext>` and `<case>.output.<ext>`,
  * with an optional `<case>.options.json`:
  *   { "filePath": "src/x.test.ts", "options": { ...rule options }, "runtimeImport": "...",
+ *     "package": { ...package.json of the file's package }, "tsconfig": { "moduleDetection": "auto" },
+ *     "includeTests": true, "runtimeInLibraries": true,
  *     "findings": [{ "rule": "...", "status": "refused", "reason": "...", "line": 3 }] }
+ * With `package`, the file's context (lib/context) is classified as if the file sat at `filePath`
+ * in a package with that package.json; without it, from the path and text alone.
  * An unchanged case has an output identical to its input.
  */
 import * as fs from 'node:fs';
@@ -28,6 +32,11 @@ export interface FixtureCase {
   options: Record<string, unknown>;
   runtimeImport?: string;
   findings?: ExpectedFinding[];
+  package?: Record<string, unknown>;
+  /** compilerOptions `module` / `moduleDetection` of the file's tsconfig.json (lower-case). */
+  tsconfig?: { module?: string; moduleDetection?: string };
+  includeTests?: boolean;
+  runtimeInLibraries?: boolean;
 }
 
 /**
@@ -63,6 +72,10 @@ export function fixtureCases(transform: string): FixtureCase[] {
       options: extra.options ?? {},
       runtimeImport: extra.runtimeImport,
       findings: extra.findings,
+      package: extra.package,
+      tsconfig: extra.tsconfig,
+      includeTests: extra.includeTests,
+      runtimeInLibraries: extra.runtimeInLibraries,
     });
   }
   return cases;

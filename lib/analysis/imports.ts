@@ -36,8 +36,8 @@ function memberText(node: t.Node): string {
   return '';
 }
 
-/** How a file loads modules: by its syntax, else by its extension. */
-export function moduleKind(program: t.Program, filePath: string): ModuleKind {
+/** How a file loads modules: by its syntax, else as its file context says (`fallback`), else by its extension. */
+export function moduleKind(program: t.Program, filePath: string, fallback?: ModuleKind): ModuleKind {
   let sawCommonJs = false;
   for (const statement of program.body) {
     if (statement.type === 'ImportDeclaration' || statement.type.startsWith('Export')) return 'esm';
@@ -51,6 +51,7 @@ export function moduleKind(program: t.Program, filePath: string): ModuleKind {
     }
   }
   if (sawCommonJs) return 'cjs';
+  if (fallback) return fallback;
   return ESM_EXTENSIONS.test(filePath) ? 'esm' : 'cjs';
 }
 
@@ -265,10 +266,11 @@ export function addRuntimeImports(
   parser: ParserName,
   filePath: string,
   layout: Layout,
+  fallbackKind?: ModuleKind,
 ): string {
   if (requests.length === 0) return output;
   const program = parseForDetection(output, parser).program;
-  const kind = moduleKind(program, filePath);
+  const kind = moduleKind(program, filePath, fallbackKind);
   const joined = requests.map((r) => specifierText(r, kind)).join(', ');
 
   for (const statement of program.body) {

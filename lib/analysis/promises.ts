@@ -35,7 +35,7 @@ const NON_PROMISE_EXPORTS = new Set(['watch', 'setInterval', 'constants', 'sched
 const PROMISE_STATICS = new Set(['all', 'allSettled', 'race', 'any', 'resolve', 'reject', 'try']);
 
 /** Test-framework functions and hooks: never wrapped, whatever they return. */
-const TEST_FUNCTIONS = new Set([
+export const TEST_FUNCTIONS: ReadonlySet<string> = new Set([
   'it',
   'test',
   'describe',
@@ -54,7 +54,7 @@ const TEST_FUNCTIONS = new Set([
 ]);
 
 /** Modules test functions are imported from; their globals count too. */
-const TEST_MODULES = new Set([
+export const TEST_MODULES: ReadonlySet<string> = new Set([
   'node:test',
   'test',
   'vitest',

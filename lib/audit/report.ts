@@ -34,6 +34,9 @@ export interface AuditSite {
   endLine: number;
   endColumn: number;
   fingerprint: string;
+  /** Where the file runs (lib/context): its role and module kind, when the run resolved them. */
+  role?: string;
+  moduleKind?: string;
 }
 
 export type GradeCounts = Record<Grade, number>;
@@ -163,7 +166,14 @@ export function buildAuditReport(records: readonly FileRecord[]): AuditReport {
   const errors: AuditError[] = [];
   const skipped: Array<{ path: string; reason: string }> = [];
   for (const record of records) {
-    for (const finding of record.findings) sites.push(toAuditSite(record.path, finding));
+    for (const finding of record.findings) {
+      const site = toAuditSite(record.path, finding);
+      if (record.context) {
+        site.role = record.context.role;
+        site.moduleKind = record.context.moduleKind;
+      }
+      sites.push(site);
+    }
     if (record.status === 'error') {
       const error: AuditError = { path: record.path, reason: record.reason ?? 'error', message: record.message ?? '' };
       if (record.transform !== undefined) error.transform = record.transform;

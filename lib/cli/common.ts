@@ -36,6 +36,7 @@ export interface SharedFlags {
   typed?: boolean;
   /** `--option <transform>.<key>=<value>` (repeatable). */
   option?: string | string[];
+  includeTests?: boolean;
 }
 
 /**
@@ -88,6 +89,7 @@ export function sharedRunOptions(flags: SharedFlags, env: NodeJS.ProcessEnv = pr
   if (optionStrings) options.optionStrings = optionStrings;
   // The only rule option with its own flag: typed mode changes what counts as a floating promise.
   if (flags.typed) options.ruleOptions = { 'track-async': { typed: true } };
+  if (flags.includeTests !== undefined) options.includeTests = flags.includeTests;
   if (flags.noConfig) options.config = false;
   else if (flags.config !== undefined) options.config = flags.config;
   const ruleModules = env[RULE_MODULES_ENV];

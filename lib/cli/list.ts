@@ -1,6 +1,7 @@
 /** `leakfix list`: each transform with its one-line description, its options and its audit pattern ids (from rule meta). */
 import * as path from 'node:path';
 import { optionSpecs, type LeakRule } from '../rule';
+import { POLICY_REASONS } from '../context/policies';
 import { builtinRules, resolveRules } from '../runner/rules';
 import { exitCodeForThrown, RULE_MODULES_ENV } from './common';
 
@@ -17,6 +18,9 @@ export function formatRuleList(rules: readonly LeakRule[]): string {
     if (patterns.length > 0) lines.push(`  audit patterns: ${patterns.map((p) => `${rule.meta.name}/${p}`).join(', ')}`);
     lines.push('');
   }
+  lines.push('file context policies (every transform; see docs/context.md)');
+  for (const [reason, text] of Object.entries(POLICY_REASONS)) lines.push(`  reason ${reason}: ${text}`);
+  lines.push('');
   return lines.join('\n');
 }
 

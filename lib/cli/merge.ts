@@ -49,14 +49,14 @@ export function runMergeCommand(flags: MergeFlags): number {
         const split = writeSplit(merged, { by: parseSplitBy(flags.splitBy), cwd, outDir: dir, maxFiles: flags.maxFiles, version });
         if (!flags.quiet) process.stderr.write(`leakfix merge: ${plural(files.length, 'report')}, ${plural(split.groups.length, 'group')} written to ${flags.outDir}\n`);
       } else {
-        fs.writeFileSync(path.join(dir, 'fix.patch'), formatDiffs(merged.records));
+        fs.writeFileSync(path.join(dir, 'fix.patch'), formatDiffs(merged.records, undefined, merged.dependencies));
         fs.writeFileSync(path.join(dir, 'pr.md'), formatMarkdown(merged, version));
         fs.writeFileSync(path.join(dir, 'report.json'), formatJson(merged, version));
         if (!flags.quiet) process.stderr.write(`leakfix merge: ${plural(files.length, 'report')} → ${flags.outDir}/fix.patch, pr.md, report.json\n`);
       }
     } else {
       if (flags.output !== undefined) prepareOutput(flags.output, cwd, '--output');
-      const text = format === 'json' ? formatJson(merged, version) : format === 'markdown' ? formatMarkdown(merged, version) : formatDiffs(merged.records);
+      const text = format === 'json' ? formatJson(merged, version) : format === 'markdown' ? formatMarkdown(merged, version) : formatDiffs(merged.records, undefined, merged.dependencies);
       emit(text, flags.output, cwd);
     }
     if (!flags.quiet) {

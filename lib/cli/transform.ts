@@ -37,6 +37,8 @@ export interface TransformFlags extends SharedFlags {
   stdin?: boolean;
   stdinFilename?: string;
   reportUnusedIgnores?: boolean;
+  runtimeInLibraries?: boolean;
+  addDependency?: boolean;
 }
 
 export function transformRunOptions(flags: TransformFlags): RunOptions {
@@ -50,6 +52,8 @@ export function transformRunOptions(flags: TransformFlags): RunOptions {
   if (flags.reportUnusedIgnores) options.reportUnusedIgnores = true;
   // A split writes patches, never the sources.
   if (flags.splitBy !== undefined) options.dry = true;
+  if (flags.runtimeInLibraries !== undefined) options.runtimeInLibraries = flags.runtimeInLibraries;
+  if (flags.addDependency === false) options.addDependency = false;
   return options;
 }
 
@@ -91,7 +95,7 @@ export function renderReport(result: RunResult, flags: TransformFlags): string {
   if (!result.apply) {
     if (!flags.dry) return '';
     const colored = flags.output === undefined && (flags.color ?? (process.stdout.isTTY === true && isColorSupported));
-    return formatDiffs(result.records, colorsFor(colored));
+    return formatDiffs(result.records, colorsFor(colored), result.dependencies);
   }
   return flags.output !== undefined ? formatTextSummary(result, { verbose: flags.verbose }) : '';
 }

@@ -21,6 +21,12 @@ export interface LeakfixConfig {
   maxSize?: number;
   /** Format changed files with the repository's own Prettier (default true). */
   prettier?: boolean;
+  /** Transform test and fixture files too. */
+  includeTests?: boolean;
+  /** Allow fixes that add the runtime in published library packages. */
+  runtimeInLibraries?: boolean;
+  /** Add the runtime to the nearest package.json's dependencies when a written file needs it (default true). */
+  addDependency?: boolean;
   /** Per-transform option values, keyed by transform name. */
   options?: Record<string, Record<string, unknown>>;
 }
@@ -32,7 +38,7 @@ export interface LoadedConfig {
 }
 
 export const CONFIG_FILE = 'leakfix.config.json';
-const KEYS = ['$schema', 'transforms', 'skip', 'include', 'exclude', 'extensions', 'runtimeImport', 'parser', 'maxSize', 'prettier', 'options'] as const;
+const KEYS = ['$schema', 'transforms', 'skip', 'include', 'exclude', 'extensions', 'runtimeImport', 'parser', 'maxSize', 'prettier', 'includeTests', 'runtimeInLibraries', 'addDependency', 'options'] as const;
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 * 1024, mb: 1024 * 1024, g: 1024 ** 3, gb: 1024 ** 3 };
 
@@ -99,8 +105,11 @@ export function validateConfig(raw: unknown, where: string): LeakfixConfig {
         break;
       }
       case 'prettier':
+      case 'includeTests':
+      case 'runtimeInLibraries':
+      case 'addDependency':
         if (typeof value !== 'boolean') bad(key, 'true or false');
-        config.prettier = value as boolean;
+        config[key] = value as boolean;
         break;
       case 'options': {
         if (!isPlainObject(value)) bad(key, 'an object keyed by transform name');

@@ -41,6 +41,8 @@ export interface Discovery {
   files: string[];
   /** Files named explicitly but left out, each with its reason. */
   skipped: FileRecord[];
+  /** Default skips a `.gitignore` negation undid (`!packages/node_modules`), one line each. */
+  notes: string[];
 }
 
 interface IgnoreLevel {
@@ -68,16 +70,20 @@ function levelFor(dir: string, file = '.gitignore'): IgnoreLevel | undefined {
 }
 
 /** The deepest level with an opinion decides, as in git: a deeper `!pattern` re-includes. */
-function isIgnored(levels: readonly IgnoreLevel[], absolute: string, isDirectory: boolean): boolean {
+function ignoreVerdict(levels: readonly IgnoreLevel[], absolute: string, isDirectory: boolean): { ignored: boolean; unignoredBy?: string } {
   for (let i = levels.length - 1; i >= 0; i--) {
     const level = levels[i];
     const relative = toPosix(path.relative(level.dir, absolute));
     if (relative === '' || relative.startsWith('..')) continue;
     const verdict = level.matcher.test(isDirectory ? `${relative}/` : relative);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
+    if (verdict.ignored) return { ignored: true };
+    if (verdict.unignored) return { ignored: false, unignoredBy: path.join(level.dir, '.gitignore') };
   }
-  return false;
+  return { ignored: false };
+}
+
+function isIgnored(levels: readonly IgnoreLevel[], absolute: string, isDirectory: boolean): boolean {
+  return ignoreVerdict(levels, absolute, isDirectory).ignored;
 }
 
 /** Ignore files that apply above a walk's starting directory: from the git root down to its parent. */
@@ -107,6 +113,7 @@ export function discoverFiles(options: DiscoveryOptions): Discovery {
   const excludeMatchers = options.exclude.map((g) => picomatch(g, { ...globOptions, basename: !g.includes('/') }));
   const found = new Set<string>();
   const skipped = new Map<string, FileRecord>();
+  const notes: string[] = [];
 
   const relativeOf = (absolute: string): string => toPosix(path.relative(options.cwd, absolute)) || path.basename(absolute);
 
@@ -149,7 +156,14 @@ export function discoverFiles(options: DiscoveryOptions): Discovery {
     for (const entry of entries) {
       const absolute = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+        if (SKIPPED_DIRECTORIES.has(entry.name)) {
+          // A `.gitignore` negation (`!packages/node_modules`) says the folder is source: walk it.
+          const verdict = entry.name === '.git' ? { ignored: true } : ignoreVerdict(here, absolute, true);
+          if (!verdict.unignoredBy) continue;
+          notes.push(`${relativeOf(absolute)}/: scanned although ${entry.name}/ is skipped by default, because ${relativeOf(verdict.unignoredBy)} re-includes it`);
+          walk(absolute, here);
+          continue;
+        }
         if (isIgnored(here, absolute, true)) continue;
         walk(absolute, here);
       } else if (entry.isFile()) {
@@ -189,5 +203,5 @@ export function discoverFiles(options: DiscoveryOptions): Discovery {
   }
 
   for (const file of found) skipped.delete(file);
-  return { files: [...found].sort(), skipped: [...skipped.values()].sort((a, b) => (a.path < b.path ? -1 : 1)) };
+  return { files: [...found].sort(), skipped: [...skipped.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), notes };
 }

@@ -3,6 +3,7 @@
  * back together into the run a single job over the whole repository would have given: the same
  * records in the same order, the same summary (durations aside), so the same patch and PR body.
  */
+import { landDependencies } from './dependencies';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../findings';
@@ -92,6 +93,9 @@ export function mergeReports(inputs: Array<{ file: string; report: JsonReport }>
     // Run notices and typed-program build times are per-run console output, not part of a report.
     notices: [],
     prepared: [],
+    notes: [],
+    // Planned again over all shards' files: one package.json change per package, as a single run makes.
+    dependencies: landDependencies(records, { cwd, specifier: runtimeImport, apply: false, addDependency: true, allowDirty: true }),
   };
   result.exitCode = exitCodeFor(result);
   return result;

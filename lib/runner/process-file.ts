@@ -11,10 +11,11 @@ import { processSource, type Mode } from '../engine';
 import { firstLine } from '../text';
 import type { ParserName } from '../parsers';
 import { RuleOptions, optionSpecs, type LeakRule, type RulePreparation } from '../rule';
+import { ContextResolver, type FileContext } from '../context';
 import { binaryReason, decodeUtf8, generatedVerdict } from './content';
 import { formatWithRepositoryPrettier } from './prettier';
 import { unifiedDiff } from './diff';
-import type { FileRecord } from './records';
+import type { FileRecord, RecordContext } from './records';
 
 /** Everything a worker needs besides the rules; plain data, so it can be sent to threads. */
 export interface ProcessSettings {
@@ -30,6 +31,10 @@ export interface ProcessSettings {
   knownTransforms?: string[];
   /** Report `leakfix-ignore` comments that suppress nothing. */
   reportUnusedIgnores?: boolean;
+  /** `--include-tests`: transform test and fixture files too. */
+  includeTests?: boolean;
+  /** Allow fixes that add the runtime in published library packages. */
+  runtimeInLibraries?: boolean;
 }
 
 export interface FileResult {
@@ -75,7 +80,35 @@ export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-export async function processFile(relPath: string, rules: readonly LeakRule[], settings: ProcessSettings): Promise<FileResult> {
+/** The context as a record shows it: package.json as a path relative to the run's cwd. */
+export function recordContext(context: FileContext, cwd: string): RecordContext {
+  const out: RecordContext = { role: context.role, roleEvidence: context.roleEvidence, moduleKind: context.moduleKind, moduleEvidence: context.moduleEvidence };
+  if (context.package) {
+    out.package = { manifest: path.relative(cwd, context.package.manifest).split(path.sep).join('/') || 'package.json', kind: context.package.kind };
+    if (context.package.name !== undefined) out.package.name = context.package.name;
+  }
+  return out;
+}
+
+/**
+ * The path a diff names: relative to the file's git root (as `git diff` does, so `git apply` works
+ * from any folder of the repository); outside a repository, relative to the cwd; never `../`.
+ */
+export function diffPath(absolute: string, cwd: string, resolver: ContextResolver): string {
+  const root = resolver.gitRoot(path.dirname(absolute));
+  const posix = (p: string): string => p.split(path.sep).join('/');
+  if (root) return posix(path.relative(root, absolute));
+  const relative = path.relative(cwd, absolute);
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return posix(relative);
+  return posix(absolute).replace(/^([a-zA-Z]:)?\/+/, '');
+}
+
+export async function processFile(
+  relPath: string,
+  rules: readonly LeakRule[],
+  settings: ProcessSettings,
+  resolver: ContextResolver = new ContextResolver(),
+): Promise<FileResult> {
   const started = performance.now();
   const record = (fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings?: FileRecord['findings'] }): FileRecord => ({
     path: relPath,
@@ -109,16 +142,25 @@ export async function processFile(relPath: string, rules: readonly LeakRule[], s
   if (generated) return { record: record({ status: 'skipped', reason: generated.reason, message: generated.message, parsed: false }) };
 
   let outcome;
+  let context: FileContext;
   try {
-    outcome = processSource(relPath, text, {
-      rules,
-      mode: settings.mode,
-      parser: settings.parser,
-      ruleOptions: settings.ruleOptions,
-      runtimeImport: settings.runtimeImport,
-      knownTransforms: settings.knownTransforms,
-      reportUnusedIgnores: settings.reportUnusedIgnores,
-    });
+    context = resolver.fileContext(absolute, text);
+    outcome = processSource(
+      relPath,
+      text,
+      {
+        rules,
+        mode: settings.mode,
+        parser: settings.parser,
+        ruleOptions: settings.ruleOptions,
+        runtimeImport: settings.runtimeImport,
+        includeTests: settings.includeTests,
+        runtimeInLibraries: settings.runtimeInLibraries,
+        knownTransforms: settings.knownTransforms,
+        reportUnusedIgnores: settings.reportUnusedIgnores,
+      },
+      context,
+    );
   } catch (error) {
     // The engine turns rule failures into outcomes; anything reaching here is the engine's own bug.
     return { record: record({ status: 'error', reason: 'internal-error', message: `leakfix failed: ${firstLine(error instanceof Error ? error.message : String(error))}`, parsed: true }) };
@@ -128,6 +170,7 @@ export async function processFile(relPath: string, rules: readonly LeakRule[], s
     status: outcome.status,
     findings: outcome.findings,
     parsed: outcome.parsed,
+    context: recordContext(context, settings.cwd),
   };
   if (outcome.reason !== undefined) fields.reason = outcome.reason;
   if (outcome.message !== undefined) fields.message = outcome.message;
@@ -149,7 +192,8 @@ export async function processFile(relPath: string, rules: readonly LeakRule[], s
       fields.status = 'unchanged';
       return { record: record(fields) };
     }
-    fields.diff = unifiedDiff(relPath, text, output);
+    fields.diff = unifiedDiff(diffPath(absolute, settings.cwd, resolver), text, output);
+    if (outcome.runtimeImportAdded) fields.runtimeImportAdded = true;
     fields.written = false;
     return { record: record(fields), output, originalHash: hashBytes(bytes) };
   }

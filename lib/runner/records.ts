@@ -5,6 +5,18 @@
 import type { Finding } from '../findings';
 import type { FileStatus, UnusedIgnore } from '../engine';
 import type { ParserName } from '../parsers';
+import type { FileRole, ModuleKind } from '../context/types';
+
+/** Where a file runs, as records show it (lib/context decides it). */
+export interface RecordContext {
+  role: FileRole;
+  /** Why: `folder test/`, `package.json bin`, `imports vitest`, ... */
+  roleEvidence: string;
+  moduleKind: ModuleKind;
+  moduleEvidence: string;
+  /** The nearest package.json (path relative to the run's cwd), its name and whether it is a published library. */
+  package?: { manifest: string; name?: string; kind: 'library' | 'application' };
+}
 
 export interface FileRecord {
   /** Relative to the run's cwd, with forward slashes. */
@@ -31,4 +43,8 @@ export interface FileRecord {
   unusedIgnores?: UnusedIgnore[];
   /** Set when writing replaced a read-only file. */
   replacedReadOnly?: boolean;
+  /** Where the file runs, for every file that was read. */
+  context?: RecordContext;
+  /** For `changed` files: the new text imports the runtime and the old one did not. */
+  runtimeImportAdded?: boolean;
 }

@@ -8,6 +8,18 @@ import { plural } from '../text';
 import { formatPrBody, type PrBodyOptions } from './pr-body';
 import type { FileRecord } from './records';
 import type { RunResult } from './run';
+import type { DependencyChange } from './dependencies';
+import { POLICY_REASONS } from '../context/policies';
+
+/** One line per package.json that needs the runtime. */
+export function dependencyLines(result: RunResult): string[] {
+  return result.dependencies.map((d) => {
+    const where = d.manifest ?? `(no package.json) ${d.files.slice(0, 3).join(', ')}`;
+    const what =
+      d.status === 'added' ? `added "${d.dependency}": "${d.range}"` : d.status === 'would-add' ? `would add "${d.dependency}": "${d.range}" (in the patch)` : `needs "${d.dependency}": add it by hand (${d.why ?? ''})`;
+    return `${where}: ${what}, for ${plural(d.files.length, 'file')}`;
+  });
+}
 
 export type Colors = ReturnType<typeof createColors>;
 export const plain: Colors = createColors(false);
@@ -25,8 +37,8 @@ export function colorDiffLine(line: string, c: Colors): string {
 }
 
 /** All diffs, concatenated in path order; `git apply` accepts the plain form as it is. */
-export function formatDiffs(records: readonly FileRecord[], c: Colors = plain): string {
-  const diffs = records.filter((r) => r.status === 'changed' && r.diff).map((r) => r.diff as string);
+export function formatDiffs(records: readonly FileRecord[], c: Colors = plain, dependencies: readonly DependencyChange[] = []): string {
+  const diffs = [...records.filter((r) => r.status === 'changed' && r.diff).map((r) => r.diff as string), ...dependencies.filter((d) => d.diff).map((d) => d.diff as string)];
   const text = diffs.join('');
   if (c === plain || !c.isColorSupported) return text;
   return text
@@ -78,6 +90,14 @@ export function formatTextSummary(result: RunResult, options: TextSummaryOptions
     lines.push(`  ${name.padEnd(width)}  ${fixedText}, ${t.refused} refused${refusedDetail}${extra ? `, ${extra}` : ''}`);
   }
   if (s.skipped > 0) lines.push(`  skipped: ${byCount(s.skippedByReason)}`);
+  if (s.skippedAsTests > 0) lines.push(`  ${plural(s.skippedAsTests, 'test file')} skipped (--include-tests transforms them)`);
+  if (options.verbose && Object.keys(s.roles).length > 0) lines.push(`  roles: ${byCount(s.roles)}`);
+  if (options.verbose) for (const note of result.notes) lines.push(`  ${note}`);
+  const dependencies = dependencyLines(result);
+  if (dependencies.length > 0) {
+    lines.push('runtime dependency:');
+    for (const line of dependencies) lines.push(`  ${line}`);
+  }
   for (const notice of result.notices ?? []) lines.push(c.yellow(`note: ${notice.transform}: ${notice.message} (${plural(notice.files, 'file')})`));
   if (options.verbose) {
     for (const step of result.prepared ?? []) lines.push(`  ${step.transform}: built ${step.label} in ${(step.ms / 1000).toFixed(1)} s (not counted in per-file times or --timeout)`);
@@ -135,6 +155,8 @@ export interface JsonReport {
   shard?: string;
   summary: RunResult['summary'];
   dirtyRefused: string[];
+  /** Each package.json that needs the runtime (added, in the patch, or to add by hand). */
+  dependencies: DependencyChange[];
   files: Array<FileRecord & { findings: Array<Finding & { location: string }> }>;
 }
 
@@ -150,6 +172,7 @@ export function jsonReport(result: RunResult, version: string): JsonReport {
     ...(result.shard ? { shard: result.shard } : {}),
     summary: result.summary,
     dirtyRefused: result.dirtyRefused,
+    dependencies: result.dependencies,
     files: result.records.map((record) => ({
       ...record,
       findings: record.findings.map((finding) => ({ ...finding, location: formatPosition(finding.start) })),

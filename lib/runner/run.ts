@@ -22,6 +22,8 @@ import { builtinRules, resolveRules, selectRules, type ResolvedRule } from './ru
 import { inShard, parseShard, type Shard } from './shard';
 import { summarize, type Summary } from './summary';
 import { writeIfUnchanged } from './write';
+import { landDependencies, type DependencyChange } from './dependencies';
+import { ContextResolver } from '../context';
 
 export const DEFAULT_MAX_SIZE = 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -64,6 +66,12 @@ export interface RunOptions {
   runtimeImport?: string;
   /** Format changed files with the target repository's own Prettier (when installed, configured and the file was clean). Default true. */
   prettier?: boolean;
+  /** Transform test and fixture files too (`--include-tests`). */
+  includeTests?: boolean;
+  /** Allow fixes that add the runtime in published library packages. */
+  runtimeInLibraries?: boolean;
+  /** Add the runtime to the nearest package.json when written files need it (default true; `--no-add-dependency`). */
+  addDependency?: boolean;
   parser?: ParserName;
   extensions?: string[];
   include?: string[];
@@ -110,6 +118,10 @@ export interface RunResult {
   summary: Summary;
   /** Files with uncommitted changes that would have been written: nothing was written. */
   dirtyRefused: string[];
+  /** Each package.json that needs the runtime because files now import it: added, in the patch, or to add by hand. */
+  dependencies: DependencyChange[];
+  /** What discovery did that a user may not expect (`--verbose` prints these). */
+  notes: string[];
   configSource?: string;
   /** `i/n` when the run was one shard. */
   shard?: string;
@@ -242,6 +254,8 @@ function planRun(options: RunOptions): RunPlan {
       runtimeImport: options.runtimeImport ?? config.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
       maxSize: positive(options.maxSize ?? config.maxSize ?? DEFAULT_MAX_SIZE, '--max-size must be a positive size'),
       prettier: options.prettier ?? config.prettier ?? true,
+      includeTests: options.includeTests ?? config.includeTests ?? false,
+      runtimeInLibraries: options.runtimeInLibraries ?? config.runtimeInLibraries ?? false,
     },
     timeoutMs: positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '--timeout must be a positive number of milliseconds'),
   };
@@ -263,7 +277,7 @@ export function engineSetup(options: RunOptions): { cwd: string; rules: LeakRule
 }
 
 /** Discovery, then --changed-since, then --shard: the files to process and the ones skipped by name. */
-function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; skipped: FileRecord[] } {
+function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; skipped: FileRecord[]; notes: string[] } {
   const { cwd, config } = plan;
   const listed = [...(options.files ?? []), ...(options.filesFrom !== undefined ? readFileList(options.filesFrom, cwd) : [])];
   const paths = options.paths && options.paths.length > 0 ? options.paths : options.filesFrom !== undefined || options.files ? [] : ['.'];
@@ -284,7 +298,7 @@ function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; ski
   }
   const shard = plan.shard;
   const selected = (file: string): boolean => keep(file) && (!shard || inShard(file, shard));
-  return { files: discovery.files.filter(selected), skipped: discovery.skipped.filter((record) => selected(record.path)) };
+  return { files: discovery.files.filter(selected), skipped: discovery.skipped.filter((record) => selected(record.path)), notes: discovery.notes };
 }
 
 /**
@@ -346,7 +360,7 @@ function byPath(a: FileRecord, b: FileRecord): number {
 export async function run(options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
   const plan = planRun(options);
-  const { files, skipped } = selectFiles(plan, options);
+  const { files, skipped, notes } = selectFiles(plan, options);
   const writer = new Writer(plan.cwd, dirtyCandidates(plan, files, options.allowDirty === true));
 
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -387,9 +401,10 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   };
 
   if (inProcess) {
+    const resolver = new ContextResolver();
     for (const file of files) {
       const ready = prepareFile(file, preparing, plan.settings);
-      const result = await processFile(file, rules, plan.settings);
+      const result = await processFile(file, rules, plan.settings, resolver);
       if (ready) result.prepared = ready;
       onResult(result);
     }
@@ -397,6 +412,16 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     await runPool(files, { jobs, timeoutMs: plan.timeoutMs, init: { settings: plan.settings, rules: plan.selected.map((r) => r.source) }, onResult });
   }
   const dirtyRefused = writer.finish();
+  const dependencies =
+    plan.mode === 'transform' && dirtyRefused.length === 0
+      ? landDependencies(records, {
+          cwd: plan.cwd,
+          specifier: plan.settings.runtimeImport,
+          apply: plan.apply,
+          addDependency: options.addDependency ?? plan.config.addDependency ?? true,
+          allowDirty: options.allowDirty === true,
+        })
+      : [];
 
   records.sort(byPath);
   const transforms = rules.map((r) => r.meta.name);
@@ -411,6 +436,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     records,
     summary: summarize(records, transforms, performance.now() - started),
     dirtyRefused,
+    dependencies,
+    notes,
     jobs: workers,
     inProcess,
     exitCode: 0,

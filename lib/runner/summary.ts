@@ -33,6 +33,10 @@ export interface Summary {
   transforms: Record<string, TransformSummary>;
   /** `leakfix-ignore` comments that suppress nothing (counted with --report-unused-ignores only). */
   unusedIgnores: number;
+  /** Files read, by the role lib/context gave them (test, fixture, entry, script, browser-script, library, application). */
+  roles: Record<string, number>;
+  /** Test and fixture files skipped because tests are not included (`--include-tests`). */
+  skippedAsTests: number;
   durationMs: number;
 }
 
@@ -58,12 +62,16 @@ export function summarize(records: readonly FileRecord[], transformNames: readon
     failedByReason: {},
     transforms: {},
     unusedIgnores: 0,
+    roles: {},
+    skippedAsTests: 0,
     durationMs: Math.round(durationMs),
   };
   for (const name of transformNames) summary.transforms[name] = emptyTransformSummary();
   for (const record of records) {
     if (record.parsed) summary.parsed++;
     summary.unusedIgnores += record.unusedIgnores?.length ?? 0;
+    if (record.context) bump(summary.roles, record.context.role);
+    if (record.status === 'skipped' && (record.reason === 'test-file' || record.reason === 'fixture-file')) summary.skippedAsTests++;
     switch (record.status) {
       case 'skipped':
         summary.skipped++;

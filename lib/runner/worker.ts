@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { prepareFile, preparingRules, processFile } from './process-file';
 import type { BatchMessage, WorkerInit, WorkerReply } from './protocol';
 import { rulesFromSources } from './rules';
+import { ContextResolver } from '../context';
 
 function start(): void {
   const port = parentPort;
@@ -22,6 +23,8 @@ function start(): void {
   }
   const loadedRules = rules;
   const preparing = preparingRules(loadedRules, init.settings);
+  // One per worker: package.json, tsconfig and test configs are read once per folder.
+  const resolver = new ContextResolver();
   port.on('message', async (message: BatchMessage) => {
     const results = [];
     for (const [index, file] of message.files.entries()) {
@@ -30,7 +33,7 @@ function start(): void {
       Atomics.store(current, 0, -1);
       const prepared = prepareFile(file, preparing, init.settings);
       Atomics.store(current, 0, index);
-      const result = await processFile(file, loadedRules, init.settings);
+      const result = await processFile(file, loadedRules, init.settings, resolver);
       if (prepared) result.prepared = prepared;
       results.push(result);
     }

@@ -2,6 +2,7 @@
  * What every audit formatter receives, and the small text helpers they share.
  */
 import type { GateResult } from '../baseline';
+import { POLICY_REASONS } from '../../context/policies';
 import { patternId, type AuditReport, type AuditSite, type RuleCatalog } from '../report';
 
 export interface ToolInfo {
@@ -33,7 +34,7 @@ export function patternDescription(catalog: RuleCatalog, transform: string, patt
 
 export function reasonDescription(catalog: RuleCatalog, transform: string, reason: string): string | undefined {
   if (reason === 'leakfix-ignore') return 'Suppressed with a `// leakfix-ignore` comment.';
-  return catalog.get(transform)?.reasons[reason];
+  return catalog.get(transform)?.reasons[reason] ?? POLICY_REASONS[reason];
 }
 
 /** Every pattern id the catalog declares plus any seen in the report, sorted. */

@@ -1,0 +1,5 @@
+function poll() {}
+
+window.onload = function () {
+  setInterval(poll, 1000);
+};

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+async function run() {}
+
+(async () => {
+  await run();
+})();

@@ -1,0 +1,9 @@
+async function load() {}
+
+window.addEventListener('load', function () {
+  document.title = 'ready';
+});
+
+function start() {
+  load();
+}

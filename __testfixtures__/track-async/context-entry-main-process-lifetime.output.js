@@ -1,0 +1,7 @@
+async function build() {}
+
+async function main() {
+  await build();
+}
+
+main();

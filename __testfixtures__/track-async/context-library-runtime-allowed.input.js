@@ -1,0 +1,7 @@
+async function refresh() {}
+
+function start() {
+  refresh();
+}
+
+module.exports = { start };

@@ -1,0 +1,7 @@
+async function save() {}
+
+describe('queue', () => {
+  it('saves', () => {
+    save();
+  });
+});

@@ -1,0 +1,5 @@
+async function load(): Promise<void> {}
+
+function start(): void {
+  load();
+}

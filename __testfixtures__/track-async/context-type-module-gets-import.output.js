@@ -1,0 +1,9 @@
+import { track } from '@leakfix/runtime';
+
+async function refresh() {}
+
+function start() {
+  track(refresh(), 'refresh');
+}
+
+start();

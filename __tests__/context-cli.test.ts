@@ -1,0 +1,204 @@
+/**
+ * Where a file runs (lib/context), end to end: the real CLI with the built-in transforms in
+ * throw-away repositories shaped like the real ones of issue 17 (test layouts, "type": "module",
+ * classic browser scripts, bin scripts, published libraries, source under node_modules, the
+ * package.json dependency, git apply from a subfolder). Rewritten code is run where it runs.
+ */
+import { after, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { git, leakfix, readTree, removeSandboxes, sandbox } from './transforms/sandbox';
+import { REPO_ROOT } from './helpers/paths';
+
+after(removeSandboxes);
+
+const FLOATING = 'async function save() {\n  throw new Error("save failed");\n}\n\nfunction start() {\n  save();\n}\n\nmodule.exports = { start };\n';
+const real = { ruleModules: null } as const;
+
+interface JsonOut {
+  files: Array<{ path: string; status: string; reason?: string; context?: { role: string; roleEvidence: string; moduleKind: string }; findings: Array<{ rule: string; status: string; reason?: string; grade: string; message: string }> }>;
+  summary: { skippedAsTests: number; roles: Record<string, number> };
+  dependencies: Array<{ manifest?: string; status: string }>;
+}
+
+async function json(dir: string, args: string[]): Promise<JsonOut> {
+  const result = await leakfix(dir, [...args, '--format', 'json'], real);
+  assert.ok(result.code === 0, result.stderr);
+  return JSON.parse(result.stdout) as JsonOut;
+}
+
+function fileOf(out: JsonOut, file: string): JsonOut['files'][number] {
+  const found = out.files.find((f) => f.path === file);
+  assert.ok(found, `${file} not in ${out.files.map((f) => f.path).join(', ')}`);
+  return found;
+}
+
+/** Makes @leakfix/runtime of this workspace loadable from `dir` (as `npm install` would). */
+function installRuntime(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'node_modules', '@leakfix'), { recursive: true });
+  fs.symlinkSync(path.join(REPO_ROOT, 'runtime'), path.join(dir, 'node_modules', '@leakfix', 'runtime'), 'dir');
+}
+
+describe('file context in real CLI runs', { concurrency: 2 }, () => {
+  test('mocha, jest, node:test, vitest and fixture layouts are skipped and counted; inside test callbacks nothing is tracked', async () => {
+    const tests: Record<string, string> = {
+      'test/test_queue.js': FLOATING,
+      'test/unit/queue_spec.js': FLOATING,
+      'src/queue.mocha.js': FLOATING,
+      'tests/queue.js': FLOATING,
+      'spec/queue.js': FLOATING,
+      'e2e/queue.js': FLOATING,
+      'cypress/queue.cy.js': FLOATING,
+      'src/__tests__/queue.js': FLOATING,
+      'src/queue.test.ts': FLOATING,
+      '__testfixtures__/queue.js': FLOATING,
+      'src/fixtures/queue.js': FLOATING,
+      'src/node-test.js': `const test = require('node:test');\n${FLOATING}`,
+      'src/uses-vitest.ts': `import { it } from 'vitest';\n${FLOATING}`,
+      'checks/queue.js': FLOATING,
+    };
+    const dir = sandbox({
+      'package.json': '{ "name": "svc", "private": true }\n',
+      '.mocharc.json': '{ "spec": "checks/**/*.js" }\n',
+      'src/app.js': FLOATING,
+      ...tests,
+    }, { git: true });
+    const dry = await leakfix(dir, ['transform', '--dry'], real);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.deepEqual(dry.stdout.match(/^diff --git a\/(\S+)/gm), ['diff --git a/src/app.js'], 'only the application file changes');
+    assert.match(dry.stderr, new RegExp(`${Object.keys(tests).length} test files skipped`));
+    const out = await json(dir, ['transform', '--dry']);
+    for (const file of Object.keys(tests)) assert.match(fileOf(out, file).reason ?? '', /^(test|fixture)-file$/, file);
+    assert.equal(fileOf(out, 'checks/queue.js').context?.roleEvidence, 'mocha config .mocharc.json (spec)');
+
+    const callbacks = sandbox({
+      'package.json': '{ "name": "svc", "private": true }\n',
+      'test/queue.js': 'async function save() {}\n\ndescribe("queue", () => {\n  it("saves", () => {\n    save();\n  });\n});\n\nsave();\n',
+    }, { git: true });
+    const included = await json(callbacks, ['transform', '--dry', '--include-tests']);
+    const findings = fileOf(included, 'test/queue.js').findings.map((f) => [f.status, f.reason]);
+    assert.deepEqual(findings, [['refused', 'test-callback'], ['fixed', undefined]]);
+  });
+
+  test('a "type": "module" package gets import (never require), and package.json gains the runtime; the code then runs', async () => {
+    const pkg = '{\n  "name": "esm-app",\n  "private": true,\n  "type": "module",\n  "dependencies": {\n    "zod": "^3.0.0"\n  }\n}\n';
+    const dir = sandbox({
+      'package.json': pkg,
+      'src/worker.js': 'async function refresh() {\n  throw new Error("refresh failed");\n}\n\nfunction start() {\n  refresh();\n}\n\nstart();\nsetTimeout(() => console.log("still running"), 20);\n',
+    }, { git: true });
+    const dry = await leakfix(dir, ['transform', '--dry'], real);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^\+import \{ track \} from "@leakfix\/runtime";$/m);
+    assert.doesNotMatch(dry.stdout, /require\(/);
+    assert.match(dry.stdout, /^diff --git a\/package\.json b\/package\.json\n[\s\S]*^\+    "@leakfix\/runtime": "\^\d+\.\d+\.\d+",\n     "zod"/m);
+
+    const before = spawnSync(process.execPath, ['src/worker.js'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(before.status, 1, 'the unhandled rejection crashes the original');
+    const written = await leakfix(dir, ['transform'], real);
+    assert.equal(written.code, 0, written.stderr);
+    const manifest = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+    assert.equal(manifest, pkg.replace('"dependencies": {\n', `"dependencies": {\n    "@leakfix/runtime": "${JSON.parse(manifest).dependencies['@leakfix/runtime']}",\n`));
+    installRuntime(dir);
+    const after = spawnSync(process.execPath, ['src/worker.js'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(after.status, 0, after.stderr);
+    assert.match(after.stdout, /still running/);
+    assert.match(after.stderr + after.stdout, /refresh failed/, 'the tracked rejection is logged');
+  });
+
+  test('a classic browser script and a concatenated pair are untouched', async () => {
+    const script = 'async function load() {}\n\nfunction start() {\n  load();\n  setInterval(function () { load(); }, 1000);\n}\n';
+    const dir = sandbox({
+      'package.json': '{ "name": "site", "private": true }\n',
+      'index.html': '<!doctype html>\n<script src="js/page.js"></script>\n<script type="module" src="js/app.js"></script>\n',
+      'js/page.js': script,
+      'js/app.js': `${script}export { start };\n`,
+      'Gruntfile.js': "module.exports = (grunt) => grunt.initConfig({ concat: { dist: { src: ['src/one.js', 'src/two.js'], dest: 'dist/all.js' } } });\n",
+      'src/one.js': script,
+      'src/two.js': script,
+    }, { git: true });
+    const out = await json(dir, ['transform', '--dry']);
+    for (const file of ['js/page.js', 'src/one.js', 'src/two.js']) {
+      const record = fileOf(out, file);
+      assert.equal(record.status, 'unchanged', file);
+      assert.equal(record.context?.role, 'browser-script', file);
+      assert.ok(record.findings.length > 0 && record.findings.every((f) => f.status !== 'fixed'), file);
+      assert.ok(record.findings.some((f) => f.reason === 'no-module-system'), file);
+    }
+    assert.equal(fileOf(out, 'js/app.js').status, 'changed', 'a module script can import');
+  });
+
+  test("a bin script's main() is untouched (GREEN, the process's lifetime) and still exits 1 on failure", async () => {
+    const cli = '#!/usr/bin/env node\nasync function main() {\n  throw new Error("build failed");\n}\n\nmain();\n';
+    const dir = sandbox({
+      'package.json': '{ "name": "tool", "private": true, "bin": { "tool": "./bin/tool.js" }, "scripts": { "build": "node tasks/build.js" } }\n',
+      'bin/tool.js': cli,
+      'tasks/build.js': cli.replace('#!/usr/bin/env node\n', ''),
+      '.github/workflows/ci.yml': 'jobs:\n  x:\n    steps:\n      - run: node ci/close.js ${{ secrets.TOKEN }}\n',
+      'ci/close.js': '(async () => {\n  await Promise.resolve();\n  throw new Error("close failed");\n})();\n',
+    }, { git: true });
+    const out = await json(dir, ['transform', '--dry']);
+    for (const [file, evidence] of [['bin/tool.js', 'package.json bin'], ['tasks/build.js', 'package.json script "build"'], ['ci/close.js', 'run by the CI workflow .github/workflows/ci.yml']]) {
+      const record = fileOf(out, file);
+      assert.equal(record.status, 'unchanged', file);
+      assert.equal(record.context?.roleEvidence, evidence);
+      const [finding] = record.findings;
+      assert.deepEqual([finding.rule, finding.status, finding.grade], ['promise-process-lifetime', 'ok', 'green'], file);
+      assert.match(finding.message, /process\.exitCode = 1/);
+    }
+    await leakfix(dir, ['transform'], real);
+    for (const file of ['bin/tool.js', 'tasks/build.js', 'ci/close.js']) {
+      const run = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' });
+      assert.equal(run.status, 1, `${file} must still fail the process`);
+    }
+  });
+
+  test('a published library refuses runtime fixes; runtime-free fixes still apply; --runtime-in-libraries allows them', async () => {
+    const dir = sandbox({
+      'package.json': '{\n  "name": "cache-lib",\n  "version": "1.0.0",\n  "main": "src/index.js"\n}\n',
+      'src/index.js': FLOATING,
+      'src/pool.js': 'async function query(pool) {\n  const client = await pool.connect();\n  const rows = await client.query("select 1");\n  client.release();\n  return rows;\n}\n\nmodule.exports = { query };\n',
+    }, { git: true });
+    const out = await json(dir, ['transform', '--dry']);
+    assert.equal(fileOf(out, 'src/index.js').status, 'unchanged');
+    assert.equal(fileOf(out, 'src/index.js').findings[0].reason, 'runtime-in-library');
+    assert.equal(fileOf(out, 'src/pool.js').status, 'changed', 'cleanup-to-finally needs no runtime');
+    assert.deepEqual(out.dependencies, []);
+    const allowed = await json(dir, ['transform', '--dry', '--runtime-in-libraries']);
+    assert.equal(fileOf(allowed, 'src/index.js').status, 'changed');
+    assert.deepEqual(allowed.dependencies.map((d) => [d.manifest, d.status]), [['package.json', 'would-add']]);
+    const optOut = await json(dir, ['transform', '--dry', '--runtime-in-libraries', '--no-add-dependency']);
+    assert.deepEqual(optOut.dependencies.map((d) => [d.manifest, d.status]), [['package.json', 'not-added']]);
+  });
+
+  test('!packages/node_modules in .gitignore is scanned, with a --verbose line', async () => {
+    const dir = sandbox({
+      '.gitignore': 'node_modules\n!packages/node_modules\n',
+      'package.json': '{\n  "name": "mono",\n  "private": true\n}\n',
+      'packages/node_modules/core/index.js': FLOATING,
+      'node_modules/dep/index.js': FLOATING,
+    }, { git: true });
+    const result = await leakfix(dir, ['transform', '--dry', '--verbose'], real);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.match(/^diff --git a\/(\S+)/gm), ['diff --git a/packages/node_modules/core/index.js', 'diff --git a/package.json']);
+    assert.match(result.stderr, /packages\/node_modules\/: scanned although node_modules\/ is skipped by default, because \.gitignore re-includes it/);
+    assert.match(result.stderr, /roles: application 1/);
+  });
+
+  test('a --dry patch made from a subfolder applies at the repository root', async () => {
+    const dir = sandbox({
+      'package.json': '{\n  "name": "svc",\n  "private": true\n}\n',
+      'services/api/src/a.js': FLOATING,
+      'services/api/src/b.js': FLOATING,
+    }, { git: true });
+    const result = await leakfix(path.join(dir, 'services', 'api'), ['transform', '--dry'], real);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^diff --git a\/services\/api\/src\/a\.js b\/services\/api\/src\/a\.js$/m);
+    assert.doesNotMatch(result.stdout, /\.\.\//);
+    git(dir, ['apply', '-'], result.stdout);
+    const tree = readTree(dir);
+    assert.match(tree['services/api/src/a.js'].toString(), /^const \{ track \} = require\("@leakfix\/runtime"\);\n\nasync function save\(\) \{\n[\s\S]*track\(save\(\), "save"\)/);
+    assert.match(tree['package.json'].toString(), /"dependencies": \{\n {4}"@leakfix\/runtime"/);
+  });
+});
