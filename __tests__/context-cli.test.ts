@@ -198,7 +198,7 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     assert.doesNotMatch(result.stdout, /\.\.\//);
     git(dir, ['apply', '-'], result.stdout);
     const tree = readTree(dir);
-    assert.match(tree['services/api/src/a.js'].toString(), /^const \{ track \} = require\("@leakfix\/runtime"\);\n\nasync function save\(\) \{\n[\s\S]*track\(save\(\), "save"\)/);
+    assert.match(tree['services/api/src/a.js'].toString(), /^const \{ track \} = require\("@leakfix\/runtime"\);\n\nasync function save\(\) \{\n[\s\S]*track\(save\(\), "start:save"\)/);
     assert.match(tree['package.json'].toString(), /"dependencies": \{\n {4}"@leakfix\/runtime"/);
   });
 });

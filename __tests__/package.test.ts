@@ -110,10 +110,10 @@ describe('the @leakfix/runtime package', () => {
   test('ships the ESM and CJS builds with their types, README and LICENSE, nothing else', () => {
     const allowed = /^(dist\/(esm|cjs)\/.+\.(js|d\.ts)|dist\/(esm|cjs)\/package\.json|README\.md|LICENSE|package\.json)$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
-    for (const conditions of Object.values(manifest.exports ?? {})) {
-      for (const target of Object.values(conditions).flatMap((c) => Object.values(c))) {
-        assert.ok(files.includes(target.replace(/^\.\//, '')), `export target ${target} is shipped`);
-      }
+    // Export targets are strings at any depth of condition objects (`"./package.json": "./package.json"` too).
+    const targets = (entry: unknown): string[] => (typeof entry === 'string' ? [entry] : Object.values(entry as Record<string, unknown>).flatMap(targets));
+    for (const target of targets(manifest.exports ?? {})) {
+      assert.ok(files.includes(target.replace(/^\.\//, '')), `export target ${target} is shipped`);
     }
   });
 });

@@ -261,7 +261,7 @@ describe('track-async behaviour', () => {
   });
 
   it('a .then(() => process.exit(0)) chain is left alone, so a failure still exits non-zero (tracked, it would exit 0)', async () => {
-    const outcome = processSource('scripts/migrate.js', EXIT_CHAIN, ruleSettings(rule, 'transform'));
+    const outcome = processSource('src/migrate.js', EXIT_CHAIN, ruleSettings(rule, 'transform'));
     assert.equal(outcome.status, 'unchanged');
     assert.equal(outcome.findings[0]?.reason, 'decides-exit');
     const original = await run(EXIT_CHAIN);

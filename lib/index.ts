@@ -14,7 +14,8 @@ export { formatDiffs, formatJson, formatMarkdown, formatTextSummary, jsonReport,
 export { loadConfig, type LeakfixConfig } from './runner/config';
 export { processSource, DEFAULT_RUNTIME_IMPORT, type EngineSettings, type FileOutcome, type Mode } from './engine';
 export type { Finding, FindingStatus, Grade, Position } from './findings';
-export { optionSpecs, type LeakRule, type RuleMeta, type OptionSpec } from './rule';
+export { ContextResolver, classifyFile, type FileContext, type FileRole, type ModuleKind } from './context';
+export { RuleOptions, optionSpecs, type LeakRule, type RuleMeta, type OptionSpec } from './rule';
 export { textEdits, applyTextEdits, type TextEdit } from './text-edits';
 export { RULES, RULE_NAMES } from '../transforms';
 export { audit, type AuditRunOptions } from './audit/command';

@@ -1,4 +1,6 @@
-async function refresh() {}
+async function refresh() {
+  throw new Error('stale');
+}
 
 function start() {
   refresh();

@@ -1,9 +1,11 @@
 const { track } = require('@leakfix/runtime');
 
-async function refresh() {}
+async function refresh() {
+  throw new Error('stale');
+}
 
 function start() {
-  track(refresh(), 'refresh');
+  track(refresh(), 'start:refresh');
 }
 
 module.exports = { start };

@@ -3,7 +3,7 @@ import { track } from '@leakfix/runtime';
 async function refresh() {}
 
 function start() {
-  track(refresh(), 'refresh');
+  track(refresh(), 'start:refresh');
 }
 
 start();

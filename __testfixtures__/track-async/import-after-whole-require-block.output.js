@@ -15,7 +15,7 @@ async function save(record) {
 }
 
 function onRecord(record) {
-  track(save(record), 'save');
+  track(save(record), 'onRecord:save');
 }
 
 module.exports = { onRecord, cookieParser };

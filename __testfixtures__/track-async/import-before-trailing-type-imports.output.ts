@@ -10,6 +10,6 @@ async function save(api: Api, scene: Scene): Promise<void> {
 }
 
 export function onChange(api: Api, scene: Scene) {
-  track(save(api, scene), 'save');
+  track(save(api, scene), 'onChange:save');
   return debounce(() => scene, 100);
 }

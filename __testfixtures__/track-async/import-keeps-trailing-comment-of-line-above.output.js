@@ -8,7 +8,7 @@ async function notify(event) {
 
 function onEvent(event) {
   log(event);
-  track(notify(event), 'notify');
+  track(notify(event), 'onEvent:notify');
 }
 
 module.exports = { onEvent };

@@ -23,7 +23,7 @@ async function warm() {
 function onLogin(user) {
   track(allowed(user).then((ok) => {
     if (ok) db.log(user)
-  }), 'allowed')
+  }), 'onLogin:allowed')
 }
 
 module.exports = { onLogin, handler }

@@ -1,7 +1,9 @@
 /**
- * Every transform fixture pair is also a lint case: ESLint with the plugin reports exactly the
+ * Every transform fixture input is also a lint case: ESLint with the plugin reports exactly the
  * audit's leak-prone findings (pattern id as messageId, same position), and ESLint's fix loop
- * turns the input into the fixture's output, the file `leakfix transform` writes.
+ * writes what `leakfix transform` writes for that file. The engine runs here get the file context
+ * the plugin sees (the lint file's real folder), so a fixture that sets a virtual package (a library,
+ * `type: module`) is compared as the file the linter sees; its own output is the fixture suite's.
  */
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -9,6 +11,8 @@ import { RULES } from '../../transforms';
 import { processSource } from '../../lib/engine';
 import { fixtureCases } from '../helpers/fixtures';
 import { ruleSettings } from '../helpers/rule-settings';
+import { ContextResolver } from '../../lib/context';
+import { prepareFile, preparingRules } from '../../lib/runner/process-file';
 import { lintConfig, lintFilename, newLinter } from './harness';
 
 for (const rule of RULES) {
@@ -22,7 +26,13 @@ for (const rule of RULES) {
         const messages = linter.verify(fixture.input, config, { filename });
         const fatal = messages.find((m) => m.fatal);
         assert.equal(fatal, undefined, `ESLint could not parse ${fixture.inputPath}: ${fatal?.message}`);
-        const audit = processSource(fixture.filePath, fixture.input, ruleSettings(rule, 'audit', fixture.options, fixture.runtimeImport));
+        const context = new ContextResolver().fileContext(filename, fixture.input);
+        const settings = (mode: 'audit' | 'transform') => ruleSettings(rule, mode, fixture.options, fixture.runtimeImport);
+        const processSettings = { cwd: '/', mode: 'transform' as const, ruleOptions: { [rule.meta.name]: fixture.options }, runtimeImport: '', maxSize: 1 << 30 };
+        prepareFile(filename, preparingRules([rule], processSettings), processSettings);
+        const audit = processSource(filename, fixture.input, settings('audit'), context);
+        const transformed = processSource(filename, fixture.input, settings('transform'), context);
+        const expectedOutput = transformed.status === 'changed' ? transformed.output! : fixture.input;
         const expected = audit.findings
           .filter((f) => f.grade !== 'green' && f.status !== 'ok' && f.status !== 'ignored')
           .map((f) => `${f.start.line}:${f.start.column} ${f.rule}${f.reason ? ` ${f.reason}` : ''}`);
@@ -40,7 +50,7 @@ for (const rule of RULES) {
         }
 
         const fixed = linter.verifyAndFix(fixture.input, config, { filename });
-        assert.equal(fixed.output, fixture.output, `${fixture.name}: eslint --fix differs from ${fixture.outputPath}`);
+        assert.equal(fixed.output, expectedOutput, `${fixture.name}: eslint --fix differs from leakfix transform`);
       });
     }
   });

@@ -2,6 +2,7 @@
  * Runs eslint-plugin-leakfix (the built workspace, loaded as a user's config would load it) with
  * ESLint's own Linter, for the rule and fixture suites.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ESLint, Linter } from 'eslint';
 import { REPO_ROOT } from '../helpers/paths';
@@ -52,10 +53,17 @@ export function lintConfig(setup: LintSetup, filename: string): Linter.Config[] 
   ];
 }
 
-/** ESLint wants absolute names under its cwd; fixture paths are relative to the repository. */
+/**
+ * ESLint wants absolute names. A fixture's relative path (`src/x.ts`) is placed in a folder with no
+ * package.json above it, so where it runs is decided by its path and text alone, as the fixture
+ * suite's engine runs decide it (under this repository it would be a file of the published
+ * `leakfix` library). Absolute paths (typed fixtures with their tsconfig) stay as they are.
+ */
 export function lintFilename(filePath: string): string {
-  return path.isAbsolute(filePath) ? filePath : path.join(REPO_ROOT, filePath);
+  return path.isAbsolute(filePath) ? filePath : path.join(LINT_ROOT, filePath);
 }
+
+const LINT_ROOT = path.join(os.tmpdir(), 'leakfix-lint-fixtures');
 
 export function newLinter(): Linter {
   return new eslint.Linter({ configType: 'flat', cwd: '/' });

@@ -13,7 +13,10 @@
  *   export default [leakfix.configs.recommended];
  */
 import type { ESLint, Linter, Rule } from 'eslint';
+import * as path from 'node:path';
 import {
+  ContextResolver,
+  RuleOptions,
   DEFAULT_RUNTIME_IMPORT,
   RULES,
   optionSpecs,
@@ -30,6 +33,9 @@ import { cachedPlan, type FixPlan, type SiteFix } from './cache';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON read at load, no bundler here
 const pluginPackage = require('../../package.json') as { name: string; version: string };
+
+/** package.json, tsconfig and test-runner configs, read once per folder for the whole lint run. */
+const contexts = new ContextResolver();
 
 const DOCS_BASE = 'https://github.com/leakfix/leakfix/blob/main/docs/transforms';
 
@@ -122,6 +128,9 @@ function createRule(rule: LeakRule): Rule.RuleModule {
       return {
         'Program:exit'() {
           const source = context.sourceCode.text;
+          // Where the file runs (test, script, library, ...) decides as it does for `leakfix audit`.
+          const fileContext = contexts.fileContext(context.filename, source);
+          prepare(rule, context.filename, transformOptions);
           const run = (onlySites?: ReadonlySet<string>): FileOutcome =>
             processSource(context.filename, source, {
               rules: [rule],
@@ -129,7 +138,7 @@ function createRule(rule: LeakRule): Rule.RuleModule {
               ruleOptions: { [name]: transformOptions },
               runtimeImport: settings.runtimeImport,
               onlySites,
-            });
+            }, fileContext);
           const plan = cachedPlan(context.filename, source, name, transformOptions, settings.runtimeImport, () => planFixes(source, run, settings));
           // A file leakfix cannot parse has no findings; ESLint's own parser reports real syntax errors.
           if (plan.outcome.status === 'error') return;
@@ -148,6 +157,17 @@ function createRule(rule: LeakRule): Rule.RuleModule {
       };
     },
   };
+}
+
+/** A rule's per-file preparation (typed track-async builds its TypeScript program once per tsconfig). */
+function prepare(rule: LeakRule, filename: string, options: Record<string, unknown>): void {
+  const values = new RuleOptions(optionSpecs(rule.meta), options);
+  if (rule.prepare?.needed(values) !== true) return;
+  try {
+    rule.prepare.file(path.resolve(filename), values);
+  } catch {
+    // As in the CLI: a failed preparation leaves the rule to fall back on its own (untyped).
+  }
 }
 
 function fixer(edits: readonly TextEdit[]): Rule.ReportFixer {
