@@ -21,13 +21,6 @@ import { sh as runCommand, userEnv } from './helpers/npm';
 import { toCommonJs } from './helpers/run-code';
 import { REPO_ROOT } from './helpers/paths';
 
-/**
- * Issue 17 makes the transform add `@leakfix/runtime` to the nearest package.json of a file that
- * now imports it, so the patch from `--dry` already carries the dependency. Switch this on when
- * that is merged: the test then asserts the applied patch declares the runtime, before the
- * runtime tarball is installed over it. Until then the tarball install alone adds it.
- */
-const TRANSFORM_ADDS_RUNTIME_DEPENDENCY = false;
 
 const WORK = fs.mkdtempSync(path.join(os.tmpdir(), 'leakfix-e2e-'));
 after(() => fs.rmSync(WORK, { recursive: true, force: true }));
@@ -215,7 +208,9 @@ test('the user path on the packed tarballs: install, dry run, git apply, runtime
     const pkg = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
     return pkg.dependencies?.['@leakfix/runtime'] !== undefined;
   };
-  if (TRANSFORM_ADDS_RUNTIME_DEPENDENCY) assert.ok(dependsOnRuntime(), 'the patch adds @leakfix/runtime to package.json dependencies');
+  // The --dry patch carries the package.json change: applied, the project declares the runtime
+  // before anything installs it.
+  assert.ok(dependsOnRuntime(), 'the patch adds @leakfix/runtime to package.json dependencies');
   ok(sh('npm', ['install', '--prefer-offline', runtimeTarball], project), 'npm install the runtime tarball');
   assert.ok(dependsOnRuntime(), 'package.json depends on @leakfix/runtime');
 

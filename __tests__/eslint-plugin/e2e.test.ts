@@ -94,7 +94,8 @@ describe('eslint-plugin-leakfix end to end (npx eslint in a project)', () => {
         if (Object.keys(fixture.options).length > 0 || fixture.runtimeImport || !fixture.filePath.startsWith('src/')) continue;
         // Sloppy-mode syntax (`with`): ESLint parses .js as a module here, as most projects configure it.
         if (/^\s*with \(/m.test(fixture.input)) continue;
-        const target = path.join(project, 'src', 'fixtures', rule.meta.name, path.basename(fixture.filePath));
+        // Not under a `fixtures/` folder: that would make them fixture files, which neither leakfix nor the plugin reads.
+        const target = path.join(project, 'src', 'cases', rule.meta.name, path.basename(fixture.filePath));
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, fixture.input);
       }
@@ -113,7 +114,9 @@ describe('eslint-plugin-leakfix end to end (npx eslint in a project)', () => {
   it('eslint --fix . writes the files leakfix transform writes', () => {
     const viaTransform = fs.mkdtempSync(path.join(os.tmpdir(), 'leakfix-eslint-transform-'));
     copyTree(path.join(project, 'src'), path.join(viaTransform, 'src'));
-    execFileSync(process.execPath, [CLI, 'transform', '--allow-dirty', '--quiet', 'src'], { cwd: viaTransform, encoding: 'utf8' });
+    // The same package around the files, so both runs see the same file context.
+    fs.copyFileSync(path.join(project, 'package.json'), path.join(viaTransform, 'package.json'));
+    execFileSync(process.execPath, [CLI, 'transform', '--allow-dirty', '--quiet', '--no-add-dependency', 'src'], { cwd: viaTransform, encoding: 'utf8' });
 
     const before = Object.fromEntries(filesUnder(path.join(project, 'src')).map((f) => [f, fs.readFileSync(path.join(project, 'src', f), 'utf8')]));
     const run = eslint(project, ['--fix', 'src']);
