@@ -25,6 +25,8 @@ const COMMON_PLUGINS: ParserPlugin[] = [
   'functionBind',
   'functionSent',
   'importAttributes',
+  // `import x from 'y' assert { type: 'json' }`: the older spelling TypeScript still accepts.
+  'deprecatedImportAssert',
   'importMeta',
   'nullishCoalescingOperator',
   'numericSeparator',
