@@ -18,7 +18,7 @@ const FLOATING = 'async function save() {\n  throw new Error("save failed");\n}\
 const real = { ruleModules: null } as const;
 
 interface JsonOut {
-  files: Array<{ path: string; status: string; reason?: string; context?: { role: string; roleEvidence: string; moduleKind: string }; findings: Array<{ rule: string; status: string; reason?: string; grade: string; message: string }> }>;
+  files: Array<{ path: string; status: string; reason?: string; context?: { role: string; roleEvidence: string; moduleKind: string; environment: string; environmentEvidence: string }; findings: Array<{ rule: string; status: string; reason?: string; grade: string; message: string }> }>;
   summary: { skippedAsTests: number; roles: Record<string, number> };
   dependencies: Array<{ manifest?: string; status: string }>;
 }
@@ -170,6 +170,36 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     assert.deepEqual(allowed.dependencies.map((d) => [d.manifest, d.status]), [['package.json', 'would-add']]);
     const optOut = await json(dir, ['transform', '--dry', '--runtime-in-libraries', '--no-add-dependency']);
     assert.deepEqual(optOut.dependencies.map((d) => [d.manifest, d.status]), [['package.json', 'not-added']]);
+  });
+
+  test('browser code refuses runtime fixes, server code of the same package is tracked, examples are skipped; --runtime-in-browser allows them', async () => {
+    const browserFloating = 'import { useEffect } from "react";\n\nasync function load() {\n  throw new Error("load failed");\n}\n\nexport function App() {\n  useEffect(() => {\n    load();\n  }, []);\n  return null;\n}\n';
+    const dir = sandbox({
+      'package.json': '{\n  "name": "wiki",\n  "private": true,\n  "dependencies": {\n    "koa": "^2.0.0",\n    "react-dom": "^18.0.0"\n  }\n}\n',
+      'app/App.tsx': browserFloating,
+      'public/src/modules/alerts.js': 'async function update() {}\n\nexport function alert() {\n  update();\n}\n',
+      'server/jobs.js': FLOATING,
+      'examples/embed/index.js': FLOATING,
+      'extra/push-examples/fetch/index.js': FLOATING,
+    }, { git: true });
+    const out = await json(dir, ['transform', '--dry']);
+    for (const [file, evidence] of [['app/App.tsx', 'imports react'], ['public/src/modules/alerts.js', 'folder public/']]) {
+      const record = fileOf(out, file);
+      assert.equal(record.status, 'unchanged', file);
+      assert.deepEqual([record.context?.environment, record.context?.environmentEvidence], ['browser', evidence], file);
+      assert.deepEqual(record.findings.map((f) => [f.status, f.reason]), [['refused', 'runtime-in-browser']], file);
+    }
+    const server = fileOf(out, 'server/jobs.js');
+    assert.equal(server.status, 'changed');
+    assert.equal(server.context?.environment, 'node');
+    for (const file of ['examples/embed/index.js', 'extra/push-examples/fetch/index.js']) {
+      assert.deepEqual([fileOf(out, file).reason, fileOf(out, file).context?.role], ['example-file', 'example'], file);
+    }
+    const allowed = await json(dir, ['transform', '--dry', '--runtime-in-browser']);
+    assert.equal(fileOf(allowed, 'app/App.tsx').status, 'changed');
+    assert.equal(fileOf(allowed, 'public/src/modules/alerts.js').status, 'changed');
+    const withExamples = await json(dir, ['transform', '--dry', '--include-tests']);
+    assert.equal(fileOf(withExamples, 'examples/embed/index.js').status, 'changed');
   });
 
   test('!packages/node_modules in .gitignore is scanned, with a --verbose line', async () => {

@@ -31,7 +31,7 @@ for (const rule of RULES) {
   describe(`fixtures: ${rule.meta.name}`, () => {
     for (const fixture of cases) {
       it(fixture.name, () => {
-        const settings = { ...ruleSettings(rule, 'transform', fixture.options, fixture.runtimeImport), includeTests: fixture.includeTests, runtimeInLibraries: fixture.runtimeInLibraries };
+        const settings = { ...ruleSettings(rule, 'transform', fixture.options, fixture.runtimeImport), includeTests: fixture.includeTests, runtimeInLibraries: fixture.runtimeInLibraries, runtimeInBrowser: fixture.runtimeInBrowser };
         const context = fixtureContext(fixture);
         const first = processSource(fixture.filePath, fixture.input, settings, context);
         assert.notEqual(first.status, 'error', `${fixture.name}: ${first.message}`);

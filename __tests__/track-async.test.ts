@@ -218,7 +218,7 @@ describe('track-async: typed mode', () => {
     const file = path.join(TYPED_PROJECT, 'src', 'cli.ts');
     // The shebang makes it an entry point, whose top-level promises are left alone: this test is
     // about the typed Program, so it runs the file as application code.
-    const context = { role: 'application', roleEvidence: 'test', moduleKind: 'esm', moduleEvidence: 'test' } as const;
+    const context = { role: 'application', roleEvidence: 'test', moduleKind: 'esm', moduleEvidence: 'test', environment: 'unknown', environmentEvidence: 'test' } as const;
     const outcome = processSource(file, fs.readFileSync(file, 'utf8'), settings({ typed: true }), context);
     assert.equal(outcome.status, 'changed');
     assert.ok(outcome.output!.startsWith('#!/usr/bin/env node\n'));

@@ -108,6 +108,7 @@ async function main(): Promise<number> {
           .option('allow-dirty', { type: 'boolean', describe: 'Write even to files with uncommitted git changes' })
           .option('add-dependency', { type: 'boolean', describe: 'Add @leakfix/runtime to the nearest package.json when changed files import it (--no-add-dependency: do not)', defaultDescription: 'true' })
           .option('runtime-in-libraries', { type: 'boolean', describe: 'Allow fixes that add @leakfix/runtime in published library packages (refused by default)' })
+          .option('runtime-in-browser', { type: 'boolean', describe: 'Allow fixes that add @leakfix/runtime in browser code (refused by default)' })
           .option('runtime-import', { type: 'string', requiresArg: true, describe: 'Module the inserted runtime calls import from', defaultDescription: '@leakfix/runtime' })
           .option('prettier', {
             type: 'boolean',

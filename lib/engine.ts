@@ -39,6 +39,8 @@ export interface EngineSettings {
   includeTests?: boolean;
   /** Allow fixes that add the runtime in published library packages (`runtimeInLibraries`). */
   runtimeInLibraries?: boolean;
+  /** Allow fixes that add the runtime in browser code (`runtimeInBrowser`). */
+  runtimeInBrowser?: boolean;
   /**
    * Every transform name a scoped `// leakfix-ignore a, b` may name (the whole registry, not only
    * the selected rules). Default: the names of `rules`.
@@ -257,6 +259,7 @@ function applyRule(
     layout,
     fileContext: context,
     runtimeInLibraries: settings.runtimeInLibraries,
+    runtimeInBrowser: settings.runtimeInBrowser,
   });
   if (shared.comments.ignoreFile) return undefined;
   const sites = detectWithPolicies(rule, ctx, shared);
@@ -451,6 +454,7 @@ function detectOn(
     shared,
     fileContext: context,
     runtimeInLibraries: settings.runtimeInLibraries,
+    runtimeInBrowser: settings.runtimeInBrowser,
   });
   return detectWithPolicies(rule, ctx, shared);
 }

@@ -147,6 +147,8 @@ export interface ContextInit {
   fileContext?: FileContext;
   /** Fixes that add the runtime are allowed in published library packages. */
   runtimeInLibraries?: boolean;
+  /** Fixes that add the runtime are allowed in browser code. */
+  runtimeInBrowser?: boolean;
 }
 
 /** Analyses that do not depend on the rule, built once per parsed file and shared by all rules. */
@@ -187,6 +189,7 @@ export class RuleContext {
   readonly fileContext: FileContext;
   private readonly shared: SharedAnalysis;
   private readonly runtimeInLibraries: boolean;
+  private readonly runtimeInBrowser: boolean;
 
   constructor(init: ContextInit) {
     this.file = init.file;
@@ -200,15 +203,17 @@ export class RuleContext {
     this.runtime = new RuntimeImports(this, init.runtimeImport);
     this.fileContext = init.fileContext ?? classifyFile(init.filePath, init.source);
     this.runtimeInLibraries = init.runtimeInLibraries === true;
+    this.runtimeInBrowser = init.runtimeInBrowser === true;
   }
 
   /**
    * Why a fix that needs the runtime (`ctx.runtime.use`) must not be made in this file: a classic
-   * script, a TypeScript global script, a published library (unless runtimeInLibraries). Rules
+   * script, a TypeScript global script, browser code (unless runtimeInBrowser), a published
+   * library (unless runtimeInLibraries). Rules
    * report such sites as refused with this reason instead of fixable.
    */
   runtimeRefusal(): RuntimeRefusal | undefined {
-    return runtimeRefusal(this.fileContext, { runtimeInLibraries: this.runtimeInLibraries, specifier: this.runtime.specifier });
+    return runtimeRefusal(this.fileContext, { runtimeInLibraries: this.runtimeInLibraries, runtimeInBrowser: this.runtimeInBrowser, specifier: this.runtime.specifier });
   }
 
   get index(): AstIndex {

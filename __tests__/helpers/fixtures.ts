@@ -3,7 +3,7 @@
  * with an optional `<case>.options.json`:
  *   { "filePath": "src/x.test.ts", "options": { ...rule options }, "runtimeImport": "...",
  *     "package": { ...package.json of the file's package }, "tsconfig": { "moduleDetection": "auto" },
- *     "includeTests": true, "runtimeInLibraries": true,
+ *     "includeTests": true, "runtimeInLibraries": true, "runtimeInBrowser": true,
  *     "findings": [{ "rule": "...", "status": "refused", "reason": "...", "line": 3 }] }
  * With `package`, the file's context (lib/context) is classified as if the file sat at `filePath`
  * in a package with that package.json; without it, from the path and text alone.
@@ -37,6 +37,7 @@ export interface FixtureCase {
   tsconfig?: { module?: string; moduleDetection?: string };
   includeTests?: boolean;
   runtimeInLibraries?: boolean;
+  runtimeInBrowser?: boolean;
 }
 
 /**
@@ -76,6 +77,7 @@ export function fixtureCases(transform: string): FixtureCase[] {
       tsconfig: extra.tsconfig,
       includeTests: extra.includeTests,
       runtimeInLibraries: extra.runtimeInLibraries,
+      runtimeInBrowser: extra.runtimeInBrowser,
     });
   }
   return cases;

@@ -38,6 +38,7 @@ export interface TransformFlags extends SharedFlags {
   stdinFilename?: string;
   reportUnusedIgnores?: boolean;
   runtimeInLibraries?: boolean;
+  runtimeInBrowser?: boolean;
   addDependency?: boolean;
 }
 
@@ -53,6 +54,7 @@ export function transformRunOptions(flags: TransformFlags): RunOptions {
   // A split writes patches, never the sources.
   if (flags.splitBy !== undefined) options.dry = true;
   if (flags.runtimeInLibraries !== undefined) options.runtimeInLibraries = flags.runtimeInLibraries;
+  if (flags.runtimeInBrowser !== undefined) options.runtimeInBrowser = flags.runtimeInBrowser;
   if (flags.addDependency === false) options.addDependency = false;
   return options;
 }

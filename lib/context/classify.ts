@@ -4,12 +4,14 @@
  * adapter call `classifyFile` without them when there is nothing to read.
  */
 import * as path from 'node:path';
-import type { FileContext, FileRole, FolderFacts, ModuleKind } from './types';
+import type { Environment, FileContext, FileRole, FolderFacts, ModuleKind } from './types';
 
 /** Folder names whose files are test code. */
 const TEST_FOLDERS = new Set(['__tests__', 'test', 'tests', 'spec', 'specs', 'e2e', 'cypress', '__mocks__', 'playwright']);
 /** Folder names whose files are test data. */
 const FIXTURE_FOLDERS = new Set(['__testfixtures__', '__fixtures__', 'fixtures', 'fixture']);
+/** Folder names of example and demo code (`examples/`, `demo/`, uptime-kuma's `push-examples/`). */
+const EXAMPLE_FOLDER = /^(?:[\w.]+[-_])?(?:examples?|demos?|samples?)$/i;
 /** Folder names whose files are scripts (build, CI, maintenance). */
 const SCRIPT_FOLDERS = new Set(['scripts', 'script', 'bin', 'tools']);
 /** Folder names served as static files (their scripts are loaded by pages as they are). */
@@ -73,17 +75,18 @@ function namedInScripts(relative: string, scripts: Record<string, string>): stri
 }
 
 /** Role evidence from the path alone: fixture and test layouts. Used before a file is read, too. */
-export function roleFromPath(filePath: string, facts: FolderFacts = {}): { role: 'test' | 'fixture'; evidence: string } | undefined {
+export function roleFromPath(filePath: string, facts: FolderFacts = {}): { role: 'test' | 'fixture' | 'example'; evidence: string } | undefined {
   const relative = projectPath(filePath, facts);
   const parts = relative.split('/');
   const base = parts.pop() ?? '';
   for (const folder of parts) if (FIXTURE_FOLDERS.has(folder)) return { role: 'fixture', evidence: `folder ${folder}/` };
   for (const folder of parts) if (TEST_FOLDERS.has(folder)) return { role: 'test', evidence: `folder ${folder}/` };
   if (TEST_NAME.test(base)) return { role: 'test', evidence: `file name ${base}` };
+  for (const folder of parts) if (EXAMPLE_FOLDER.test(folder)) return { role: 'example', evidence: `folder ${folder}/` };
   return undefined;
 }
 
-/** True for test and fixture paths: the quick check the benches use. */
+/** True for test, fixture and example paths: the quick check the benches use. */
 export function isTestPath(filePath: string): boolean {
   return roleFromPath(filePath) !== undefined;
 }
@@ -144,12 +147,80 @@ function browserEvidence(filePath: string, text: string, facts: FolderFacts): st
   return undefined;
 }
 
+/** Node's own modules: importing one says the file runs in Node (bundlers polyfill `events`, `util`, `buffer`, `path`, `url`; these they do not). */
+const NODE_ONLY_MODULES =
+  'fs|fs/promises|child_process|cluster|dgram|dns|dns/promises|http|https|http2|inspector|module|net|os|perf_hooks|readline|repl|tls|tty|v8|vm|worker_threads|zlib|async_hooks|diagnostics_channel';
+const NODE_IMPORT = new RegExp(
+  `(?:\\bfrom\\s*|(?<![.\\w$])require\\s*\\(\\s*|\\bimport\\s*\\(\\s*|^\\s*import\\s+)['"](node:[\\w/]+|(?:${NODE_ONLY_MODULES}))['"]`,
+  'm',
+);
+/** Node-only globals (`process.env` is left out: bundlers define `process.env.NODE_ENV` in browser code). */
+const NODE_GLOBALS = /(?<![.\w$])(?:process\.(?:argv|exit|exitCode|on|once|cwd|pid|stdout|stderr|stdin|platform|memoryUsage|hrtime)\b|__dirname\b|__filename\b|require\.main\b)/;
+/** The page's globals, used anywhere in the file. */
+const DOM_GLOBALS = /(?<![.\w$])(?:window|document|localStorage|sessionStorage|navigator)(?:\.[\w$]|\[)|(?<![.\w$])(?:requestAnimationFrame|matchMedia)\s*\(/;
+/** Strings and comments, so that "still in the window." or `// see process.exit` is no evidence. */
+const STRINGS_AND_COMMENTS = /("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)|\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
+
+function codeOnly(text: string): string {
+  return text.replace(STRINGS_AND_COMMENTS, (_match, literal: string | undefined) => (literal === undefined ? ' ' : '""'));
+}
+/** UI frameworks: their components, hooks and effects run in a page. */
+const UI_FRAMEWORKS = 'react|react-dom|react-dom/client|preact|preact/hooks|vue|svelte|svelte/store|solid-js|@angular/core|lit|mobx-react|mobx-react-lite|jquery';
+const UI_IMPORT = new RegExp(`(?:\\bfrom\\s*|(?<![.\\w$])require\\s*\\(\\s*|^\\s*import\\s+)['"](${UI_FRAMEWORKS})['"]`, 'm');
+/** Folder names whose code runs in a page, or in Node. */
+const BROWSER_FOLDERS = new Set(['public', 'static', 'www', 'wwwroot', 'client', 'frontend', 'browser']);
+const NODE_FOLDERS = new Set(['server', 'backend']);
+/** Dependencies that make a package a browser app, unless it also has one of SERVER_DEPENDENCIES. */
+const BROWSER_APP_DEPENDENCIES = ['react-dom', 'vue', 'svelte', '@angular/core', 'preact', 'solid-js', 'vite', '@vitejs/plugin-react', 'parcel', 'react-scripts'];
+const SERVER_DEPENDENCIES = ['express', 'koa', 'fastify', '@hapi/hapi', 'hapi', 'restify', 'next', 'nuxt', '@remix-run/node', 'hono', '@nestjs/core', 'socket.io', 'ws', 'electron', '@sveltejs/kit'];
+
+/** A page global the file uses as such: not one it declares itself (`const document = await Document.findByPk(id)`, a `(document) =>` parameter). */
+function pageGlobalUse(code: string): string | undefined {
+  const pattern = new RegExp(DOM_GLOBALS.source, 'g');
+  for (let match = pattern.exec(code); match !== null; match = pattern.exec(code)) {
+    const name = /^[\w$]+/.exec(match[0])?.[0] ?? '';
+    const declared = new RegExp(`(?:\\b(?:const|let|var|function|class)\\s+|[(,{]\\s*)${name}\\s*(?:[,)=}:?]|$)|\\b(?:const|let|var)\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=`, 'm');
+    if (!declared.test(code)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Which host runs the file, on the strongest evidence: Node's modules and globals in the file,
+ * then its folders (nearest first: `server/` code that renders React emails is still Node), then
+ * the file's UI-framework imports and page globals, then its package's dependencies.
+ */
+function decideEnvironment(filePath: string, text: string, facts: FolderFacts, role: FileRole): { environment: Environment; evidence: string } {
+  if (role === 'browser-script') return { environment: 'browser', evidence: 'a classic browser script' };
+  const nodeImport = NODE_IMPORT.exec(text);
+  if (nodeImport) return { environment: 'node', evidence: `imports ${nodeImport[1]}` };
+  const code = codeOnly(text);
+  const nodeGlobal = NODE_GLOBALS.exec(code);
+  if (nodeGlobal) return { environment: 'node', evidence: `uses ${nodeGlobal[0]}` };
+  const folders = projectPath(filePath, facts).split('/').slice(0, -1).reverse();
+  for (const folder of folders) {
+    if (BROWSER_FOLDERS.has(folder)) return { environment: 'browser', evidence: `folder ${folder}/` };
+    if (NODE_FOLDERS.has(folder)) return { environment: 'node', evidence: `folder ${folder}/` };
+  }
+  const ui = UI_IMPORT.exec(text);
+  if (ui) return { environment: 'browser', evidence: `imports ${ui[1]}` };
+  const global = pageGlobalUse(code);
+  if (global) return { environment: 'browser', evidence: `uses ${global}` };
+  const deps = facts.package?.dependencies;
+  if (deps && facts.package?.kind === 'application' && !SERVER_DEPENDENCIES.some((dep) => deps.includes(dep))) {
+    const app = BROWSER_APP_DEPENDENCIES.find((dep) => deps.includes(dep));
+    if (app) return { environment: 'browser', evidence: `package depends on ${app} and on no server framework` };
+  }
+  return { environment: 'unknown', evidence: 'no browser or Node evidence' };
+}
+
 /** Role and module kind of one file. `filePath` is absolute when `facts` come from the resolver. */
 export function classifyFile(filePath: string, text: string, facts: FolderFacts = {}): FileContext {
   const browser = browserEvidence(filePath, text, facts);
   const module = decideModuleKind(filePath, text, facts, browser);
   const done = (role: FileRole, roleEvidence: string): FileContext => {
-    const context: FileContext = { role, roleEvidence, moduleKind: module.kind, moduleEvidence: module.evidence };
+    const { environment, evidence: environmentEvidence } = decideEnvironment(filePath, text, facts, role);
+    const context: FileContext = { role, roleEvidence, moduleKind: module.kind, moduleEvidence: module.evidence, environment, environmentEvidence };
     if (facts.package) context.package = facts.package;
     return context;
   };
@@ -190,9 +261,9 @@ export function classifyFile(filePath: string, text: string, facts: FolderFacts 
   return done('application', pkg ? `package ${pkg.name ?? 'without a name'} (${pkg.private ? 'private' : 'not published'})` : 'no package.json');
 }
 
-/** True when the role says the file is test code or test data (skipped by default). */
+/** True when the role says the file is test code, test data or example code (skipped by default). */
 export function isTestRole(role: FileRole): boolean {
-  return role === 'test' || role === 'fixture';
+  return role === 'test' || role === 'fixture' || role === 'example';
 }
 
 /** True when the file is a program of its own (the process lives as long as it runs). */

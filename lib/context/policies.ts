@@ -16,12 +16,16 @@ import type { FileContext } from './types';
 export const POLICY_REASONS: Readonly<Record<string, string>> = {
   'test-file':
     'Test and fixture files (test folders and names, the repo\'s mocha/jest/vitest/playwright configs, files importing a test framework) are skipped unless --include-tests (or "includeTests": true) is set.',
+  'example-file':
+    'Example and demo code (examples/, demo/, samples/, *-examples/) is written to be read and copied, not run as the product: skipped unless --include-tests (or "includeTests": true) is set.',
   'test-callback':
     'Inside an it/test/describe/before*/after* callback: the test runner owns that code\'s lifetime, and a tracked promise would turn a failing assertion into a log line.',
   'signal-handler':
     'Inside a process signal or exit handler (process.on("SIGTERM" | "SIGINT" | "exit" | ...)): it must still end the process as it did; leakfix never rewrites it.',
   'runtime-in-library':
     'The file belongs to a published library package: the fix would add @leakfix/runtime as a dependency for its users. Set "runtimeInLibraries": true (or --runtime-in-libraries) to allow it.',
+  'runtime-in-browser':
+    'The file runs in a browser (DOM or UI-framework code, a client folder, a browser-app package): the page already reports an unhandled rejection or a throwing timer (and error monitors such as Sentry listen for them), and there is no process to shut down, so @leakfix/runtime would add a bundle dependency and take the error away from window\'s handlers. Set "runtimeInBrowser": true (or --runtime-in-browser) to allow it.',
   'no-module-system':
     'A classic script (loaded by <script src>, served as a static file, concatenated by the build, or using window/document at top level with no module syntax): no import or require can be added, so fixes that need the runtime are left alone.',
   'ts-global-script':
@@ -39,12 +43,18 @@ export interface RuntimeRefusal {
 }
 
 /** Why a fix that needs the runtime cannot be applied in this file, or undefined when it can. */
-export function runtimeRefusal(context: FileContext, options: { runtimeInLibraries: boolean; specifier: string }): RuntimeRefusal | undefined {
+export function runtimeRefusal(context: FileContext, options: { runtimeInLibraries: boolean; runtimeInBrowser: boolean; specifier: string }): RuntimeRefusal | undefined {
   if (context.moduleKind === 'script') {
     return { reason: 'no-module-system', message: `a classic script (${context.moduleEvidence}): ${options.specifier} cannot be imported here` };
   }
   if (context.moduleKind === 'ts-script') {
     return { reason: 'ts-global-script', message: `a TypeScript global script (no import/export): importing ${options.specifier} would make it a module` };
+  }
+  if (context.environment === 'browser' && !options.runtimeInBrowser) {
+    return {
+      reason: 'runtime-in-browser',
+      message: `runs in a browser (${context.environmentEvidence}): the page reports this failure itself, ${options.specifier} would only add a bundle dependency (set runtimeInBrowser to allow)`,
+    };
   }
   const pkg = context.package;
   if (pkg?.kind === 'library' && !options.runtimeInLibraries && !pkg.dependencies.includes(options.specifier) && pkg.name !== options.specifier) {

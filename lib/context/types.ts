@@ -11,12 +11,23 @@
  * - `script`: a build/CI/dev script (named in package `scripts`, under `scripts/`, `bin/`, `tools/`);
  * - `browser-script`: a classic browser script (HTML `<script src>`, a static folder, concatenated
  *   by the build, or `window`/`document` at top level), with no module syntax;
+ * - `example`: example and demo code (`examples/`, `demo/`, `samples/`, `push-examples/`): written
+ *   to be read and copied, not the product;
  * - `library`: source of a published package (not `private`, with `main`/`exports`/`bin`/`files`);
  * - `application`: everything else.
  */
-export type FileRole = 'test' | 'fixture' | 'entry' | 'script' | 'browser-script' | 'library' | 'application';
+export type FileRole = 'test' | 'fixture' | 'example' | 'entry' | 'script' | 'browser-script' | 'library' | 'application';
 
-export const FILE_ROLES: readonly FileRole[] = ['test', 'fixture', 'entry', 'script', 'browser-script', 'library', 'application'];
+export const FILE_ROLES: readonly FileRole[] = ['test', 'fixture', 'example', 'entry', 'script', 'browser-script', 'library', 'application'];
+
+/**
+ * Which host runs the file:
+ * - `browser`: a page (classic scripts, DOM or UI-framework code, client folders, packages that
+ *   are browser apps);
+ * - `node`: Node (built-in modules, `process.argv`, `__dirname`, server folders);
+ * - `unknown`: no evidence either way (treated like Node, as before this was known).
+ */
+export type Environment = 'browser' | 'node' | 'unknown';
 
 /**
  * - `esm`: ES module (imports are `import`);
@@ -54,6 +65,8 @@ export interface FileContext {
   roleEvidence: string;
   moduleKind: ModuleKind;
   moduleEvidence: string;
+  environment: Environment;
+  environmentEvidence: string;
   package?: PackageFacts;
 }
 

@@ -25,6 +25,8 @@ export interface LeakfixConfig {
   includeTests?: boolean;
   /** Allow fixes that add the runtime in published library packages. */
   runtimeInLibraries?: boolean;
+  /** Allow fixes that add the runtime in browser code. */
+  runtimeInBrowser?: boolean;
   /** Add the runtime to the nearest package.json's dependencies when a written file needs it (default true). */
   addDependency?: boolean;
   /** Per-transform option values, keyed by transform name. */
@@ -38,7 +40,7 @@ export interface LoadedConfig {
 }
 
 export const CONFIG_FILE = 'leakfix.config.json';
-const KEYS = ['$schema', 'transforms', 'skip', 'include', 'exclude', 'extensions', 'runtimeImport', 'parser', 'maxSize', 'prettier', 'includeTests', 'runtimeInLibraries', 'addDependency', 'options'] as const;
+const KEYS = ['$schema', 'transforms', 'skip', 'include', 'exclude', 'extensions', 'runtimeImport', 'parser', 'maxSize', 'prettier', 'includeTests', 'runtimeInLibraries', 'runtimeInBrowser', 'addDependency', 'options'] as const;
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 * 1024, mb: 1024 * 1024, g: 1024 ** 3, gb: 1024 ** 3 };
 
@@ -107,6 +109,7 @@ export function validateConfig(raw: unknown, where: string): LeakfixConfig {
       case 'prettier':
       case 'includeTests':
       case 'runtimeInLibraries':
+      case 'runtimeInBrowser':
       case 'addDependency':
         if (typeof value !== 'boolean') bad(key, 'true or false');
         config[key] = value as boolean;

@@ -35,6 +35,8 @@ export interface ProcessSettings {
   includeTests?: boolean;
   /** Allow fixes that add the runtime in published library packages. */
   runtimeInLibraries?: boolean;
+  /** Allow fixes that add the runtime in browser code. */
+  runtimeInBrowser?: boolean;
 }
 
 export interface FileResult {
@@ -82,7 +84,7 @@ export function hashBytes(bytes: Uint8Array): string {
 
 /** The context as a record shows it: package.json as a path relative to the run's cwd. */
 export function recordContext(context: FileContext, cwd: string): RecordContext {
-  const out: RecordContext = { role: context.role, roleEvidence: context.roleEvidence, moduleKind: context.moduleKind, moduleEvidence: context.moduleEvidence };
+  const out: RecordContext = { role: context.role, roleEvidence: context.roleEvidence, moduleKind: context.moduleKind, moduleEvidence: context.moduleEvidence, environment: context.environment, environmentEvidence: context.environmentEvidence };
   if (context.package) {
     out.package = { manifest: path.relative(cwd, context.package.manifest).split(path.sep).join('/') || 'package.json', kind: context.package.kind };
     if (context.package.name !== undefined) out.package.name = context.package.name;
@@ -156,6 +158,7 @@ export async function processFile(
         runtimeImport: settings.runtimeImport,
         includeTests: settings.includeTests,
         runtimeInLibraries: settings.runtimeInLibraries,
+        runtimeInBrowser: settings.runtimeInBrowser,
         knownTransforms: settings.knownTransforms,
         reportUnusedIgnores: settings.reportUnusedIgnores,
       },

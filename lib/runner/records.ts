@@ -5,7 +5,7 @@
 import type { Finding } from '../findings';
 import type { FileStatus, UnusedIgnore } from '../engine';
 import type { ParserName } from '../parsers';
-import type { FileRole, ModuleKind } from '../context/types';
+import type { Environment, FileRole, ModuleKind } from '../context/types';
 
 /** Where a file runs, as records show it (lib/context decides it). */
 export interface RecordContext {
@@ -14,6 +14,9 @@ export interface RecordContext {
   roleEvidence: string;
   moduleKind: ModuleKind;
   moduleEvidence: string;
+  /** Which host runs it: browser, node or unknown, and why (`imports react`, `folder server/`, ...). */
+  environment: Environment;
+  environmentEvidence: string;
   /** The nearest package.json (path relative to the run's cwd), its name and whether it is a published library. */
   package?: { manifest: string; name?: string; kind: 'library' | 'application' };
 }

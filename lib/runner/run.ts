@@ -70,6 +70,8 @@ export interface RunOptions {
   includeTests?: boolean;
   /** Allow fixes that add the runtime in published library packages. */
   runtimeInLibraries?: boolean;
+  /** Allow fixes that add the runtime in browser code. */
+  runtimeInBrowser?: boolean;
   /** Add the runtime to the nearest package.json when written files need it (default true; `--no-add-dependency`). */
   addDependency?: boolean;
   parser?: ParserName;
@@ -256,6 +258,7 @@ function planRun(options: RunOptions): RunPlan {
       prettier: options.prettier ?? config.prettier ?? true,
       includeTests: options.includeTests ?? config.includeTests ?? false,
       runtimeInLibraries: options.runtimeInLibraries ?? config.runtimeInLibraries ?? false,
+      runtimeInBrowser: options.runtimeInBrowser ?? config.runtimeInBrowser ?? false,
     },
     timeoutMs: positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '--timeout must be a positive number of milliseconds'),
   };

@@ -35,7 +35,7 @@ export interface Summary {
   unusedIgnores: number;
   /** Files read, by the role lib/context gave them (test, fixture, entry, script, browser-script, library, application). */
   roles: Record<string, number>;
-  /** Test and fixture files skipped because tests are not included (`--include-tests`). */
+  /** Test, fixture and example files skipped because tests are not included (`--include-tests`). */
   skippedAsTests: number;
   durationMs: number;
 }
@@ -71,7 +71,7 @@ export function summarize(records: readonly FileRecord[], transformNames: readon
     if (record.parsed) summary.parsed++;
     summary.unusedIgnores += record.unusedIgnores?.length ?? 0;
     if (record.context) bump(summary.roles, record.context.role);
-    if (record.status === 'skipped' && (record.reason === 'test-file' || record.reason === 'fixture-file')) summary.skippedAsTests++;
+    if (record.status === 'skipped' && (record.reason === 'test-file' || record.reason === 'fixture-file' || record.reason === 'example-file')) summary.skippedAsTests++;
     switch (record.status) {
       case 'skipped':
         summary.skipped++;

@@ -1,0 +1,5 @@
+import { saveScene } from "./storage";
+
+export function onSceneChange(scene) {
+  saveScene(scene);
+}

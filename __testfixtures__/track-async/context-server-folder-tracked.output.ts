@@ -1,0 +1,9 @@
+import { track } from "@leakfix/runtime";
+
+async function notifyAdmins(event: string) {
+  await fetch("https://hooks.example.com/admins", { method: "POST", body: event });
+}
+
+export function onDocumentPublished(id: string) {
+  track(notifyAdmins(`published ${id}`), "onDocumentPublished:notifyAdmins");
+}
