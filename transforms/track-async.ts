@@ -110,6 +110,18 @@ interface Pending {
 }
 
 /** Names a tracked promise is never logged under alone: they say nothing about which work failed. */
+/** `p.then(...)`, `p.catch(...)`, `p.finally(...)`: its arguments run after the work. */
+function isReactionCall(node: t.CallExpression | t.NewExpression): boolean {
+  const callee = unwrapExpression(node.callee);
+  return (
+    node.type === 'CallExpression' &&
+    (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
+    !callee.computed &&
+    callee.property.type === 'Identifier' &&
+    (callee.property.name === 'then' || callee.property.name === 'catch' || callee.property.name === 'finally')
+  );
+}
+
 const VAGUE_NAMES = new Set(['promise', 'new Promise', 'async IIFE', 'Promise.resolve', 'Promise.reject', 'Promise.all', 'Promise.allSettled', 'Promise.race', 'Promise.any', 'Promise.try']);
 
 /** Patterns whose refusal makes a promise started inside the refused one's callbacks refused too. */
@@ -272,7 +284,25 @@ class TrackAsyncDetector {
       const name = this.facts.nameOf(callback.body);
       return VAGUE_NAMES.has(name) ? undefined : name;
     }
-    return this.firstCallName(callback.body);
+    return this.workCallName(callback.body);
+  }
+
+  /**
+   * The call a block-bodied callback awaits or returns (its promise's work): `save` in
+   * `async (x) => { log(x); await save(x); }`. A log line before it is not the work.
+   */
+  private workCallName(body: t.BlockStatement): string | undefined {
+    let found: string | undefined;
+    walk(body, (node) => {
+      if (found) return false;
+      if (isFunction(node)) return false;
+      if ((node.type === 'AwaitExpression' || node.type === 'ReturnStatement') && node.argument) {
+        found = this.firstCallName(node.argument);
+        return false;
+      }
+      return undefined;
+    });
+    return found;
   }
 
   private typedArray(expression: Node): boolean {
@@ -451,13 +481,19 @@ class TrackAsyncDetector {
     return enclosing && enclosing !== callee ? `${enclosing}:${callee}` : callee;
   }
 
-  /** The first call inside an expression with a readable callee (not Promise itself, not then/catch/finally). */
+  /**
+   * The first call inside an expression with a readable callee (not Promise itself, not
+   * then/catch/finally). The callbacks of then/catch/finally are what happens after the work, not
+   * the work: `Promise.allSettled(ps).then((r) => r.filter(...))` is not named `r.filter`.
+   */
   private firstCallName(root: Node, skipRoot = false): string | undefined {
     let found: string | undefined;
+    const reactions = new Set<Node>();
     walk(root, (node) => {
-      if (found) return false;
-      if (skipRoot && node === root) return undefined;
+      if (found || reactions.has(node)) return false;
       if (node.type !== 'CallExpression' && node.type !== 'NewExpression') return undefined;
+      if (isReactionCall(node)) for (const argument of node.arguments) reactions.add(argument as Node);
+      if (skipRoot && node === root) return undefined;
       const path = memberPath(node.callee);
       if (!path || path === 'Promise' || path.startsWith('Promise.')) return undefined;
       const last = path.split('.').pop()!;

@@ -133,7 +133,7 @@ describe('eslint-plugin-leakfix end to end (npx eslint in a project)', () => {
   });
 
   it('works editor-style: --stdin --stdin-filename reports and fixes one buffer', () => {
-    const file = path.join('src', 'examples', 'service', 'metrics-reporter.ts');
+    const file = path.join('src', 'service', 'metrics-reporter.ts');
     const source = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'service', 'metrics-reporter.ts'), 'utf8');
     const report = eslint(project, ['-f', 'json', '--stdin', '--stdin-filename', file], source);
     const [result] = JSON.parse(report.stdout) as EslintResult[];

@@ -1,0 +1,25 @@
+const { track } = require('@leakfix/runtime');
+
+async function save(id) {
+  await fetch(`/api/items/${id}`, { method: 'PUT' });
+}
+
+function handleBulkActions(ids) {
+  const promises = ids.map((id) => save(id));
+  track(Promise.allSettled(promises).then(function (results) {
+    const fulfilled = results.filter((result) => result.status === 'fulfilled').length;
+    console.log(`${fulfilled} saved`);
+  }), 'handleBulkActions');
+}
+
+function addRemountableRoutes(mounts) {
+  track(Promise.all(Object.keys(mounts).map(async (mount) => {
+    if (!mounts[mount]) {
+      console.warn(`Not mounting /${mount}`);
+      return;
+    }
+    await save(mount);
+  })), 'addRemountableRoutes:save');
+}
+
+module.exports = { handleBulkActions, addRemountableRoutes };
