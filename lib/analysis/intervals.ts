@@ -538,11 +538,10 @@ export function enclosingFunctionName(index: AstIndex, node: Node): string | und
 }
 
 /**
- * A name for the interval's work, for logs and reports: the callback's own name, the function it
- * calls, or the enclosing function's name.
+ * The name a callback carries itself: a name (`tick`), a named function (`function flush() {}`),
+ * a bound or plain method reference (`this.tick.bind(this)`, `this.tick` -> `tick`).
  */
-export function taskName(index: AstIndex, callback: Node, call: Node): string | undefined {
-  const cb = unwrapExpression(callback);
+function callbackOwnName(cb: Node): string | undefined {
   if (cb.type === 'Identifier') return cb.name;
   if (cb.type === 'FunctionExpression' && cb.id) return cb.id.name;
   if (cb.type === 'CallExpression' && cb.callee.type === 'MemberExpression') {
@@ -553,6 +552,17 @@ export function taskName(index: AstIndex, callback: Node, call: Node): string | 
     const path = memberPath(cb);
     if (path) return stripThis(path);
   }
+  return undefined;
+}
+
+/**
+ * A name for the interval's work, for logs and reports: the callback's own name, the function it
+ * calls, or the enclosing function's name.
+ */
+export function taskName(index: AstIndex, callback: Node, call: Node): string | undefined {
+  const cb = unwrapExpression(callback);
+  const own = callbackOwnName(cb);
+  if (own !== undefined) return own;
   const sole = soleCall(cb);
   if (sole) {
     const path = calleePath(sole);
@@ -616,16 +626,8 @@ export function enclosingTaskName(index: AstIndex, node: Node): string | undefin
  */
 export function superviseTaskName(index: AstIndex, scope: ScopeAnalysis, callback: Node, call: Node): string | undefined {
   const cb = unwrapExpression(callback);
-  if (cb.type === 'Identifier') return cb.name;
-  if (cb.type === 'FunctionExpression' && cb.id) return cb.id.name;
-  if (cb.type === 'CallExpression' && cb.callee.type === 'MemberExpression') {
-    const path = memberPath(cb.callee);
-    if (path?.endsWith('.bind')) return stripThis(path.slice(0, -'.bind'.length));
-  }
-  if (cb.type === 'MemberExpression') {
-    const path = memberPath(cb);
-    if (path) return stripThis(path);
-  }
+  const own = callbackOwnName(cb);
+  if (own !== undefined) return own;
   const sole = soleCall(cb);
   const path = sole ? calleePath(sole) : undefined;
   let container: string | undefined;
