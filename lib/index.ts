@@ -17,6 +17,7 @@ export type { Finding, FindingStatus, Grade, Position } from './findings';
 export { ContextResolver, classifyFile, type FileContext, type FileRole, type ModuleKind } from './context';
 export { RuleOptions, optionSpecs, type LeakRule, type RuleMeta, type OptionSpec } from './rule';
 export { textEdits, applyTextEdits, type TextEdit } from './text-edits';
+export { lineIndexAt, lineStartOffsets } from './text';
 export { RULES, RULE_NAMES } from '../transforms';
 export { audit, type AuditRunOptions } from './audit/command';
 export { formatAudit, buildAuditReport, evaluateGate, type AuditReport, type AuditSite, type AuditResult, type AuditFormat } from './audit';
