@@ -11,6 +11,7 @@ import type * as t from '@babel/types';
 import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
 import { descendants, isStableBinding } from './intervals';
+import { bindingOrigin } from './origins';
 
 /** Constants and never-reassigned names: re-reading them on each run gives what setInterval got once. */
 export function isStableValue(scope: ScopeAnalysis, isGlobal: (name: string, at: Node) => boolean, node: Node): boolean {
@@ -214,24 +215,9 @@ export function fillPlaceholders(root: Node, fills: Record<string, Node>): void 
 
 const TIMERS_PROMISES = new Set(['timers/promises', 'node:timers/promises']);
 
+/** `setInterval` (or the module holding it) imported or required from timers/promises. */
 export function fromTimersPromises(index: AstIndex, binding: Binding): boolean {
-  const declaration = binding.declaration;
-  if (declaration.type === 'ImportSpecifier' || declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') {
-    const importDeclaration = index.parent(declaration);
-    return importDeclaration?.type === 'ImportDeclaration' && TIMERS_PROMISES.has(importDeclaration.source.value);
-  }
-  if (declaration.type === 'VariableDeclarator' && declaration.init) {
-    let init = unwrapExpression(declaration.init);
-    if (init.type === 'MemberExpression') init = unwrapExpression(init.object);
-    if (init.type === 'AwaitExpression') init = unwrapExpression(init.argument);
-    if ((init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') || init.type === 'ImportExpression') {
-      const arg = init.type === 'CallExpression' ? init.arguments[0] : init.source;
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-    if (init.type === 'CallExpression' && init.callee.type === 'Import') {
-      const arg = init.arguments[0];
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-  }
-  return false;
+  const origin = bindingOrigin(index, binding);
+  if (origin.kind === 'local' || (origin.kind === 'require' && origin.loader === 'import-equals')) return false;
+  return TIMERS_PROMISES.has(origin.specifier);
 }
