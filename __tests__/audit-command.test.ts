@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { auditCommand, type AuditCommandOptions, type AuditCommandResult } from '../lib/audit/command';
 import { parseBaseline, type SarifLog } from '../lib/audit';
-import { run } from '../lib/runner/run';
+import { run } from '../index';
 import { TOY_RULE } from './helpers/audit-records';
 import { assertCodeScanningReady, assertValidSarif } from './helpers/sarif-schema';
 import { removeSandboxes, sandbox } from './transforms/sandbox';
@@ -203,7 +203,7 @@ test('the leakfix CLI wires audit flags and exit codes', async () => {
 });
 
 test('programmatic audit() from the package entry grades without printing', async () => {
-  const api = await import('../lib/index');
+  const api = await import('../index');
   const dir = sandbox({ 'a.js': 'leak();\nconst h = leak();\n' });
   const result = await api.audit({ cwd: dir, rules: [TOY_RULE], config: false, jobs: 0, failOn: 'yellow' });
   assert.deepEqual(result.report.totals.grades, { red: 1, yellow: 1, green: 0 });

@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { auditCommand, type AuditCommandOptions, type AuditCommandResult } from '../lib/audit/command';
 import type { AuditReport, AuditSite, SarifLog } from '../lib/audit';
-import { run } from '../lib/runner/run';
+import { run } from '../index';
+import { RULES } from '../transforms';
 import { REPO_ROOT } from './helpers/paths';
 import { assertCodeScanningReady, assertValidSarif } from './helpers/sarif-schema';
 
@@ -27,6 +28,7 @@ async function audit(cwd: string, options: Partial<AuditCommandOptions> = {}): P
   let stdout = '';
   const result = await auditCommand({
     cwd,
+    registry: RULES,
     config: false,
     jobs: 0,
     stdout: { write: (text: string) => (stdout += text) },

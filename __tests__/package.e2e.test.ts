@@ -76,11 +76,12 @@ module.exports = { recordAction };
 `,
   // TSX: types and JSX in the same file as a dropped interval handle.
   'src/poller.tsx': `let polls = 0;
+const POLL_MS = 5;
 
-export function startPolling(everyMs: number): void {
+export function startPolling(): void {
   setInterval(() => {
     polls += 1;
-  }, everyMs);
+  }, POLL_MS);
 }
 
 export function pollCount(): number {
@@ -107,7 +108,7 @@ const { startPolling, pollCount } = require('./poller.cjs');
 
 const auditFile = new URL('./audit.jsonl', import.meta.url);
 startMetrics();
-startPolling(5);
+startPolling();
 recordAction(auditFile, 'login');
 while (metricsTicks() === 0 || pollCount() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 const report = await shutdown({ timeoutMs: 5000 });

@@ -74,7 +74,7 @@ describe('the leakfix package', () => {
   });
 
   test('ships only compiled code, types, docs, README and LICENSE', () => {
-    const allowed = /^(dist\/(bin|lib|transforms)\/.+\.(js|d\.ts)|docs\/.+\.md|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(dist\/index\.(js|d\.ts)|dist\/(bin|lib|transforms)\/.+\.(js|d\.ts)|docs\/.+\.md|README\.md|LICENSE|package\.json)$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     for (const required of [manifest.bin!.leakfix!, manifest.main!, manifest.types!, 'dist/lib/runner/worker.js', 'LICENSE', 'README.md']) {
       assert.ok(files.includes(required.replace(/^\.\//, '')), `${required} is shipped`);

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { run } from '../lib/index';
+import { run } from '../index';
 import { processSource, DEFAULT_RUNTIME_IMPORT } from '../lib/engine';
 import { RULES } from '../transforms';
 import { validateConfig } from '../lib/runner/config';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyPatch } from 'diff';
-import { run, UsageError } from '../lib/index';
+import { run, UsageError } from '../index';
 import { discoverFiles, DEFAULT_EXTENSIONS } from '../lib/runner/discovery';
 import { inShard, parseShard } from '../lib/runner/shard';
 import { binaryReason, generatedVerdict } from '../lib/runner/content';

@@ -61,6 +61,12 @@ const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: stri
     expect: ['1 interval-dropped-handle refused no-delay red'],
   },
   {
+    title: 'a var delay may be read before its value is set; a cycle of consts proves nothing',
+    code: 'setInterval(() => 1, MS);\nvar MS = 1000;\nconst A = B, B = A;\nsetInterval(() => 2, A);\n',
+    file: 'src/main.js',
+    expect: ['1 interval-dropped-handle refused delay-not-numeric yellow', '4 interval-dropped-handle refused delay-not-numeric yellow'],
+  },
+  {
     title: 'a handle on another object is reported, or managed when this file clears it',
     code: 'const a = {}, b = {};\na.timer = setInterval(() => 1, 10);\nb.timer = setInterval(() => 1, 10);\nclearInterval(b.timer);\n',
     expect: ['2 interval-property-no-disposal refused property-handle-no-owner red', '3 interval-managed ok green'],
@@ -210,6 +216,12 @@ describe('supervise-intervals: detection', () => {
   it('keeps a bind(this) callback of a method without parameters as it is', () => {
     const out = rewrite('class A {\n  start() {\n    setInterval(this.tick.bind(this), 10);\n  }\n  tick() {}\n}\n', 'src/a.js');
     assert.match(out, /supervise\('tick', this\.tick\.bind\(this\), \{ everyMs: 10 \}\)/);
+  });
+
+  it('refuses a non-numeric delay of an unref()ed interval only where superviseUnref would supervise it', () => {
+    const code = 'export function start(ms) {\n  setInterval(() => 1, ms).unref();\n}\n';
+    assert.deepEqual(shape(audit(code, 'src/main.js')), ['2 interval-process-lifetime ok green']);
+    assert.deepEqual(shape(audit(code, 'src/main.js', { superviseUnref: true })), ['2 interval-process-lifetime refused delay-not-numeric yellow']);
   });
 
   it('grades supervise() from the configured runtime specifier only', () => {

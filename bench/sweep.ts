@@ -241,6 +241,7 @@ async function guardedRun(cwd: string, files: readonly string[], options: SweepO
       // The sweep checks leakfix's own output (bytes outside changed lines kept); the corpus sits
       // under leakfix's node_modules, whose Prettier is not the packages' own.
       prettier: false,
+      registry: RULES,
       ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
       ...(options.rules === undefined ? {} : { rules: options.rules }),
     });

@@ -11,6 +11,7 @@ import { runTransformCommand, type TransformFlags } from '../lib/cli/transform';
 import { FORMATS } from '../lib/cli/common';
 import { versionText } from '../lib/cli/version';
 import { PARSER_NAMES } from '../lib/parsers';
+import { RULES } from '../transforms';
 
 const EXIT_CODES = `Exit codes:
   0  done: nothing to do, or the changes were applied
@@ -133,7 +134,7 @@ async function main(): Promise<number> {
           .example('leakfix transform -i', 'Review and apply change by change')
           .epilogue(EXIT_CODES),
       async (argv) => {
-        exitCode = await runTransformCommand(normalise(argv) as unknown as TransformFlags);
+        exitCode = await runTransformCommand(normalise(argv) as unknown as TransformFlags, RULES);
       },
     )
     .command(
@@ -152,7 +153,7 @@ async function main(): Promise<number> {
           .example('leakfix audit --format json -o audit.json', 'Save the findings as JSON')
           .epilogue(AUDIT_EXIT_CODES),
       async (argv) => {
-        exitCode = await runAuditCommand(normalise(argv) as unknown as AuditFlags);
+        exitCode = await runAuditCommand(normalise(argv) as unknown as AuditFlags, RULES);
       },
     )
     .command(
@@ -170,7 +171,7 @@ async function main(): Promise<number> {
           .example('leakfix merge shards/*.json --out-dir merged', 'merged/fix.patch, merged/pr.md, merged/report.json')
           .example('leakfix merge shard-*.json --format markdown -o pr.md', 'Only the PR body'),
       (argv) => {
-        exitCode = runMergeCommand(argv as unknown as MergeFlags);
+        exitCode = runMergeCommand(argv as unknown as MergeFlags, RULES);
       },
     )
     .command(
@@ -178,7 +179,7 @@ async function main(): Promise<number> {
       'List the transforms, their descriptions and options',
       (y) => y.option('json', { type: 'boolean', describe: 'As JSON' }).example('leakfix list', 'Show every transform and its options'),
       (argv) => {
-        exitCode = runListCommand({ json: argv.json === true });
+        exitCode = runListCommand({ json: argv.json === true }, RULES);
       },
     )
     .example('leakfix transform --dry examples/', 'Show what leakfix would change in examples/')

@@ -1,10 +1,7 @@
 /**
- * leakfix's programmatic API. `run()` is what the CLI uses: it returns one record per file and
- * a summary, and never prints.
- *
- *   import { run } from 'leakfix';
- *   const result = await run({ paths: ['src'], dry: true });
- *   for (const file of result.records) if (file.status === 'changed') console.log(file.diff);
+ * The library layer's API: the runner, the engine, the audit and their types, with no transforms
+ * of its own (`run()` and `audit()` run the `registry` or `rules` they are given). The package
+ * entry (index.ts at the top) composes it with the transforms in transforms/.
  */
 export { run, exitCodeFor, DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT_MS, type RunOptions, type RunResult, type RunProgress } from './runner/run';
 export type { FileRecord } from './runner/records';
@@ -17,6 +14,6 @@ export type { Finding, FindingStatus, Grade, Position } from './findings';
 export { ContextResolver, classifyFile, type FileContext, type FileRole, type ModuleKind } from './context';
 export { RuleOptions, optionSpecs, type LeakRule, type RuleMeta, type OptionSpec } from './rule';
 export { textEdits, applyTextEdits, type TextEdit } from './text-edits';
-export { RULES, RULE_NAMES } from '../transforms';
+export { lineIndexAt, lineStartOffsets } from './text';
 export { audit, type AuditRunOptions } from './audit/command';
 export { formatAudit, buildAuditReport, evaluateGate, type AuditReport, type AuditSite, type AuditResult, type AuditFormat } from './audit';

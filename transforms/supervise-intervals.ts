@@ -24,7 +24,8 @@
  * component/hook render body or in a handler inside a component, instance handles in a class with
  * no disposal method (or only ones called mid-life), callbacks whose `this`/arguments would change
  * (unbound methods included) or that are computed or reassigned, non-constant extra arguments, a
- * missing delay. Async callbacks with no error handling on managed intervals and self-rescheduling
+ * missing delay, and (for supervise() only) a delay not provably a number supervise() takes as
+ * setInterval did. Async callbacks with no error handling on managed intervals and self-rescheduling
  * `setTimeout` loops are reported. GREEN: managed intervals (effect cleanups inline, named or on
  * every return; disposal methods; handles only cleared, unref()ed or tested), `.unref()`ed
  * process-lifetime timers (rewritten only with `superviseUnref`), and the runtime's own
@@ -45,7 +46,7 @@ import { isLoop, isWithin } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
 import { disposalCalledMidLife } from '../lib/analysis/lifecycle';
 import { enclosingComponent, isReactComponentClass } from '../lib/analysis/react';
-import { asCallee, fillPlaceholders, fromTimersPromises, isStableValue, signalInScope } from '../lib/analysis/supervise-call';
+import { asCallee, checkDelay, fillPlaceholders, fromTimersPromises, isStableValue, MAX_INTERVAL_MS, signalInScope } from '../lib/analysis/supervise-call';
 import {
   callsModuleExport,
   classMemberNames,
@@ -115,6 +116,8 @@ const REASONS = {
   'unstable-callback': 'The callback names a variable that is reassigned (or an undeclared global): calling it later could call something else.',
   'unstable-extra-args': 'Extra setInterval arguments that are not constants or never-reassigned names: they would be re-evaluated on every run.',
   'no-delay': 'setInterval is called without a delay (or with spread arguments).',
+  'delay-not-numeric': 'The delay is not provably a number (a parameter, a property, an import, a call, a string): supervise() throws at the call on a delay that is not a number, where setInterval quietly ran every 1 ms. Check that it is always a number of milliseconds and rewrite by hand, or bind it to a numeric const.',
+  'delay-out-of-range': 'The delay is a number Node runs every 1 ms (negative, NaN, Infinity, above 2^31-1 ms): supervise() would throw at the call, or wait the full delay.',
   'shadowed': 'setInterval (or clearInterval) is a local binding here, not the global timer.',
   'timers-promises': "setInterval is imported from timers/promises: an async iterator, stopped by leaving the loop or aborting, not a handle.",
   'not-global': 'The callee is a method of some object (this.setInterval, timers.setInterval), not the global timer.',
@@ -640,6 +643,9 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   const unstable = site.extras.find((arg) => !isStableValue(ctx.scope, (name, at) => ctx.isGlobal(name, at), arg));
   if (unstable) return [refusal(pattern, site.call, 'red', 'unstable-extra-args', 'an extra setInterval argument would be re-evaluated on every run')];
 
+  const delayRefusal = delaySite(ctx, site, processLifetime ? 'interval-process-lifetime' : pattern);
+  if (delayRefusal) return [delayRefusal];
+
   const noRuntime = ctx.runtimeRefusal();
   if (noRuntime) return [refused(processLifetime ? 'interval-process-lifetime' : pattern, site.call, processLifetime ? 'yellow' : 'red', noRuntime.reason, `not supervised: ${noRuntime.message}`)];
   const name = uniqueTaskName(ctx, state, superviseTaskName(ctx.index, ctx.scope, site.callback, site.call) ?? (use.kind === 'local' ? use.binding.name : 'interval'));
@@ -668,6 +674,38 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   }
   const what = use.kind === 'dropped' ? "the interval's handle is dropped" : `\`${use.binding.name}\` is never read`;
   return [fixable(pattern, site.call, 'red', `${what}, so nothing can stop it and a throwing callback crashes the process: supervise it`, fix)];
+}
+
+/**
+ * The refusal for a delay supervise() would not take as setInterval did, else undefined. Only the
+ * supervise() rewrite needs this: effect cleanups and disposal methods keep the native timer.
+ */
+function delaySite(ctx: RuleContext, site: IntervalSite, pattern: Pattern): Site | undefined {
+  const check = checkDelay(ctx.scope, site.delay);
+  if (check.kind === 'numeric') return undefined;
+  const text = shortText(ctx.source.slice(site.delay.start ?? 0, site.delay.end ?? 0));
+  if (check.kind === 'out-of-range') {
+    return refusal(
+      pattern,
+      site.call,
+      'yellow',
+      'delay-out-of-range',
+      `the delay \`${text}\` is ${check.value} ms, which Node runs every 1 ms (it honours 0 to ${MAX_INTERVAL_MS}): supervise() would ${Number.isFinite(check.value) && check.value > MAX_INTERVAL_MS ? 'wait the full delay instead' : 'throw at the call'}; set the delay you mean and run again`,
+    );
+  }
+  return refusal(
+    pattern,
+    site.call,
+    'yellow',
+    'delay-not-numeric',
+    `the delay \`${text}\` is ${check.why}, not provably a number: supervise() takes a number of milliseconds and throws at the call on anything else (a string such as '5s', undefined, NaN, a negative number), where setInterval quietly ran every 1 ms; check that it is always a number, then supervise it by hand or bind it to a numeric const`,
+  );
+}
+
+/** Source text for a one-line message: whitespace collapsed, long text cut. */
+function shortText(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 40 ? `${line.slice(0, 37)}...` : line;
 }
 
 /** `this.timer.unref();` as the statement right after `this.timer = setInterval(...);`. */

@@ -10,6 +10,7 @@ import type * as t from '@babel/types';
 import { calleePath, isFunction, isValueWrapper, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
 import { GLOBAL_OBJECTS, TIMER_CLEARS } from './resources';
+import { bindingOrigin } from './origins';
 
 /** The outermost wrapper around `node` that still denotes the same value. */
 export function outermostValue(index: AstIndex, node: Node): Node {
@@ -538,11 +539,10 @@ export function enclosingFunctionName(index: AstIndex, node: Node): string | und
 }
 
 /**
- * A name for the interval's work, for logs and reports: the callback's own name, the function it
- * calls, or the enclosing function's name.
+ * The name a callback carries itself: a name (`tick`), a named function (`function flush() {}`),
+ * a bound or plain method reference (`this.tick.bind(this)`, `this.tick` -> `tick`).
  */
-export function taskName(index: AstIndex, callback: Node, call: Node): string | undefined {
-  const cb = unwrapExpression(callback);
+function callbackOwnName(cb: Node): string | undefined {
   if (cb.type === 'Identifier') return cb.name;
   if (cb.type === 'FunctionExpression' && cb.id) return cb.id.name;
   if (cb.type === 'CallExpression' && cb.callee.type === 'MemberExpression') {
@@ -553,6 +553,17 @@ export function taskName(index: AstIndex, callback: Node, call: Node): string | 
     const path = memberPath(cb);
     if (path) return stripThis(path);
   }
+  return undefined;
+}
+
+/**
+ * A name for the interval's work, for logs and reports: the callback's own name, the function it
+ * calls, or the enclosing function's name.
+ */
+export function taskName(index: AstIndex, callback: Node, call: Node): string | undefined {
+  const cb = unwrapExpression(callback);
+  const own = callbackOwnName(cb);
+  if (own !== undefined) return own;
   const sole = soleCall(cb);
   if (sole) {
     const path = calleePath(sole);
@@ -616,16 +627,8 @@ export function enclosingTaskName(index: AstIndex, node: Node): string | undefin
  */
 export function superviseTaskName(index: AstIndex, scope: ScopeAnalysis, callback: Node, call: Node): string | undefined {
   const cb = unwrapExpression(callback);
-  if (cb.type === 'Identifier') return cb.name;
-  if (cb.type === 'FunctionExpression' && cb.id) return cb.id.name;
-  if (cb.type === 'CallExpression' && cb.callee.type === 'MemberExpression') {
-    const path = memberPath(cb.callee);
-    if (path?.endsWith('.bind')) return stripThis(path.slice(0, -'.bind'.length));
-  }
-  if (cb.type === 'MemberExpression') {
-    const path = memberPath(cb);
-    if (path) return stripThis(path);
-  }
+  const own = callbackOwnName(cb);
+  if (own !== undefined) return own;
   const sole = soleCall(cb);
   const path = sole ? calleePath(sole) : undefined;
   let container: string | undefined;
@@ -652,63 +655,21 @@ function stripThis(path: string): string {
 // ---------------------------------------------------------------------------------------------
 // Supervised tasks: calls of the runtime's `supervise`.
 
-/** `require('<specifier>')`, or `await import('<specifier>')`, through wrappers. */
-function loadsModule(node: Node, specifier: string): boolean {
-  let n = unwrapExpression(node);
-  if (n.type === 'AwaitExpression') n = unwrapExpression(n.argument);
-  if (n.type === 'ImportExpression') return n.source.type === 'StringLiteral' && n.source.value === specifier;
-  if (n.type !== 'CallExpression') return false;
-  const callee = unwrapExpression(n.callee);
-  const isLoader = (callee.type === 'Identifier' && callee.name === 'require') || callee.type === 'Import';
-  const [arg] = n.arguments;
-  return isLoader && n.arguments.length === 1 && arg.type === 'StringLiteral' && arg.value === specifier;
-}
-
 /**
  * What a binding holds of module `specifier`: `'*'` for the module object (namespace import,
- * `const lf = require(...)`), the export's name for a named import or destructured require
- * (`import { supervise as sv }`, `const { supervise: sv } = require(...)`), else undefined.
+ * `const lf = require(...)`, `import lf = require(...)`), the export's name for a named import,
+ * a destructured require or one required member (`import { supervise as sv }`,
+ * `const { supervise: sv } = require(...)`, `require(...).supervise`), else undefined. A default
+ * import is not the module object: the runtime has no default export. Type-only imports hold nothing.
  */
 function moduleExportOf(index: AstIndex, binding: Binding, specifier: string): string | undefined {
-  const declaration = binding.declaration;
-  switch (declaration.type) {
-    // A default import is not the module object: the runtime has no default export.
-    case 'ImportSpecifier':
-    case 'ImportNamespaceSpecifier': {
-      const importDeclaration = index.parent(declaration);
-      if (importDeclaration?.type !== 'ImportDeclaration' || importDeclaration.source.value !== specifier) return undefined;
-      if (importDeclaration.importKind === 'type' || (declaration.type === 'ImportSpecifier' && declaration.importKind === 'type')) return undefined;
-      if (declaration.type === 'ImportNamespaceSpecifier') return '*';
-      return declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
-    }
-    case 'TSImportEqualsDeclaration': {
-      const reference = declaration.moduleReference;
-      return reference.type === 'TSExternalModuleReference' && reference.expression.value === specifier ? '*' : undefined;
-    }
-    case 'VariableDeclarator': {
-      if (!declaration.init) return undefined;
-      const init = unwrapExpression(declaration.init);
-      if (declaration.id === binding.identifier) {
-        if (loadsModule(init, specifier)) return '*';
-        // `const supervise = require('<specifier>').supervise`
-        if (init.type === 'MemberExpression' && !init.computed && init.property.type === 'Identifier' && loadsModule(init.object, specifier)) {
-          return init.property.name;
-        }
-        return undefined;
-      }
-      if (declaration.id.type !== 'ObjectPattern' || !loadsModule(init, specifier)) return undefined;
-      for (const property of declaration.id.properties) {
-        if (property.type !== 'ObjectProperty' || property.computed) continue;
-        const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
-        if (value !== binding.identifier) continue;
-        if (property.key.type === 'Identifier') return property.key.name;
-        if (property.key.type === 'StringLiteral') return property.key.value;
-      }
-      return undefined;
-    }
-    default:
-      return undefined;
+  const origin = bindingOrigin(index, binding);
+  if (origin.kind === 'local' || origin.specifier !== specifier) return undefined;
+  if (origin.kind === 'import') {
+    if (origin.typeOnly || origin.form === 'default') return undefined;
+    return origin.form === 'namespace' ? '*' : origin.imported;
   }
+  return origin.form === 'whole' ? '*' : origin.imported;
 }
 
 /**

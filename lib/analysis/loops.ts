@@ -9,6 +9,7 @@
 import type * as t from '@babel/types';
 import { isFunction, memberPath, staticKeyName, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { ScopeAnalysis } from './scope';
+import { identifierOrigin } from './origins';
 import { constantTruthiness, isLoop, isWithin, jumpTarget, type Loop } from './control-flow';
 
 export { constantTruthiness };
@@ -112,50 +113,13 @@ function moduleName(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
 }
 
-function requiredModule(node: Node | null | undefined): string | undefined {
-  if (!node) return undefined;
-  const n = unwrapExpression(node);
-  if (n.type !== 'CallExpression' || n.callee.type !== 'Identifier' || n.callee.name !== 'require') return undefined;
-  const [arg] = n.arguments;
-  return arg?.type === 'StringLiteral' ? moduleName(arg.value) : undefined;
-}
-
-/** The module origin of a local name bound by `import` or `require`, or undefined. */
-function bindingOrigin(identifier: t.Identifier, scope: ScopeAnalysis, index: AstIndex): ModuleOrigin | undefined {
-  const binding = scope.resolve(identifier);
-  if (!binding) return undefined;
-  const declaration = binding.declaration;
-  if (declaration.type === 'ImportSpecifier' || declaration.type === 'ImportDefaultSpecifier' || declaration.type === 'ImportNamespaceSpecifier') {
-    const importDeclaration = index.parent(declaration);
-    if (importDeclaration?.type !== 'ImportDeclaration') return undefined;
-    const module = moduleName(importDeclaration.source.value);
-    if (declaration.type === 'ImportSpecifier') {
-      const imported = declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
-      return { module, path: imported };
-    }
-    return { module, path: '' };
-  }
-  if (declaration.type === 'VariableDeclarator') {
-    const fromRequire = requiredModule(declaration.init);
-    if (fromRequire !== undefined) {
-      if (declaration.id.type === 'Identifier') return { module: fromRequire, path: '' };
-      if (declaration.id.type === 'ObjectPattern') {
-        for (const property of declaration.id.properties) {
-          if (property.type !== 'ObjectProperty' || property.computed || property.key.type !== 'Identifier') continue;
-          const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
-          if (value === binding.identifier) return { module: fromRequire, path: property.key.name };
-        }
-      }
-      return undefined;
-    }
-    // const on = require('events').on
-    const init = declaration.init ? unwrapExpression(declaration.init) : undefined;
-    if (init?.type === 'MemberExpression' && !init.computed && init.property.type === 'Identifier' && declaration.id.type === 'Identifier') {
-      const module = requiredModule(init.object);
-      if (module !== undefined) return { module, path: init.property.name };
-    }
-  }
-  return undefined;
+/** The module origin of a local name bound by `import` or `require` (not `import()`), or undefined. */
+function moduleOrigin(identifier: t.Identifier, scope: ScopeAnalysis, index: AstIndex): ModuleOrigin | undefined {
+  const origin = identifierOrigin(index, scope, identifier);
+  if (!origin || origin.kind === 'local') return undefined;
+  if (origin.kind === 'require' && origin.loader !== 'require') return undefined;
+  // The module object itself (default, namespace, whole require) has the empty path.
+  return { module: moduleName(origin.specifier), path: origin.imported ?? '' };
 }
 
 function rootIdentifier(node: Node): t.Identifier | undefined {
@@ -174,7 +138,7 @@ function calleeNames(callee: Node, scope: ScopeAnalysis, index: AstIndex): strin
   if (text === undefined) return [];
   const names = [text];
   const root = rootIdentifier(callee);
-  const origin = root ? bindingOrigin(root, scope, index) : undefined;
+  const origin = root ? moduleOrigin(root, scope, index) : undefined;
   if (origin) {
     const rest = text.split('.').slice(1);
     const path = [origin.path, ...rest].filter(Boolean).join('.');

@@ -11,6 +11,7 @@ import type * as t from '@babel/types';
 import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
 import { GLOBAL_OBJECTS } from './resources';
+import { bindingOrigin } from './origins';
 
 /** Global functions that return a promise. */
 export const DEFAULT_PROMISE_GLOBALS: readonly string[] = ['fetch'];
@@ -749,28 +750,19 @@ export function runtimeExportName(index: AstIndex, scope: ScopeAnalysis, callee:
   return undefined;
 }
 
-/** For a binding of the runtime: the export it names, or `*` for the module object itself. */
+/**
+ * For a binding of the runtime: the export it names, or `*` for the module object itself (a
+ * namespace or default import, `const lf = require(...)`), asked for with `wantNamespace`. A
+ * required binding must never be reassigned; `import()`, `import x = require()`, one required
+ * member and a destructured name with a fallback do not count.
+ */
 function runtimeBindingName(index: AstIndex, binding: Binding, specifier: string, wantNamespace: boolean): string | undefined {
-  const declaration = binding.declaration;
-  if (binding.kind === 'import') {
-    const importDeclaration = index.parent(declaration);
-    if (importDeclaration?.type !== 'ImportDeclaration' || importDeclaration.source.value !== specifier) return undefined;
-    if (declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') return wantNamespace ? '*' : undefined;
-    if (declaration.type === 'ImportSpecifier') return declaration.imported.type === 'Identifier' ? declaration.imported.name : declaration.imported.value;
-    return undefined;
-  }
-  if (!isStable(binding) || declaration.type !== 'VariableDeclarator' || !declaration.init) return undefined;
-  const init = unwrapExpression(declaration.init);
-  if (init.type !== 'CallExpression' || init.callee.type !== 'Identifier' || init.callee.name !== 'require' || stringValue(init.arguments[0]) !== specifier) return undefined;
-  if (declaration.id.type === 'Identifier') return wantNamespace ? '*' : undefined;
-  if (declaration.id.type === 'ObjectPattern') {
-    for (const property of declaration.id.properties) {
-      if (property.type === 'ObjectProperty' && !property.computed && property.value === binding.identifier) {
-        return property.key.type === 'Identifier' ? property.key.name : stringValue(property.key);
-      }
-    }
-  }
-  return undefined;
+  const origin = bindingOrigin(index, binding);
+  if (origin.kind === 'local' || origin.specifier !== specifier) return undefined;
+  if (origin.kind === 'import') return origin.form === 'named' ? origin.imported : wantNamespace ? '*' : undefined;
+  if (!isStable(binding) || origin.loader !== 'require') return undefined;
+  if (origin.form === 'whole') return wantNamespace ? '*' : undefined;
+  return origin.form === 'destructured' && !origin.withDefault ? origin.imported : undefined;
 }
 
 /** `group.track(...)` where `const group = new TaskGroup()` and `TaskGroup` is the runtime's. */

@@ -1,8 +1,9 @@
 /**
  * What a `supervise(name, fn, { everyMs, signal })` rewrite needs to know about the code around a
- * `setInterval`: whether its extra arguments can be re-read on each run, which AbortSignal is in
- * scope, whether `setInterval` is the timers/promises iterator; and how existing nodes are moved
- * into the new call (placeholders, a function in callee position).
+ * `setInterval`: whether its delay is provably a number supervise() takes as setInterval did,
+ * whether its extra arguments can be re-read on each run, which AbortSignal is in scope, whether
+ * `setInterval` is the timers/promises iterator; and how existing nodes are moved into the new call
+ * (placeholders, a function in callee position).
  *
  * Only Babel node shapes are read, so this runs on the plain parse and on recast's.
  */
@@ -10,6 +11,7 @@ import type * as t from '@babel/types';
 import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
 import { descendants, isStableBinding } from './intervals';
+import { bindingOrigin } from './origins';
 
 /** Constants and never-reassigned names: re-reading them on each run gives what setInterval got once. */
 export function isStableValue(scope: ScopeAnalysis, isGlobal: (name: string, at: Node) => boolean, node: Node): boolean {
@@ -30,6 +32,124 @@ export function isStableValue(scope: ScopeAnalysis, isGlobal: (name: string, at:
     default:
       return false;
   }
+}
+
+/**
+ * The longest delay Node's setInterval honours (TIMEOUT_MAX): a longer one runs every 1 ms, where
+ * supervise() would wait the full time. (Both take 0 to 1 as 1 ms.)
+ */
+export const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
+/** Whether a setInterval delay can become `everyMs` with the same schedule. */
+export type DelayCheck =
+  | { kind: 'numeric' }
+  /** Not provably a number: supervise() throws at the call where setInterval coerced it (to 1 ms). */
+  | { kind: 'not-numeric'; why: string }
+  /** A number Node runs every 1 ms (negative, NaN, infinite, above MAX_INTERVAL_MS), where supervise() throws or waits. */
+  | { kind: 'out-of-range'; value: number };
+
+/**
+ * Checks the delay of a setInterval that becomes `supervise(..., { everyMs: <delay> })`. The runtime
+ * throws on a delay that is not a finite number >= 0, where Node coerces anything to a number and
+ * runs a non-number (`'5s'`, `undefined`, NaN) every 1 ms: rewriting such a site would crash it at
+ * startup. Only delays this file proves numeric pass: numeric literals, arithmetic on them, `a ? b : c`
+ * of two such delays, and consts (or lets never assigned again) bound to one. Parameters, imports,
+ * properties and calls (`Number(x)`, `parseInt(x)` may be NaN) are not provable; typed `number`s
+ * neither, since NaN, Infinity and JavaScript callers pass the type check.
+ */
+export function checkDelay(scope: ScopeAnalysis, delay: Node): DelayCheck {
+  const values = constantNumbers(scope, delay, new Set());
+  if (typeof values === 'string') return { kind: 'not-numeric', why: values };
+  const outside = values.find((v) => !(v >= 0 && v <= MAX_INTERVAL_MS));
+  return outside === undefined ? { kind: 'numeric' } : { kind: 'out-of-range', value: outside };
+}
+
+const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+  '%': (a, b) => a % b,
+  '**': (a, b) => a ** b,
+};
+
+/**
+ * The numbers `node` can evaluate to (two for a conditional), or why they are not provable: a
+ * phrase that completes "the delay ... is". `seen` guards against `const A = B, B = A` cycles.
+ */
+function constantNumbers(scope: ScopeAnalysis, node: Node, seen: Set<Binding>): number[] | string {
+  const n = unwrapExpression(node);
+  switch (n.type) {
+    case 'NumericLiteral':
+      return [n.value];
+    case 'UnaryExpression': {
+      if (n.operator !== '-' && n.operator !== '+') return `a \`${n.operator}\` expression`;
+      const inner = constantNumbers(scope, n.argument, seen);
+      return typeof inner === 'string' || n.operator === '+' ? inner : inner.map((v) => -v);
+    }
+    case 'BinaryExpression': {
+      const apply = ARITHMETIC[n.operator];
+      if (!apply || n.left.type === 'PrivateName') return `a \`${n.operator}\` expression`;
+      const left = constantNumbers(scope, n.left, seen);
+      if (typeof left === 'string') return left;
+      const right = constantNumbers(scope, n.right, seen);
+      if (typeof right === 'string') return right;
+      return left.flatMap((a) => right.map((b) => apply(a, b)));
+    }
+    case 'ConditionalExpression': {
+      const consequent = constantNumbers(scope, n.consequent, seen);
+      if (typeof consequent === 'string') return consequent;
+      const alternate = constantNumbers(scope, n.alternate, seen);
+      return typeof alternate === 'string' ? alternate : [...consequent, ...alternate];
+    }
+    case 'Identifier':
+      return bindingNumbers(scope, n, seen);
+    case 'StringLiteral':
+    case 'TemplateLiteral':
+      return 'a string';
+    case 'MemberExpression':
+    case 'OptionalMemberExpression':
+      return 'read from an object';
+    case 'CallExpression':
+    case 'OptionalCallExpression':
+    case 'NewExpression':
+      return 'computed by a call';
+    case 'LogicalExpression':
+      return `a \`${n.operator}\` expression`;
+    default:
+      return 'an expression';
+  }
+}
+
+function bindingNumbers(scope: ScopeAnalysis, id: t.Identifier, seen: Set<Binding>): number[] | string {
+  const binding = scope.resolve(id);
+  if (!binding) {
+    // Unresolved, so the globals: NaN and Infinity are numbers Node runs every 1 ms.
+    if (id.name === 'NaN') return [Number.NaN];
+    if (id.name === 'Infinity') return [Number.POSITIVE_INFINITY];
+    return id.name === 'undefined' ? 'undefined' : 'a global';
+  }
+  switch (binding.kind) {
+    case 'param':
+      return 'a parameter';
+    case 'import':
+      return 'imported';
+    case 'const':
+    case 'let':
+      break;
+    default:
+      // A `var` reads undefined before its declaration runs, where a const or let throws in both versions.
+      return `declared with ${binding.kind}`;
+  }
+  const declarator = binding.declaration;
+  // A `let` written again could hold anything by the time the interval starts.
+  if (binding.references.some((r) => r.write)) return 'assigned more than once';
+  if (declarator.type !== 'VariableDeclarator' || declarator.id !== binding.identifier || !declarator.init) return `a ${binding.kind} without a value of its own`;
+  if (seen.has(binding)) return 'defined in a cycle';
+  seen.add(binding);
+  const values = constantNumbers(scope, declarator.init, seen);
+  seen.delete(binding);
+  return typeof values === 'string' ? `a ${binding.kind} whose value is ${values}` : values;
 }
 
 /**
@@ -95,24 +215,9 @@ export function fillPlaceholders(root: Node, fills: Record<string, Node>): void 
 
 const TIMERS_PROMISES = new Set(['timers/promises', 'node:timers/promises']);
 
+/** `setInterval` (or the module holding it) imported or required from timers/promises. */
 export function fromTimersPromises(index: AstIndex, binding: Binding): boolean {
-  const declaration = binding.declaration;
-  if (declaration.type === 'ImportSpecifier' || declaration.type === 'ImportNamespaceSpecifier' || declaration.type === 'ImportDefaultSpecifier') {
-    const importDeclaration = index.parent(declaration);
-    return importDeclaration?.type === 'ImportDeclaration' && TIMERS_PROMISES.has(importDeclaration.source.value);
-  }
-  if (declaration.type === 'VariableDeclarator' && declaration.init) {
-    let init = unwrapExpression(declaration.init);
-    if (init.type === 'MemberExpression') init = unwrapExpression(init.object);
-    if (init.type === 'AwaitExpression') init = unwrapExpression(init.argument);
-    if ((init.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require') || init.type === 'ImportExpression') {
-      const arg = init.type === 'CallExpression' ? init.arguments[0] : init.source;
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-    if (init.type === 'CallExpression' && init.callee.type === 'Import') {
-      const arg = init.arguments[0];
-      return arg?.type === 'StringLiteral' && TIMERS_PROMISES.has(arg.value);
-    }
-  }
-  return false;
+  const origin = bindingOrigin(index, binding);
+  if (origin.kind === 'local' || (origin.kind === 'require' && origin.loader === 'import-equals')) return false;
+  return TIMERS_PROMISES.has(origin.specifier);
 }

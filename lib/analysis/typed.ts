@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as ts from 'typescript';
 import { loadTypescript } from './typescript';
+import { lineIndexAt } from '../text';
 
 let loadedCompiler: typeof ts | undefined;
 /** The TypeScript compiler, loaded on first use: untyped runs (the default) never pay its start-up. */
@@ -184,13 +185,7 @@ function lineAlignment(original: string, text: string): ((offset: number) => num
     originalAt += originalLines[i + skip].length + 1;
   }
   return (offset: number): number | undefined => {
-    let lo = 0;
-    let hi = textStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (textStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineIndexAt(textStarts, offset);
     const column = offset - textStarts[lo];
     const textLead = lead(textLines[lo]);
     if (column < textLead) return column === 0 ? originalStarts[lo] : undefined;

@@ -7,6 +7,7 @@
 import { isColorSupported } from 'picocolors';
 import { auditCommand } from '../audit/command';
 import { exitCodeForThrown, guardStdout, makeProgress, prepareOutput, sharedRunOptions, type SharedFlags } from './common';
+import type { LeakRule } from '../rule';
 
 export interface AuditFlags extends SharedFlags {
   /** `red` or `yellow`. */
@@ -23,12 +24,12 @@ function auditFormat(format: string | undefined): string {
 }
 
 /**
- * Runs the audit and returns the process exit code: 0 done, 1 `--fail-on` found new findings,
+ * Runs the audit with the transforms bin/ hands down (`registry`) and returns the process exit code: 0 done, 1 `--fail-on` found new findings,
  * 2 some files could not be audited, 3 usage or configuration error.
  */
-export async function runAuditCommand(flags: AuditFlags): Promise<number> {
+export async function runAuditCommand(flags: AuditFlags, registry: readonly LeakRule[]): Promise<number> {
   try {
-    const options = sharedRunOptions(flags);
+    const options = { ...sharedRunOptions(flags), registry };
     const { bar } = makeProgress(flags, 'leakfix audit');
     const toStdout = flags.output === undefined;
     if (toStdout) guardStdout();

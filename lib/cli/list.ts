@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { optionSpecs, type LeakRule } from '../rule';
 import { POLICY_REASONS } from '../context/policies';
-import { builtinRules, resolveRules } from '../runner/rules';
+import { registryRules } from '../runner/rules';
 import { exitCodeForThrown, RULE_MODULES_ENV } from './common';
 
 export function formatRuleList(rules: readonly LeakRule[]): string {
@@ -24,10 +24,11 @@ export function formatRuleList(rules: readonly LeakRule[]): string {
   return lines.join('\n');
 }
 
-export function runListCommand(flags: { json?: boolean } = {}): number {
+/** `registry`: the built-in transforms, handed down by bin/ (LEAKFIX_RULE_MODULES replaces them). */
+export function runListCommand(flags: { json?: boolean }, registry: readonly LeakRule[]): number {
   try {
-    const modules = process.env[RULE_MODULES_ENV];
-    const rules = modules ? resolveRules(modules.split(path.delimiter).filter(Boolean), process.cwd()).map((r) => r.rule) : builtinRules().map((r) => r.rule);
+    const modules = process.env[RULE_MODULES_ENV]?.split(path.delimiter).filter(Boolean);
+    const rules = registryRules(registry, process.cwd(), modules).map((r) => r.rule);
     if (flags.json) {
       const data = rules.map((r) => ({ name: r.meta.name, description: r.meta.description, options: optionSpecs(r.meta), patterns: r.meta.patterns, reasons: r.meta.reasons }));
       process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);

@@ -8,12 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readReport, mergeReports } from '../runner/merge';
 import { formatDiffs, formatJson, formatMarkdown } from '../runner/report';
-import { builtinRules, resolveRules } from '../runner/rules';
+import { registryRules } from '../runner/rules';
 import { parseSplitBy, writeSplit } from '../runner/split';
 import { UsageError } from '../runner/errors';
 import { plural } from '../text';
 import { emit, exitCodeForThrown, prepareOutput, RULE_MODULES_ENV } from './common';
 import { leakfixVersion } from './version';
+import type { LeakRule } from '../rule';
 
 export interface MergeFlags {
   reports?: string[];
@@ -28,7 +29,8 @@ export interface MergeFlags {
 
 export const MERGE_FORMATS = ['text', 'json', 'markdown'] as const;
 
-export function runMergeCommand(flags: MergeFlags): number {
+/** `registry`: the built-in transforms, handed down by bin/ (LEAKFIX_RULE_MODULES replaces them). */
+export function runMergeCommand(flags: MergeFlags, registry: readonly LeakRule[]): number {
   try {
     const cwd = path.resolve(flags.cwd ?? process.cwd());
     const files = flags.reports ?? [];
@@ -38,8 +40,8 @@ export function runMergeCommand(flags: MergeFlags): number {
     if (flags.splitBy !== undefined && flags.outDir === undefined) throw new UsageError('--split-by needs --out-dir DIR');
     if (flags.maxFiles !== undefined && flags.splitBy === undefined) throw new UsageError('--max-files is for --split-by');
     if (flags.outDir !== undefined && (flags.output !== undefined || flags.format !== undefined)) throw new UsageError('--out-dir writes every format; leave out --output and --format');
-    const modules = process.env[RULE_MODULES_ENV];
-    const rules = (modules ? resolveRules(modules.split(path.delimiter).filter(Boolean), cwd) : builtinRules()).map((r) => r.rule);
+    const modules = process.env[RULE_MODULES_ENV]?.split(path.delimiter).filter(Boolean);
+    const rules = registryRules(registry, cwd, modules).map((r) => r.rule);
     const merged = mergeReports(files.map((file) => ({ file, report: readReport(file, cwd) })), rules, cwd);
     const version = leakfixVersion();
     if (flags.outDir !== undefined) {

@@ -17,6 +17,7 @@ import { plural } from '../text';
 import { emit, exitCodeForThrown, formatOf, makeProgress, prepareOutput, printError, sharedRunOptions, type SharedFlags } from './common';
 import { runInteractive } from './interactive';
 import { leakfixVersion } from './version';
+import type { LeakRule } from '../rule';
 
 export interface TransformFlags extends SharedFlags {
   dry?: boolean;
@@ -150,11 +151,12 @@ function unusedIgnoreLines(result: RunResult): string[] {
   );
 }
 
-export async function runTransformCommand(flags: TransformFlags): Promise<number> {
+/** `registry`: the built-in transforms, handed down by bin/. */
+export async function runTransformCommand(flags: TransformFlags, registry: readonly LeakRule[]): Promise<number> {
   try {
     formatOf(flags);
     checkCombinations(flags);
-    const options = transformRunOptions(flags);
+    const options = { ...transformRunOptions(flags), registry };
     if (flags.print || flags.stdin) return await printTransformed(flags, options);
     // Outputs are checked (and their folders made) before any source file is written.
     if (flags.output !== undefined) prepareOutput(flags.output, options.cwd ?? process.cwd(), '--output');

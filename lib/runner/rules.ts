@@ -1,22 +1,18 @@
 /**
  * Which rules a run uses, and how a worker thread finds the same rule objects again.
  *
+ * The runner has no rules of its own: the top layer (the CLI in bin/, the package entry, the ESLint
+ * plugin) hands down the registry (transforms/index.ts), so lib/ never imports transforms/.
  * Rule objects hold functions and RegExps, which cannot cross a thread boundary, so the main thread
- * describes each rule by where it comes from: the built-in registry (by name) or a module file
- * (path + rule name). A rule object passed to `run({ rules })` is traced back to its module through
- * `require.cache`; one that cannot be traced makes the run stay in the main thread.
+ * describes each rule by the module file it comes from (path + rule name): a rule object, built-in
+ * or passed to `run({ rules })`, is traced back to its module through `require.cache`; one that
+ * cannot be traced makes the run stay in the main thread.
  */
 import * as path from 'node:path';
 import type { LeakRule } from '../rule';
 import { UsageError } from './errors';
 
-/** The built-in registry, loaded on first use: runs with only their own rules never pay for it. */
-function registry(): readonly LeakRule[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../transforms') as typeof import('../../transforms')).RULES;
-}
-
-export type RuleSource = { kind: 'builtin'; name: string } | { kind: 'module'; path: string; name: string } | { kind: 'object'; name: string };
+export type RuleSource = { kind: 'module'; path: string; name: string } | { kind: 'object'; name: string };
 
 export interface ResolvedRule {
   rule: LeakRule;
@@ -63,7 +59,6 @@ export function loadRuleModule(modulePath: string, cwd: string): ResolvedRule[] 
 }
 
 function traceRuleObject(rule: LeakRule): RuleSource {
-  if (registry().includes(rule)) return { kind: 'builtin', name: rule.meta.name };
   for (const [file, cached] of Object.entries(require.cache)) {
     if (cached && rulesExportedBy(cached.exports).includes(rule)) return { kind: 'module', path: file, name: rule.meta.name };
   }
@@ -79,8 +74,14 @@ export function resolveRules(specs: readonly (LeakRule | string)[], cwd: string)
   return out;
 }
 
-export function builtinRules(): ResolvedRule[] {
-  return registry().map((rule) => ({ rule, source: { kind: 'builtin', name: rule.meta.name } }));
+/**
+ * The rules of the registry the caller handed down (`registry`), or the rule modules named in
+ * `LEAKFIX_RULE_MODULES`-style `modules` instead. A run without either has nothing to run.
+ */
+export function registryRules(registry: readonly LeakRule[] | undefined, cwd: string, modules?: readonly string[]): ResolvedRule[] {
+  if (modules && modules.length > 0) return resolveRules(modules, cwd);
+  if (!registry) throw new UsageError('no rules to run: pass `rules`, or the `registry` of transforms (the package entry and the CLI pass the built-in one)');
+  return resolveRules(registry, cwd);
 }
 
 /** Applies `--transform` / `--skip`; an unknown name is a usage error that lists the valid ones. */
@@ -107,11 +108,6 @@ export function selectRules(
 export function rulesFromSources(sources: readonly RuleSource[]): LeakRule[] {
   const moduleCache = new Map<string, LeakRule[]>();
   return sources.map((source) => {
-    if (source.kind === 'builtin') {
-      const rule = registry().find((r) => r.meta.name === source.name);
-      if (!rule) throw new Error(`no built-in rule ${source.name}`);
-      return rule;
-    }
     if (source.kind === 'object') throw new Error(`rule ${source.name} cannot be loaded in a worker thread`);
     let rules = moduleCache.get(source.path);
     if (!rules) {

@@ -18,7 +18,7 @@ import { changedSince, dirtyFiles, findGitRoot, gitRootsOf } from './git';
 import { runPool, workerScriptAvailable } from './pool';
 import { prepareFile, preparingRules, processFile, type FileResult, type ProcessSettings } from './process-file';
 import type { FileRecord } from './records';
-import { builtinRules, resolveRules, selectRules, type ResolvedRule } from './rules';
+import { registryRules, resolveRules, selectRules, type ResolvedRule } from './rules';
 import { inShard, parseShard, type Shard } from './shard';
 import { summarize, type Summary } from './summary';
 import { writeIfUnchanged } from './write';
@@ -57,7 +57,12 @@ export interface RunOptions {
   transforms?: string[];
   /** Leave out these transforms (names). */
   skip?: string[];
-  /** The rule set to use instead of the built-in registry: rule objects or module paths. */
+  /**
+   * The registry of transforms the caller hands down: the rules a run uses unless `rules` replaces
+   * them. The package entry (`run` from 'leakfix') and the CLI pass the built-in one.
+   */
+  registry?: readonly LeakRule[];
+  /** The rule set to use instead of the registry: rule objects or module paths. */
   rules?: Array<LeakRule | string>;
   /** Rules added after the registry (or after `rules`). */
   extraRules?: Array<LeakRule | string>;
@@ -218,7 +223,7 @@ function planRun(options: RunOptions): RunPlan {
   const mode: Mode = options.mode ?? 'transform';
   const check = options.check === true && mode === 'transform';
 
-  const allRules = [...(options.rules ? resolveRules(options.rules, cwd) : builtinRules()), ...resolveRules(options.extraRules ?? [], cwd)];
+  const allRules = [...(options.rules ? resolveRules(options.rules, cwd) : registryRules(options.registry, cwd)), ...resolveRules(options.extraRules ?? [], cwd)];
   const ruleObjects = allRules.map((r) => r.rule);
   if (config.options) validateConfigOptions(config.options, ruleObjects, loaded.source ?? 'config');
   if (options.ruleOptions) validateConfigOptions(options.ruleOptions, ruleObjects, 'ruleOptions');

@@ -19,6 +19,8 @@ import {
   RuleOptions,
   DEFAULT_RUNTIME_IMPORT,
   RULES,
+  lineIndexAt,
+  lineStartOffsets,
   optionSpecs,
   processSource,
   textEdits,
@@ -198,18 +200,8 @@ function planFixes(source: string, run: (only?: ReadonlySet<string>) => FileOutc
  * applied. Otherwise (an added import or class field, a `try {` above the site) undefined.
  */
 function localEdits(source: string, edits: readonly TextEdit[], fixed: readonly Finding[]): Map<string, TextEdit[]> | undefined {
-  const lineStarts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+  const lineStarts = lineStartOffsets(source);
+  const lineOf = (offset: number): number => lineIndexAt(lineStarts, offset) + 1;
   const bySite = new Map<string, TextEdit[]>(fixed.map((f) => [f.fingerprint, []]));
   for (const edit of edits) {
     const first = lineOf(edit.range[0]);

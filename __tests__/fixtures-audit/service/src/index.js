@@ -6,7 +6,7 @@ function tick() {
 }
 
 function main() {
-  startMetrics(10_000);
+  startMetrics();
   tick();
 }
 

@@ -1,9 +1,9 @@
 import { report } from './report';
 
-export function startMetrics(intervalMs: number): void {
+export function startMetrics(): void {
   setInterval(() => {
     report('heartbeat');
-  }, intervalMs);
+  }, 10_000);
 }
 
 export function startSampler(): () => void {

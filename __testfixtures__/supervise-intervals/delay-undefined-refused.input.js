@@ -1,0 +1,4 @@
+import { poll } from './poll';
+
+setInterval(() => poll(), undefined);
+setInterval(() => poll());
