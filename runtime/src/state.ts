@@ -42,7 +42,10 @@ export interface GroupRecord {
 export interface RuntimeState {
   /** Live tasks in start order (a Set keeps insertion order). */
   readonly tasks: Set<TaskRecord>;
-  /** Groups with pending work (a group with nothing pending is not held, so it can be collected). */
+  /**
+   * Groups with pending work, and the default group (a group with nothing pending is not held, so
+   * it can be collected; the default group is held by `defaultGroup` anyway).
+   */
   readonly groups: Set<GroupRecord>;
   logger: Logger | undefined;
   logLevel: LogLevel | 'silent' | undefined;
