@@ -3,7 +3,7 @@
  * which aborts every supervised task at once, waits for them, then drains every TaskGroup, all
  * within one deadline. handleShutdownSignals() wires that to SIGTERM/SIGINT in Node.
  */
-import { captureTrackStack, type TrackStack } from './creation-site.js';
+import { NO_TRACK_SITE, trackCaptureEnd, trackCaptureStart, type TrackStack } from './creation-site.js';
 import { describeError, stackOf } from './describe.js';
 import { after, builtinModule, nodeProcess, now, settlesWithin, timeoutOption } from './host.js';
 import { log } from './logger.js';
@@ -32,7 +32,9 @@ let fastDefault: TaskGroup | undefined;
  */
 export function track(promise: PromiseLike<unknown>, name?: string): void {
   const group = fastDefault ?? (fastDefault = defaultGroup());
-  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackStack | undefined): void })._add(promise, name, undefined, captureTrackStack(track));
+  const started = trackCaptureStart();
+  const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackStack | undefined): void })._add(promise, name, undefined, stack);
 }
 
 export interface ShutdownOptions {

@@ -10,7 +10,7 @@
  *   const { timedOut, pending } = await group.drain({ timeoutMs: 2000 });
  */
 import { diagnosticsChannels, publish } from './channels.js';
-import { captureTrackStack, trackSiteOf, type TrackStack } from './creation-site.js';
+import { NO_TRACK_SITE, trackCaptureEnd, trackCaptureStart, trackSiteOf, type TrackStack } from './creation-site.js';
 import { describeError, describeName, isAbortOf, stackOf } from './describe.js';
 import { now, settlesWithin, timeoutOption } from './host.js';
 import { callUserHook, log } from './logger.js';
@@ -128,7 +128,9 @@ class TaskGroupImpl {
    * nothing on purpose, so the call is not a new floating promise. Non-promise values are accepted.
    */
   track(promise: PromiseLike<unknown>, name?: string): void {
-    this._add(promise, name, undefined, captureTrackStack(TaskGroupImpl.prototype.track));
+    const started = trackCaptureStart();
+    const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+    this._add(promise, name, undefined, stack);
   }
 
   /**
@@ -150,7 +152,9 @@ class TaskGroupImpl {
     } catch (error) {
       work = Promise.reject(error);
     }
-    this._add(work as PromiseLike<unknown>, label, controller, captureTrackStack(TaskGroupImpl.prototype.go));
+    const started = trackCaptureStart();
+    const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+    this._add(work as PromiseLike<unknown>, label, controller, stack);
   }
 
   /** Each pending promise with its name and age, oldest first. */
