@@ -3,7 +3,8 @@
 //   per tick:  a supervised run of a no-op vs a bare setInterval callback doing the same
 //   per track: track(p) with and without creation sites vs p.catch(() => {}), whole calls (creating
 //              and settling the promise included) and what each adds on top of a bare
-//              Promise.resolve(i), measured in the same rounds
+//              Promise.resolve(i), measured in the same rounds; and the stack capture alone, the
+//              floor under creation sites
 //   per await: an `await` in a process running supervised tasks vs a plain process (child processes),
 //              and, for reference, one with AsyncLocalStorage promise hooks on (what 0.1.0 turned on)
 //   bundle:    esbuild, minified, gzipped, per entry point, against the README budget
@@ -52,6 +53,17 @@ const batches = (step) => async (n) => {
 const resolveOnly = batches((i) => Promise.resolve(i));
 const catchOnly = batches((i) => Promise.resolve(i).catch(noop));
 const trackOnly = batches((i) => runtime.track(Promise.resolve(i), 'bench'));
+// The floor under creation sites: the stack capture track() makes (two frames, nothing formatted),
+// alone, from a function in the same place as track().
+const keep = new Array(BATCH);
+function captureLikeTrack(promise) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 2;
+  const error = new Error();
+  Error.stackTraceLimit = limit;
+  return [promise, error];
+}
+const captureOnly = batches((i) => (keep[i] = captureLikeTrack(Promise.resolve(i))));
 /**
  * ns per operation of each variant, rounds interleaved, medians: wall time (the figures) and the
  * process's CPU time (user + system; on a loaded machine it leaves out the time spent descheduled).
@@ -84,11 +96,12 @@ const trackTimes = await interleavedTimes(
     { body: catchOnly },
     { body: trackOnly, before: () => runtime.setCreationSites(false) },
     { body: trackOnly, before: () => runtime.setCreationSites(true) },
+    { body: captureOnly },
   ],
   TRACKS,
 );
-const [resolveNs, catchNs, trackOffNs, trackOnNs] = trackTimes.wall;
-const [resolveCpu, catchCpu, trackOffCpu, trackOnCpu] = trackTimes.cpu;
+const [resolveNs, catchNs, trackOffNs, trackOnNs, captureNs] = trackTimes.wall;
+const [resolveCpu, catchCpu, trackOffCpu, trackOnCpu, captureCpu] = trackTimes.cpu;
 runtime.setCreationSites(undefined);
 const ONLY_TRACK = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'track';
 // What each call adds to creating and settling the promise: the issue's targets are ≤ 300 ns
@@ -99,8 +112,10 @@ const trackRows = [
   ['per track, creation sites on', ns(trackOnNs), ratio(trackOnNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
   ['track adds, creation sites off (target ≤ 300 ns)', ns(trackOffNs - resolveNs), ratio(trackOffNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
   ['track adds, creation sites on (target ≤ 2000 ns)', ns(trackOnNs - resolveNs), ratio(trackOnNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
+  ['V8 stack capture alone (2 frames), adds', ns(captureNs - resolveNs), ratio(captureNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
   ['track adds, sites off, CPU time', ns(trackOffCpu - resolveCpu), ratio(trackOffCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
   ['track adds, sites on, CPU time', ns(trackOnCpu - resolveCpu), ratio(trackOnCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
+  ['V8 stack capture alone, adds, CPU time', ns(captureCpu - resolveCpu), ratio(captureCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
 ];
 
 if (ONLY_TRACK) {
