@@ -21,7 +21,8 @@ runtime.setLogger({ info() {}, warn() {}, error() {} });
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ns = (value) => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ns`;
-const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
+// A difference of medians can come out ≤ 0 on a noisy machine: no ratio to print then.
+const ratio = (value, base) => (base > 0 ? `${(value / base).toFixed(2)}×` : 'n/a (baseline ≤ 0: noise)');
 const flushMacrotask = () => new Promise((resolve) => setImmediate(resolve));
 
 /** ns per operation of `body(n)` (which does n operations), median of `rounds`. */
