@@ -54,6 +54,8 @@ export interface RuntimeState {
   signalHandlerUninstall: (() => void) | undefined;
   /** Capture where each tracked promise was created; undefined = not decided yet (see creation-site). */
   trackSites: boolean | undefined;
+  /** Hand tracked rejections to the host's unhandled-rejection watchers; undefined = yes (see host.ts). */
+  forwardRejections?: boolean | undefined;
   /** The runtime's live ref'd host timers (see host.ts). */
   refTimers: number;
   nextId: number;

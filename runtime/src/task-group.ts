@@ -12,7 +12,7 @@
 import { diagnosticsChannels, publish } from './channels.js';
 import { NO_TRACK_SITE, trackCaptureEnd, trackCaptureStart, trackSiteOf, type TrackStack } from './creation-site.js';
 import { describeError, describeName, isAbortOf, stackOf } from './describe.js';
-import { now, settlesWithin, timeoutOption } from './host.js';
+import { now, settlesWithin, timeoutOption, forwardRejection } from './host.js';
 import { callUserHook, log } from './logger.js';
 import { runtimeState, type GroupRecord, type RuntimeState, type TrackedRecord } from './state.js';
 import type { AsyncDisposable, HostAbortSignal } from './types.js';
@@ -224,7 +224,7 @@ class TaskGroupImpl {
     thenable.then(
       () => this._settle(entry),
       (error: unknown) => {
-        if (this._settle(entry)) this._reject(entry, error);
+        if (this._settle(entry)) this._reject(entry, error, thenable as Promise<unknown>);
       },
     );
   }
@@ -250,7 +250,7 @@ class TaskGroupImpl {
     return true;
   }
 
-  private _reject(entry: Entry, error: unknown): void {
+  private _reject(entry: Entry, error: unknown, promise: Promise<unknown>): void {
     if (isAbortOf(error, entry.controller?.signal)) {
       log('info', 'tracked work cancelled', { op: 'cancel', task: entry.name, group: this.name });
       return;
@@ -268,7 +268,12 @@ class TaskGroupImpl {
         stack: stackOf(error) ?? describeError(error),
       });
     const onRejection = this._onRejection;
-    if (onRejection === undefined) logRejection();
+    if (onRejection === undefined) {
+      logRejection();
+      // Where the app (or its test runner) watches unhandled rejections, it still sees this one.
+      const { listenerError } = forwardRejection(error, promise);
+      if (listenerError !== undefined) log('error', 'an unhandledRejection listener threw', { op: 'track', task: entry.name, group: this.name, err: listenerError, stack: stackOf(listenerError) });
+    }
     // A throwing or rejecting onRejection is logged, and the default log runs too.
     else callUserHook('onRejection', { op: 'onRejection', group: this.name }, () => onRejection(error, rejection), logRejection);
   }
