@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench:runtime`: what the runtime costs, each figure as a ratio to its baseline.
 //   per tick:  a supervised run of a no-op vs a bare setInterval callback doing the same
-//   per track: track(p) with and without creation sites vs p.catch(() => {})
+//   per track: track(p) with and without creation sites vs p.catch(() => {}), whole calls (creating
+//              and settling the promise included) and what each adds on top of a bare
+//              Promise.resolve(i), measured in the same rounds; and the stack capture alone, the
+//              floor under creation sites
 //   per await: an `await` in a process running supervised tasks vs a plain process (child processes),
 //              and, for reference, one with AsyncLocalStorage promise hooks on (what 0.1.0 turned on)
 //   bundle:    esbuild, minified, gzipped, per entry point, against the README budget
-// Timings are medians of several rounds; the machine's noise shows in their spread.
+// Timings are medians of several rounds; the machine's noise shows in their spread, so the load
+// average is printed with them. `--only track` runs the track figures alone.
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BUDGET, bundleSizes } from './bundle-sizes.mjs';
 
@@ -16,7 +21,8 @@ runtime.setLogger({ info() {}, warn() {}, error() {} });
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ns = (value) => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ns`;
-const ratio = (value, base) => `${(value / base).toFixed(2)}×`;
+// A difference of medians can come out ≤ 0 on a noisy machine: no ratio to print then.
+const ratio = (value, base) => (base > 0 ? `${(value / base).toFixed(2)}×` : 'n/a (baseline ≤ 0: noise)');
 const flushMacrotask = () => new Promise((resolve) => setImmediate(resolve));
 
 /** ns per operation of `body(n)` (which does n operations), median of `rounds`. */
@@ -45,10 +51,27 @@ const batches = (step) => async (n) => {
     await null;
   }
 };
+const resolveOnly = batches((i) => Promise.resolve(i));
 const catchOnly = batches((i) => Promise.resolve(i).catch(noop));
 const trackOnly = batches((i) => runtime.track(Promise.resolve(i), 'bench'));
-async function interleaved(variants, n, rounds = 9) {
-  const samples = variants.map(() => []);
+// The floor under creation sites: the stack capture track() makes (two frames, nothing formatted),
+// alone, from a function in the same place as track().
+const keep = new Array(BATCH);
+function captureLikeTrack(promise) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 2;
+  const error = new Error();
+  Error.stackTraceLimit = limit;
+  return [promise, error];
+}
+const captureOnly = batches((i) => (keep[i] = captureLikeTrack(Promise.resolve(i))));
+/**
+ * ns per operation of each variant, rounds interleaved, medians: wall time (the figures) and the
+ * process's CPU time (user + system; on a loaded machine it leaves out the time spent descheduled).
+ */
+async function interleavedTimes(variants, n, rounds = 9) {
+  const wall = variants.map(() => []);
+  const cpu = variants.map(() => []);
   for (const variant of variants) {
     variant.before?.();
     await variant.body(Math.min(n, 2000));
@@ -56,22 +79,50 @@ async function interleaved(variants, n, rounds = 9) {
   for (let round = 0; round < rounds; round++) {
     for (const [index, variant] of variants.entries()) {
       variant.before?.();
+      const cpuBefore = process.cpuUsage();
       const started = process.hrtime.bigint();
       await variant.body(n);
-      samples[index].push(Number(process.hrtime.bigint() - started) / n);
+      wall[index].push(Number(process.hrtime.bigint() - started) / n);
+      const used = process.cpuUsage(cpuBefore);
+      cpu[index].push(((used.user + used.system) * 1000) / n);
     }
   }
-  return samples.map(median);
+  return { wall: wall.map(median), cpu: cpu.map(median) };
 }
-const [catchNs, trackOffNs, trackOnNs] = await interleaved(
+const interleaved = async (variants, n, rounds) => (await interleavedTimes(variants, n, rounds)).wall;
+const loadBefore = loadavg()[0];
+const trackTimes = await interleavedTimes(
   [
+    { body: resolveOnly },
     { body: catchOnly },
     { body: trackOnly, before: () => runtime.setCreationSites(false) },
     { body: trackOnly, before: () => runtime.setCreationSites(true) },
+    { body: captureOnly },
   ],
   TRACKS,
 );
+const [resolveNs, catchNs, trackOffNs, trackOnNs, captureNs] = trackTimes.wall;
+const [resolveCpu, catchCpu, trackOffCpu, trackOnCpu, captureCpu] = trackTimes.cpu;
 runtime.setCreationSites(undefined);
+const ONLY_TRACK = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'track';
+// What each call adds to creating and settling the promise: the issue's targets are ≤ 300 ns
+// without creation sites and ≤ 2 µs with them, next to what `.catch()` adds.
+const catchAdds = catchNs - resolveNs;
+const trackRows = [
+  ['per track, creation sites off', ns(trackOffNs), ratio(trackOffNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
+  ['per track, creation sites on', ns(trackOnNs), ratio(trackOnNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
+  ['track adds, creation sites off (target ≤ 300 ns)', ns(trackOffNs - resolveNs), ratio(trackOffNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
+  ['track adds, creation sites on (target ≤ 2000 ns)', ns(trackOnNs - resolveNs), ratio(trackOnNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
+  ['V8 stack capture alone (2 frames), adds', ns(captureNs - resolveNs), ratio(captureNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
+  ['track adds, sites off, CPU time', ns(trackOffCpu - resolveCpu), ratio(trackOffCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
+  ['track adds, sites on, CPU time', ns(trackOnCpu - resolveCpu), ratio(trackOnCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
+  ['V8 stack capture alone, adds, CPU time', ns(captureCpu - resolveCpu), ratio(captureCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
+];
+
+if (ONLY_TRACK) {
+  printTable(trackRows);
+  process.exit(0);
+}
 
 // ---- per tick ----
 // The interval's callback is captured (a fake setInterval) and called directly, so the figures
@@ -155,8 +206,7 @@ const alsAwait = awaitNs(`
 const sizes = await bundleSizes();
 
 const rows = [
-  ['per track, creation sites off', ns(trackOffNs), ratio(trackOffNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
-  ['per track, creation sites on', ns(trackOnNs), ratio(trackOnNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
+  ...trackRows,
   ['per tick (supervised no-op run)', ns(supervisedTickNs), ratio(supervisedTickNs, bareTickNs), `hand-written no-overlap tick ${ns(bareTickNs)}`],
   ['per await, runtime running tasks', ns(runtimeAwait), ratio(runtimeAwait, plainAwait), `plain process ${ns(plainAwait)}`],
   ['per await, AsyncLocalStorage on (0.1.0 did this)', ns(alsAwait), ratio(alsAwait, plainAwait), `plain process ${ns(plainAwait)}`],
@@ -164,9 +214,14 @@ const rows = [
 for (const [name, size] of Object.entries(sizes)) {
   rows.push([`bundle: ${name}`, `${(size.gzipped / 1000).toFixed(2)} kB gz (${(size.minified / 1000).toFixed(1)} kB min)`, ratio(size.gzipped, BUDGET[name]), `budget ${(BUDGET[name] / 1000).toFixed(1)} kB gz`]);
 }
-const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column].length), ['figure', 'value', 'ratio', 'baseline'][column].length));
-const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-console.log(`@leakfix/runtime bench (Node ${process.version})\n`);
-console.log(line(['figure', 'value', 'ratio', 'baseline']));
-console.log(line(widths.map((width) => '-'.repeat(width))));
-for (const row of rows) console.log(line(row));
+printTable(rows);
+
+function printTable(table) {
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...table.map((row) => row[column].length), ['figure', 'value', 'ratio', 'baseline'][column].length));
+  const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  const load = `load average ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`;
+  console.log(`@leakfix/runtime bench (Node ${process.version}, ${load})\n`);
+  console.log(line(['figure', 'value', 'ratio', 'baseline']));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of table) console.log(line(row));
+}

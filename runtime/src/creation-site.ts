@@ -2,8 +2,7 @@
  * Where a task, tracked promise or leaked resource was created, so a report can point at the line.
  * The stack is captured eagerly and formatted only when a report asks for it. Capturing costs a
  * stack trace, fine for supervise() but not for a track() in a hot loop, so tracked promises capture
- * one frame (the caller's, under 1 µs on V8) unless NODE_ENV is 'production' or setCreationSites()
- * says otherwise.
+ * one frame (the caller's) unless NODE_ENV is 'production' or setCreationSites() says otherwise.
  */
 import { runtimeState } from './state.js';
 
@@ -57,26 +56,30 @@ export interface CreationSite {
   frames(): string[];
 }
 
+/** The frames of a captured stack (its first line is the message, never a frame). */
+function framesOf(stack: string | undefined): string[] {
+  return (stack ?? '').split('\n').slice(1).filter((frame) => locationOf(frame) !== undefined);
+}
+
+/** The first frame outside the runtime and the host (else outside the runtime), as `fn (where:1:2)`. */
+function callerOf(frames: readonly string[]): string {
+  let caller: string | undefined;
+  for (const frame of frames) {
+    const location = locationOf(frame) as string;
+    if (!isHostFrame(location) && !isRuntimeFrame(frame)) {
+      caller = frame;
+      break;
+    }
+  }
+  if (caller === undefined) caller = frames.find((frame) => !isRuntimeFrame(frame));
+  return caller === undefined ? 'unknown location' : caller.trim().replace(/^at (?:async )?/, '');
+}
+
 function fromHolder(holder: { stack?: string }): CreationSite {
   let formatted: string | undefined;
   let frames: string[] | undefined;
-  const all = (): string[] => (frames ??= (holder.stack ?? '').split('\n').slice(1).filter((frame) => locationOf(frame) !== undefined));
-  const site = (() => {
-    if (formatted === undefined) {
-      const list = all();
-      let caller: string | undefined;
-      for (const frame of list) {
-        const location = locationOf(frame) as string;
-        if (!isHostFrame(location) && !isRuntimeFrame(frame)) {
-          caller = frame;
-          break;
-        }
-      }
-      if (caller === undefined) caller = list.find((frame) => !isRuntimeFrame(frame));
-      formatted = caller === undefined ? 'unknown location' : caller.trim().replace(/^at (?:async )?/, '');
-    }
-    return formatted;
-  }) as CreationSite;
+  const all = (): string[] => (frames ??= framesOf(holder.stack));
+  const site = (() => (formatted ??= callerOf(all()))) as CreationSite;
   site.frames = all;
   return site;
 }
@@ -105,7 +108,8 @@ export function captureCreationSite(frames = 10, above?: Function): CreationSite
   return fromHolder(holder);
 }
 
-const SITES_OFF = (): string => 'unknown (creation sites are off: setCreationSites(true) turns them on)';
+/** What createdAt says for a promise tracked with creation sites off. */
+const SITES_OFF = 'unknown (creation sites are off: setCreationSites(true) turns them on)';
 
 /** The `process.env.NODE_ENV` text a bundler replaces (esbuild, webpack, Vite define it), or undefined. */
 function nodeEnv(): string | undefined {
@@ -123,12 +127,45 @@ export function trackSitesOn(): boolean {
   return state.trackSites;
 }
 
+/** A stack captured by track() and not read yet: reading `stack` formats it (V8 does that lazily). */
+export interface TrackStack {
+  stack?: string;
+}
+
+/** What trackCaptureStart() returns with creation sites off. */
+export const NO_TRACK_SITE = Symbol('no creation site');
+
 /**
- * captureCreationSite() for track(): the one frame that called `above` (the API function), which
- * is the caller's line; a stack costs per frame captured. Or the "off" placeholder.
+ * The two halves of a track() capture, used in the body of the API function itself:
+ *
+ *   const started = trackCaptureStart();
+ *   const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+ *
+ * `new Error()` is built there, with Error.stackTraceLimit at 2, so V8 walks two frames, the API
+ * function and its caller, and formats nothing (the `stack` getter does, when a report reads it).
+ * Measured cheaper than `Error.captureStackTrace(holder, fn)`, which turns the holder into a
+ * dictionary and summarises one more frame when called from a helper. Other engines capture a
+ * whole stack, whose runtime frames trackSiteOf() skips. The start says what to restore.
  */
-export function captureTrackSite(above: Function): () => string {
-  return trackSitesOn() ? captureCreationSite(1, above) : SITES_OFF;
+export function trackCaptureStart(): number | undefined | typeof NO_TRACK_SITE {
+  const state = runtimeState();
+  if (!(state.trackSites ?? trackSitesOn())) return NO_TRACK_SITE;
+  const errorClass = Error as unknown as V8ErrorConstructor;
+  const limit = errorClass.stackTraceLimit;
+  if (typeof limit !== 'number' || limit === 2) return undefined;
+  errorClass.stackTraceLimit = 2;
+  return limit;
+}
+
+/** Restores what trackCaptureStart() changed; the stack to keep. */
+export function trackCaptureEnd(started: number | undefined, error: Error): TrackStack {
+  if (started !== undefined) (Error as unknown as V8ErrorConstructor).stackTraceLimit = started;
+  return error;
+}
+
+/** The creation site of a tracked promise, formatted from the stack trackCaptureEnd() kept. */
+export function trackSiteOf(stack: TrackStack | undefined): string {
+  return stack === undefined ? SITES_OFF : callerOf(framesOf(stack.stack));
 }
 
 /**

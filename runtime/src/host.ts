@@ -26,6 +26,7 @@ export interface NodeProcessLike {
   on?(event: string, listener: (...args: unknown[]) => void): unknown;
   off?(event: string, listener: (...args: unknown[]) => void): unknown;
   listenerCount?(event: string): number;
+  emit?(event: string, ...args: unknown[]): boolean;
   kill?(pid: number, signal?: string): unknown;
   exit?(code?: number): never;
   getActiveResourcesInfo?(): string[];
@@ -197,4 +198,48 @@ export function timeoutOption(value: unknown, fallback: number, what: string): n
   if (typeof value !== 'number') throw new TypeError(`${what}: timeoutMs must be a number of milliseconds (or Infinity), got ${typeof value}`);
   if (Number.isNaN(value) || value < 0) throw new RangeError(`${what}: timeoutMs must be >= 0 (or Infinity), got ${value}`);
   return value;
+}
+
+/** A page's way to announce an unhandled rejection (`window.onunhandledrejection`, Sentry's handler). */
+interface PageHost {
+  dispatchEvent?(event: unknown): boolean;
+  PromiseRejectionEvent?: new (type: string, init: { promise: Promise<unknown>; reason: unknown; cancelable?: boolean }) => unknown;
+}
+
+/**
+ * Hands a tracked promise's rejection to whatever watches unhandled rejections in this host, as
+ * the rejection would have reached it before it was tracked: Node's `unhandledRejection` listeners
+ * (an app's error log or Sentry, a test runner that fails the running test) or, in a page,
+ * `unhandledrejection` handlers on the global. With no watcher nothing happens: Node would have
+ * crashed, which is what tracking prevents. `setRejectionForwarding(false)` turns it off.
+ * Returns the error a watcher threw, so the caller can log it; never throws.
+ */
+export function forwardRejection(reason: unknown, promise: Promise<unknown>): { forwarded: boolean; listenerError?: unknown } {
+  if (runtimeState().forwardRejections === false) return { forwarded: false };
+  try {
+    const proc = nodeProcess();
+    if (proc?.emit !== undefined && typeof proc.listenerCount === 'function') {
+      if (proc.listenerCount('unhandledRejection') === 0) return { forwarded: false };
+      proc.emit('unhandledRejection', reason, promise);
+      return { forwarded: true };
+    }
+    const page = globalThis as PageHost;
+    if (typeof page.PromiseRejectionEvent === 'function' && typeof page.dispatchEvent === 'function') {
+      page.dispatchEvent(new page.PromiseRejectionEvent('unhandledrejection', { promise, reason, cancelable: true }));
+      return { forwarded: true };
+    }
+  } catch (listenerError) {
+    return { forwarded: true, listenerError };
+  }
+  return { forwarded: false };
+}
+
+/**
+ * Whether a tracked rejection is also handed to the host's unhandled-rejection watchers (Node
+ * `process.on('unhandledRejection')` listeners, a page's `unhandledrejection` handlers), so error
+ * logs, error monitors and test runners see it as before. Default: on; `undefined` restores it.
+ * A TaskGroup with `onRejection` owns its rejections and never forwards them.
+ */
+export function setRejectionForwarding(enabled: boolean | undefined): void {
+  runtimeState().forwardRejections = enabled;
 }

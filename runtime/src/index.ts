@@ -40,4 +40,5 @@ export {
   type TaskShutdown,
 } from './shutdown.js';
 export { setCreationSites } from './creation-site.js';
+export { setRejectionForwarding } from './host.js';
 export { consoleLogger, getLogger, setLogger, setLogLevel, type LogFields, type LogLevel, type Logger, type LogRecord } from './logger.js';

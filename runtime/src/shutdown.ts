@@ -3,12 +3,12 @@
  * which aborts every supervised task at once, waits for them, then drains every TaskGroup, all
  * within one deadline. handleShutdownSignals() wires that to SIGTERM/SIGINT in Node.
  */
-import { captureTrackSite } from './creation-site.js';
+import { NO_TRACK_SITE, trackCaptureEnd, trackCaptureStart, type TrackStack } from './creation-site.js';
 import { describeError, stackOf } from './describe.js';
 import { after, builtinModule, nodeProcess, now, settlesWithin, timeoutOption } from './host.js';
 import { log } from './logger.js';
 import { runtimeState, type ExitReason, type GroupRecord } from './state.js';
-import { TaskGroup, groupRecordOf, type DrainResult } from './task-group.js';
+import { TaskGroup, groupRecordOf, keepRegistered, type DrainResult } from './task-group.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -19,6 +19,7 @@ export function defaultGroup(): TaskGroup {
     const group = new TaskGroup({ name: 'default' });
     (groupRecordOf(group) as { owner?: TaskGroup }).owner = group;
     state.defaultGroup = groupRecordOf(group);
+    keepRegistered(group);
   }
   return (state.defaultGroup as { owner?: TaskGroup }).owner as TaskGroup;
 }
@@ -31,7 +32,9 @@ let fastDefault: TaskGroup | undefined;
  */
 export function track(promise: PromiseLike<unknown>, name?: string): void {
   const group = fastDefault ?? (fastDefault = defaultGroup());
-  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: () => string): void })._add(promise, name, undefined, captureTrackSite(track));
+  const started = trackCaptureStart();
+  const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackStack | undefined): void })._add(promise, name, undefined, stack);
 }
 
 export interface ShutdownOptions {

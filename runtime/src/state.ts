@@ -42,7 +42,10 @@ export interface GroupRecord {
 export interface RuntimeState {
   /** Live tasks in start order (a Set keeps insertion order). */
   readonly tasks: Set<TaskRecord>;
-  /** Groups with pending work (a group with nothing pending is not held, so it can be collected). */
+  /**
+   * Groups with pending work, and the default group (a group with nothing pending is not held, so
+   * it can be collected; the default group is held by `defaultGroup` anyway).
+   */
   readonly groups: Set<GroupRecord>;
   logger: Logger | undefined;
   logLevel: LogLevel | 'silent' | undefined;
@@ -51,6 +54,8 @@ export interface RuntimeState {
   signalHandlerUninstall: (() => void) | undefined;
   /** Capture where each tracked promise was created; undefined = not decided yet (see creation-site). */
   trackSites: boolean | undefined;
+  /** Hand tracked rejections to the host's unhandled-rejection watchers; undefined = yes (see host.ts). */
+  forwardRejections?: boolean | undefined;
   /** The runtime's live ref'd host timers (see host.ts). */
   refTimers: number;
   nextId: number;

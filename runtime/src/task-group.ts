@@ -10,9 +10,9 @@
  *   const { timedOut, pending } = await group.drain({ timeoutMs: 2000 });
  */
 import { diagnosticsChannels, publish } from './channels.js';
-import { captureTrackSite } from './creation-site.js';
+import { NO_TRACK_SITE, trackCaptureEnd, trackCaptureStart, trackSiteOf, type TrackStack } from './creation-site.js';
 import { describeError, describeName, isAbortOf, stackOf } from './describe.js';
-import { now, settlesWithin, timeoutOption } from './host.js';
+import { now, settlesWithin, timeoutOption, forwardRejection } from './host.js';
 import { callUserHook, log } from './logger.js';
 import { runtimeState, type GroupRecord, type RuntimeState, type TrackedRecord } from './state.js';
 import type { AsyncDisposable, HostAbortSignal } from './types.js';
@@ -59,14 +59,30 @@ export interface TaskGroupOptions {
   onRejection?: (error: unknown, rejection: TrackedRejection) => unknown;
 }
 
+/**
+ * A tracked promise while it is pending, and a node of its group's pending list (oldest first).
+ * Linked in and out in O(1) without hashing; the creation site is formatted only when read.
+ */
 class Entry implements TrackedRecord {
-  readonly startedAt = now();
+  readonly startedAt: number;
+  older: Entry | undefined = undefined;
+  newer: Entry | undefined = undefined;
+  /** Set once the promise settled: a thenable that calls back twice is heard once. */
+  settled = false;
+  private _createdAt: string | undefined = undefined;
+
   constructor(
     readonly name: string,
     readonly group: string,
-    readonly createdAt: () => string,
+    private readonly _stack: TrackStack | undefined,
     readonly controller: InstanceType<typeof AbortController> | undefined,
-  ) {}
+  ) {
+    this.startedAt = now();
+  }
+
+  createdAt(): string {
+    return (this._createdAt ??= trackSiteOf(this._stack));
+  }
 }
 
 let state: RuntimeState | undefined;
@@ -74,8 +90,13 @@ let state: RuntimeState | undefined;
 class TaskGroupImpl {
   readonly name: string;
   private readonly _onRejection: ((error: unknown, rejection: TrackedRejection) => unknown) | undefined;
-  private readonly _pending = new Set<Entry>();
+  /** The pending list: oldest and newest entry, and how many there are. */
+  private _oldest: Entry | undefined = undefined;
+  private _newest: Entry | undefined = undefined;
+  private _size = 0;
   private readonly _record: GroupRecord;
+  /** Stays in the registry while empty too (the default group, which the state holds anyway). */
+  private _keepRegistered = false;
   private _whenEmpty: Array<() => void> = [];
   private _settled = 0;
   private _rejected = 0;
@@ -87,14 +108,14 @@ class TaskGroupImpl {
     this._onRejection = onRejection;
     this._record = {
       name: this.name,
-      pendingRecords: () => this._pending,
+      pendingRecords: () => this._entries(),
       drain: (drainOptions) => this.drain(drainOptions),
     };
   }
 
   /** Promises tracked and not yet settled. */
   get size(): number {
-    return this._pending.size;
+    return this._size;
   }
 
   /** Tracked promises that rejected so far. */
@@ -107,7 +128,9 @@ class TaskGroupImpl {
    * nothing on purpose, so the call is not a new floating promise. Non-promise values are accepted.
    */
   track(promise: PromiseLike<unknown>, name?: string): void {
-    this._add(promise, name, undefined, captureTrackSite(TaskGroupImpl.prototype.track));
+    const started = trackCaptureStart();
+    const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+    this._add(promise, name, undefined, stack);
   }
 
   /**
@@ -129,14 +152,16 @@ class TaskGroupImpl {
     } catch (error) {
       work = Promise.reject(error);
     }
-    this._add(work as PromiseLike<unknown>, label, controller, captureTrackSite(TaskGroupImpl.prototype.go));
+    const started = trackCaptureStart();
+    const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+    this._add(work as PromiseLike<unknown>, label, controller, stack);
   }
 
   /** Each pending promise with its name and age, oldest first. */
   pending(): PendingPromise[] {
     const time = now();
     const list: PendingPromise[] = [];
-    for (const entry of this._pending) list.push({ name: entry.name, ageMs: Math.round(time - entry.startedAt), createdAt: entry.createdAt() });
+    for (const entry of this._entries()) list.push({ name: entry.name, ageMs: Math.round(time - entry.startedAt), createdAt: entry.createdAt() });
     return list;
   }
 
@@ -147,7 +172,7 @@ class TaskGroupImpl {
   async drain(options: DrainOptions = {}): Promise<DrainResult> {
     const timeoutMs = timeoutOption(options?.timeoutMs, DEFAULT_TIMEOUT_MS, `TaskGroup "${this.name}" drain()`);
     const settledBefore = this._settled;
-    if (this._pending.size === 0) return { settled: 0, timedOut: false, pending: [] };
+    if (this._size === 0) return { settled: 0, timedOut: false, pending: [] };
     let onEmpty!: () => void;
     const empty = new Promise<void>((resolve) => (onEmpty = resolve));
     this._whenEmpty.push(onEmpty);
@@ -156,7 +181,7 @@ class TaskGroupImpl {
     const settled = this._settled - settledBefore;
     if (drained) return { settled, timedOut: false, pending: [] };
     const pending = this.pending();
-    for (const entry of this._pending) entry.controller?.abort(drainTimeoutError(this.name, timeoutMs));
+    for (const entry of this._entries()) entry.controller?.abort(drainTimeoutError(this.name, timeoutMs));
     log('warn', 'drain timed out', {
       op: 'drain',
       group: this.name,
@@ -166,14 +191,30 @@ class TaskGroupImpl {
     return { settled, timedOut: true, pending };
   }
 
-  private _add(promise: PromiseLike<unknown>, name: string | undefined, controller: InstanceType<typeof AbortController> | undefined, site: () => string): void {
+  /** The pending entries, oldest first, as a snapshot (an abort listener may track more). */
+  private _entries(): Entry[] {
+    const list: Entry[] = [];
+    for (let entry = this._oldest; entry !== undefined; entry = entry.newer) list.push(entry);
+    return list;
+  }
+
+  /** The hot path of track() and go(): no hashing, no formatting, two reactions on the promise. */
+  private _add(promise: PromiseLike<unknown>, name: string | undefined, controller: InstanceType<typeof AbortController> | undefined, stack: TrackStack | undefined): void {
     const current = state ?? (state = runtimeState());
-    const entry = new Entry(typeof name === 'string' ? name : describeName(name, 'anonymous'), this.name, site, controller);
+    const entry = new Entry(typeof name === 'string' ? name : describeName(name, 'anonymous'), this.name, stack, controller);
     if (current.shutdown !== undefined && controller === undefined) {
-      log('warn', 'track() after shutdown began: shutdown may not wait for it', { op: 'track', task: entry.name, group: this.name, createdAt: site() });
+      log('warn', 'track() after shutdown began: shutdown may not wait for it', { op: 'track', task: entry.name, group: this.name, createdAt: entry.createdAt() });
     }
-    if (this._pending.size === 0) current.groups.add(this._record);
-    this._pending.add(entry);
+    const newest = this._newest;
+    if (newest === undefined) {
+      this._oldest = entry;
+      if (!this._keepRegistered) current.groups.add(this._record);
+    } else {
+      newest.newer = entry;
+      entry.older = newest;
+    }
+    this._newest = entry;
+    this._size++;
     let thenable: PromiseLike<unknown>;
     try {
       thenable = promise instanceof Promise ? promise : Promise.resolve(promise);
@@ -183,24 +224,33 @@ class TaskGroupImpl {
     thenable.then(
       () => this._settle(entry),
       (error: unknown) => {
-        this._settle(entry);
-        this._reject(entry, error);
+        if (this._settle(entry)) this._reject(entry, error, thenable as Promise<unknown>);
       },
     );
   }
 
-  private _settle(entry: Entry): void {
-    this._pending.delete(entry);
+  /** Unlinks a settled entry; false when it had settled before. */
+  private _settle(entry: Entry): boolean {
+    if (entry.settled) return false;
+    entry.settled = true;
+    const { older, newer } = entry;
+    if (older === undefined) this._oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) this._newest = older;
+    else newer.older = older;
+    entry.older = entry.newer = undefined;
+    this._size--;
     this._settled++;
-    if (this._pending.size === 0) {
-      (state ?? runtimeState()).groups.delete(this._record);
+    if (this._size === 0) {
+      if (!this._keepRegistered) (state ?? runtimeState()).groups.delete(this._record);
       const waiters = this._whenEmpty;
       this._whenEmpty = [];
       for (const waiter of waiters) waiter();
     }
+    return true;
   }
 
-  private _reject(entry: Entry, error: unknown): void {
+  private _reject(entry: Entry, error: unknown, promise: Promise<unknown>): void {
     if (isAbortOf(error, entry.controller?.signal)) {
       log('info', 'tracked work cancelled', { op: 'cancel', task: entry.name, group: this.name });
       return;
@@ -218,7 +268,12 @@ class TaskGroupImpl {
         stack: stackOf(error) ?? describeError(error),
       });
     const onRejection = this._onRejection;
-    if (onRejection === undefined) logRejection();
+    if (onRejection === undefined) {
+      logRejection();
+      // Where the app (or its test runner) watches unhandled rejections, it still sees this one.
+      const { listenerError } = forwardRejection(error, promise);
+      if (listenerError !== undefined) log('error', 'an unhandledRejection listener threw', { op: 'track', task: entry.name, group: this.name, err: listenerError, stack: stackOf(listenerError) });
+    }
     // A throwing or rejecting onRejection is logged, and the default log runs too.
     else callUserHook('onRejection', { op: 'onRejection', group: this.name }, () => onRejection(error, rejection), logRejection);
   }
@@ -241,4 +296,14 @@ export const TaskGroup: new (options?: TaskGroupOptions) => TaskGroup = TaskGrou
 /** The group record of a TaskGroup, for shutdown(). */
 export function groupRecordOf(group: TaskGroup): GroupRecord {
   return (group as unknown as { _record: GroupRecord })._record;
+}
+
+/**
+ * Keeps a group in the registry while it is empty too, so a track() that finds it empty does not
+ * add and remove it each time: for the default group, which the state holds anyway.
+ */
+export function keepRegistered(group: TaskGroup): void {
+  const impl = group as unknown as { _keepRegistered: boolean; _record: GroupRecord };
+  impl._keepRegistered = true;
+  runtimeState().groups.add(impl._record);
 }

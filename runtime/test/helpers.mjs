@@ -1,7 +1,12 @@
 // Shared by the runtime's node:test suites (not a test file itself: no `.test.` in its name).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { setLogger } from '@leakfix/runtime';
+import { setLogger, setRejectionForwarding } from '@leakfix/runtime';
+
+// node:test listens for 'unhandledRejection' in the test process, so a tracked rejection would be
+// forwarded to it and fail the test that checks the runtime's own logging and counting. Forwarding
+// itself is tested in child processes with and without listeners (forwarding.test.mjs).
+setRejectionForwarding(false);
 
 export const RUNTIME_DIR = fileURLToPath(new URL('..', import.meta.url));
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { TaskGroup, defaultGroup, setCreationSites, track } from '@leakfix/runtime';
-import { captureLogs, deferred, sleep } from './helpers.mjs';
+import { leakProbe } from '@leakfix/runtime/testing';
+import { captureLogs, deferred, flush, sleep } from './helpers.mjs';
 
 let logs;
 afterEach(() => logs?.restore());
@@ -147,5 +148,180 @@ describe('pending and drain', () => {
       await scoped[Symbol.asyncDispose]();
     }
     assert.equal(finished, true);
+  });
+});
+
+// The pending list, the registry and the lazy creation site behind the cheap track() (issue 13).
+describe('the pending list', () => {
+  const names = (entries) => entries.map((entry) => entry.name);
+
+  test('pending() stays oldest first when promises at either end and in the middle settle', async () => {
+    logs = captureLogs();
+    const group = new TaskGroup();
+    const works = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, ...deferred() }));
+    for (const work of works) group.track(work.promise, work.name);
+    assert.deepEqual(names(group.pending()), ['a', 'b', 'c', 'd', 'e']);
+    works[2].resolve();
+    works[0].resolve();
+    await flush();
+    assert.deepEqual(names(group.pending()), ['b', 'd', 'e']);
+    works[4].reject(new Error('newest failed'));
+    await flush();
+    assert.deepEqual(names(group.pending()), ['b', 'd']);
+    const late = deferred();
+    group.track(late.promise, 'f');
+    assert.deepEqual(names(group.pending()), ['b', 'd', 'f']);
+    assert.equal(group.size, 3);
+    works[1].resolve();
+    works[3].resolve();
+    late.resolve();
+    await flush();
+    assert.deepEqual(group.pending(), []);
+    assert.equal(group.size, 0);
+    assert.equal(group.rejected, 1);
+    assert.equal(logs.ops('track')[0].task, 'e');
+  });
+
+  test('a group drained after many track()s counts every settle, leaves nothing behind and registers again when tracked anew', async () => {
+    logs = captureLogs();
+    const group = new TaskGroup({ name: 'many' });
+    const works = [];
+    for (let index = 0; index < 1000; index++) {
+      const work = deferred();
+      works.push(work);
+      group.track(work.promise, `work-${index}`);
+    }
+    assert.equal(group.size, 1000);
+    const drained = group.drain({ timeoutMs: 5000 });
+    // Settle in a scrambled order (a stride coprime to 1000), every tenth one rejecting.
+    for (let step = 0; step < 1000; step++) {
+      const index = (step * 337) % 1000;
+      if (index % 10 === 0) works[index].reject(new Error(`failed ${index}`));
+      else works[index].resolve(index);
+    }
+    assert.deepEqual(await drained, { settled: 1000, timedOut: false, pending: [] });
+    assert.equal(group.size, 0);
+    assert.equal(group.rejected, 100);
+    assert.deepEqual(group.pending(), []);
+    assert.equal(logs.ops('track').length, 100);
+    const probe = leakProbe();
+    const again = deferred();
+    group.track(again.promise, 'tracked-anew');
+    assert.deepEqual(
+      probe.leaks().map((leak) => [leak.kind, leak.name]),
+      [['promise', 'tracked-anew']],
+      'an emptied group is registered again by its next track(), so the leak probe sees it',
+    );
+    again.resolve();
+    await flush();
+    assert.deepEqual(probe.leaks(), []);
+    probe.dispose();
+  });
+
+  test('the default group, once empty, still shows a new pending promise to the probe and to shutdown-style drains', async () => {
+    await defaultGroup().drain();
+    const probe = leakProbe();
+    assert.deepEqual(probe.leaks(), []);
+    const work = deferred();
+    track(work.promise, 'default-anew');
+    assert.deepEqual(probe.leaks().map((leak) => leak.name), ['default-anew']);
+    const drained = defaultGroup().drain({ timeoutMs: 1000 });
+    work.resolve();
+    assert.deepEqual(await drained, { settled: 1, timedOut: false, pending: [] });
+    assert.deepEqual(probe.leaks(), []);
+    probe.dispose();
+  });
+
+  test('a thenable that calls back more than once is heard once', async () => {
+    logs = captureLogs();
+    class Chatty extends Promise {
+      then(onFulfilled, onRejected) {
+        onFulfilled?.('first');
+        onFulfilled?.('again');
+        onRejected?.(new Error('too late'));
+        return super.then(onFulfilled, onRejected);
+      }
+    }
+    const group = new TaskGroup();
+    const other = deferred();
+    group.track(other.promise, 'other');
+    group.track(new Chatty((resolve) => resolve('value')), 'chatty');
+    await flush();
+    assert.equal(group.size, 1);
+    assert.equal(group.rejected, 0);
+    assert.deepEqual(logs.ops('track'), []);
+    assert.deepEqual(names(group.pending()), ['other']);
+    other.resolve();
+    assert.deepEqual(await group.drain(), { settled: 1, timedOut: false, pending: [] });
+  });
+});
+
+describe('creation sites of tracked promises', () => {
+  /** The line of the caller of lineHere(), so an assertion can name the line of a track() call. */
+  function lineHere() {
+    return Number(/:(\d+):\d+\)?\s*$/.exec(new Error().stack.split('\n')[2])[1]);
+  }
+
+  test('with sites on, createdAt is the line of the track(), group.track() or go() call, read late', async () => {
+    setCreationSites(true);
+    try {
+      const group = new TaskGroup();
+      const work = deferred();
+      const trackLine = lineHere(); track(work.promise, 'plain');
+      const groupLine = lineHere(); group.track(work.promise, 'grouped');
+      const goLine = lineHere(); group.go('started', () => work.promise);
+      function trackingHelper() {
+        group.track(work.promise, 'from-helper');
+        return lineHere() - 1;
+      }
+      const helperLine = trackingHelper();
+      const site = (name) => [...defaultGroup().pending(), ...group.pending()].find((entry) => entry.name === name).createdAt;
+      assert.match(site('plain'), new RegExp(`task-group\\.test\\.mjs:${trackLine}:\\d+`));
+      assert.match(site('grouped'), new RegExp(`task-group\\.test\\.mjs:${groupLine}:\\d+`));
+      assert.match(site('started'), new RegExp(`task-group\\.test\\.mjs:${goLine}:\\d+`));
+      assert.match(site('from-helper'), new RegExp(`^trackingHelper \\(.*task-group\\.test\\.mjs:${helperLine}:\\d+\\)$`));
+      assert.doesNotMatch(site('plain'), /runtime[\\/]dist[\\/]/);
+      work.resolve();
+      await group.drain();
+      await defaultGroup().drain();
+    } finally {
+      setCreationSites(undefined);
+    }
+  });
+
+  test('a rejection log names the line of the track() call', async () => {
+    logs = captureLogs();
+    setCreationSites(true);
+    try {
+      const group = new TaskGroup({ name: 'sites' });
+      const line = lineHere(); group.track(Promise.reject(new Error('boom')), 'rejects');
+      await flush();
+      const [record] = logs.ops('track');
+      assert.match(record.createdAt, new RegExp(`task-group\\.test\\.mjs:${line}:\\d+`));
+      assert.match(record.stack, /Error: boom/);
+    } finally {
+      setCreationSites(undefined);
+    }
+  });
+
+  test("track() leaves Error.stackTraceLimit as the app set it, and still finds the caller's line when the app set it to 0", async () => {
+    const saved = Error.stackTraceLimit;
+    setCreationSites(true);
+    try {
+      const group = new TaskGroup();
+      const work = deferred();
+      const line = lineHere(); Error.stackTraceLimit = 0; group.track(work.promise, 'limit-zero');
+      assert.equal(Error.stackTraceLimit, 0);
+      Error.stackTraceLimit = 25;
+      group.track(work.promise, 'limit-25');
+      assert.equal(Error.stackTraceLimit, 25);
+      Error.stackTraceLimit = saved;
+      assert.match(group.pending()[0].createdAt, new RegExp(`task-group\\.test\\.mjs:${line}:\\d+`));
+      work.resolve();
+      await group.drain();
+    } finally {
+      Error.stackTraceLimit = saved;
+      setCreationSites(undefined);
+    }
   });
 });
