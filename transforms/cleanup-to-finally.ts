@@ -69,7 +69,7 @@ import {
   type CleanupStatement,
 } from '../lib/analysis/cleanup-calls';
 import { nullableHandle, runsOnlyWhenAbsent } from '../lib/analysis/nullability';
-import { releasedTooEarly, traceResource } from '../lib/analysis/release-trace';
+import { releasedTooEarly, traceResource, type ResourceTrace } from '../lib/analysis/release-trace';
 import { aliasedSource, escapeOf, holdsInterval, holdsNoResource, inNestedFunction, isIntervalCreation, returnedDisposer, type Disposer } from '../lib/analysis/resource-ownership';
 import { scheduledUser, watchdogAction } from '../lib/analysis/resource-callbacks';
 import {
@@ -301,6 +301,12 @@ interface Plan {
   mergeInto?: t.TryStatement;
 }
 
+/**
+ * The site of one local resource and its cleanup calls: managed, refused (the first reason that
+ * applies, in the order the checks run), fixable with a plan, or undefined when the binding holds
+ * no resource of its own. `later`: cleanup statements of enclosing resources that move to an outer
+ * finally in the same run (settleNestedResources).
+ */
 function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Binding, cleanupCalls: readonly CleanupCall[], later: ReadonlySet<Node> = new Set()): Site | undefined {
   if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return undefined;
   const declarator = binding.declaration;
@@ -310,8 +316,7 @@ function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Bindi
   if (holdsNoResource(ctx, declarator.init)) return undefined;
   const name = binding.name;
   const siteNode: Node = declarator;
-  const refuse = (pattern: Pattern, reason: Reason, message: string, grade: 'yellow' | 'red' = 'yellow'): Site =>
-    refused(pattern, siteNode, grade, reason, message);
+  const refuse: Refuse = (pattern, reason, message) => refused(pattern, siteNode, 'yellow', reason, message);
 
   const fn = ctx.index.enclosingFunction(declaration);
   if (!fn) return undefined;
@@ -327,24 +332,9 @@ function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Bindi
   if (releases.length === 0) return undefined;
   const ownCleanups = releases.filter((c) => !inNestedFunction(ctx, c.call, fn));
 
-  // Already in a finally?
   const acquisition = acquisitionStatement(ctx, declarator, declaration, binding);
-  const coverage = finallyCoverage(ctx, config, declaration, acquisition, ownCleanups, references.map((r) => r.identifier));
-  const finallyVerdict = coverage.verdict;
-  if (finallyVerdict === 'covers') return managed('cleanup-in-finally', siteNode, `\`${name}\` is released in a finally that covers every exit.`);
-  if (finallyVerdict === 'partial') {
-    const widen = coverage.late && ownCleanups.length === 1 ? widenPlan(ctx, coverage.late, binding, [declaration.start ?? 0, acquisition.end ?? 0]) : undefined;
-    if (widen) {
-      return fixable(
-        'cleanup-not-on-throw-path',
-        siteNode,
-        'yellow',
-        `\`${name}\` is released in a finally whose try starts too late: code between the acquisition and the try can throw; the try now starts right after the acquisition.`,
-        () => applyWiden(ctx, widen),
-      );
-    }
-    return refuse('cleanup-not-on-throw-path', 'finally-does-not-cover', `\`${name}\` is released in a finally, but code between its acquisition and that try can throw or leave without it.`);
-  }
+  const inFinally = existingFinallySite(ctx, config, binding, declaration, acquisition, ownCleanups, refuse);
+  if (inFinally) return inFinally;
 
   // `let t; const p = new Promise((resolve) => { t = setTimeout(...); });`: assigned once, at once.
   const executor = executorAssignment(ctx, binding, declarator, declaration, acquisition, ownCleanups);
@@ -387,17 +377,8 @@ function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Bindi
     return refuse('cleanup-not-on-throw-path', 'unsupported-acquisition', `\`${name}\` is used outside the block it is bound in.`);
   }
 
-  const cleanups: CleanupStatement[] = [];
-  for (const cleanup of ownCleanups) {
-    const shape = statementShape(ctx, cleanup);
-    if (shape.kind === 'foreign-guard') {
-      return refuse('cleanup-some-paths', 'guard-not-about-resource', `\`${textOf(ctx, cleanup.call)}\` runs only under a condition that is not about \`${name}\`.`);
-    }
-    if (shape.kind === 'not-a-statement') {
-      return refuse('cleanup-not-on-throw-path', 'cleanup-not-a-statement', `\`${textOf(ctx, cleanup.call)}\` is part of a larger expression.`);
-    }
-    cleanups.push(shape.cleanup);
-  }
+  const cleanups = cleanupStatements(ctx, ownCleanups, name, refuse);
+  if (!Array.isArray(cleanups)) return cleanups;
 
   const disposerFunctions = [...disposers.values()].map((d) => d.fn);
   for (const reference of references) {
@@ -423,6 +404,95 @@ function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Bindi
   }
 
   const trace = traceResource(ctx, config, region, cleanups, references.map((r) => r.identifier), new Set(), later);
+  const traced = traceRefusal(ctx, binding, trace, refuse);
+  if (traced) return traced;
+  // Worth a finally when a throw leaks the resource, or when the cleanup is repeated per exit
+  // (catch + rethrow): one finally replaces the copies that every new exit must remember.
+  // A throw taken when `r` is absent (`if (!shard) throw new RangeError(...)`) leaks nothing.
+  const absent = refersTo(ctx, binding);
+  const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released && !runsOnlyWhenAbsent(ctx, e.node, absent));
+  if (!leaksOnThrow && cleanups.length < 2) {
+    return managed('cleanup-every-path', siteNode, `\`${name}\` is released on every exit and nothing before that can throw.`);
+  }
+
+  const throwPath = throwPathRefusal(ctx, config, binding, declarator, region, cleanups, leaksOnThrow ? fn : undefined, refuse);
+  if (throwPath) return throwPath;
+
+  const mergeInto = mergeTarget(ctx, config, region, cleanups, name);
+  // Wrapping moves the region one level in; recast re-indents every line of it, literal text included.
+  if (!mergeInto && region.some(hasMultilineLiteral)) {
+    return refuse('cleanup-not-on-throw-path', 'multiline-literal', `The code after \`${name}\` holds a multi-line string; wrapping it in a try would re-indent the string's text.`);
+  }
+  // An exit taken when `r` is absent now passes the finally: clearTimeout(undefined) is harmless, r.release() is not.
+  const absentExit = trace.exits.some((e) => !e.state.released && runsOnlyWhenAbsent(ctx, e.node, absent));
+  const absentGuard = absentExit && !cleanups.every((c) => IDEMPOTENT_CLEANUPS.has(c.kind)) ? name : undefined;
+  const plan: Plan = { declaration: anchor, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
+  const kind = cleanups[0].kind;
+  const site = fixable(
+    'cleanup-not-on-throw-path',
+    siteNode,
+    'yellow',
+    leaksOnThrow
+      ? `\`${name}\` is released (${kind}) on every normal exit but not when something throws; the cleanup moves into a finally.`
+      : `\`${name}\` is released (${kind}) by a copy on every exit; one finally replaces the copies.`,
+    () => applyPlan(ctx, plan),
+  );
+  PLANS.set(site, plan);
+  return site;
+}
+
+type Refuse = (pattern: Pattern, reason: Reason, message: string) => Site;
+
+/**
+ * A cleanup already in a finally: managed when that finally covers every exit; when its try
+ * starts too late (after awaited work), fixable by widening the try; else refused. Undefined
+ * when no cleanup is in a finally.
+ */
+function existingFinallySite(
+  ctx: RuleContext,
+  config: CleanupConfig,
+  binding: Binding,
+  declaration: t.VariableDeclaration,
+  acquisition: t.Statement,
+  ownCleanups: readonly CleanupCall[],
+  refuse: Refuse,
+): Site | undefined {
+  const name = binding.name;
+  const coverage = finallyCoverage(ctx, config, declaration, acquisition, ownCleanups, binding.references.map((r) => r.identifier));
+  if (coverage.verdict === 'covers') return managed('cleanup-in-finally', binding.declaration, `\`${name}\` is released in a finally that covers every exit.`);
+  if (coverage.verdict === 'none') return undefined;
+  const widen = coverage.late && ownCleanups.length === 1 ? widenPlan(ctx, coverage.late, binding, [declaration.start ?? 0, acquisition.end ?? 0]) : undefined;
+  if (widen) {
+    return fixable(
+      'cleanup-not-on-throw-path',
+      binding.declaration,
+      'yellow',
+      `\`${name}\` is released in a finally whose try starts too late: code between the acquisition and the try can throw; the try now starts right after the acquisition.`,
+      () => applyWiden(ctx, widen),
+    );
+  }
+  return refuse('cleanup-not-on-throw-path', 'finally-does-not-cover', `\`${name}\` is released in a finally, but code between its acquisition and that try can throw or leave without it.`);
+}
+
+/** The cleanups as statements that can move into a finally whole, or the refusal of the first that cannot. */
+function cleanupStatements(ctx: RuleContext, ownCleanups: readonly CleanupCall[], name: string, refuse: Refuse): CleanupStatement[] | Site {
+  const cleanups: CleanupStatement[] = [];
+  for (const cleanup of ownCleanups) {
+    const shape = statementShape(ctx, cleanup);
+    if (shape.kind === 'foreign-guard') {
+      return refuse('cleanup-some-paths', 'guard-not-about-resource', `\`${textOf(ctx, cleanup.call)}\` runs only under a condition that is not about \`${name}\`.`);
+    }
+    if (shape.kind === 'not-a-statement') {
+      return refuse('cleanup-not-on-throw-path', 'cleanup-not-a-statement', `\`${textOf(ctx, cleanup.call)}\` is part of a larger expression.`);
+    }
+    cleanups.push(shape.cleanup);
+  }
+  return cleanups;
+}
+
+/** What the trace rules out: control flow it cannot follow, a normal exit that keeps the resource, anything after a release. */
+function traceRefusal(ctx: RuleContext, binding: Binding, trace: ResourceTrace, refuse: Refuse): Site | undefined {
+  const name = binding.name;
   if (trace.unsupported.length > 0) return refuse('cleanup-not-on-throw-path', 'unsupported-control-flow', `The code after \`${name}\` uses control flow leakfix does not model.`);
   const unreleased = trace.exits.filter((e) => e.kind !== 'throw' && !e.state.released);
   const withoutCleanup = unreleased.find((e) => !runsOnlyWhenAbsent(ctx, e.node, refersTo(ctx, binding)));
@@ -443,16 +513,27 @@ function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Bindi
     const what = late.state.taint === 'await' ? 'something is awaited' : `\`${name}\` is used`;
     return refuse('cleanup-not-on-throw-path', 'use-after-cleanup', `After \`${name}\` is released, ${what} (line ${late.state.at?.loc?.start.line}) before leaving.`);
   }
-  // Worth a finally when a throw leaks the resource, or when the cleanup is repeated per exit
-  // (catch + rethrow): one finally replaces the copies that every new exit must remember.
-  // A throw taken when `r` is absent (`if (!shard) throw new RangeError(...)`) leaks nothing.
-  const absent = refersTo(ctx, binding);
-  const leaksOnThrow = trace.exits.some((e) => e.kind === 'throw' && !e.state.released && !runsOnlyWhenAbsent(ctx, e.node, absent));
-  if (!leaksOnThrow && cleanups.length < 2) {
-    return managed('cleanup-every-path', siteNode, `\`${name}\` is released on every exit and nothing before that can throw.`);
-  }
+  return undefined;
+}
 
-  const handler = leaksOnThrow ? scheduledUser(ctx, references.map((r) => r.identifier), fn) : undefined;
+/**
+ * What changes on the throw path once the release is in a finally: a callback scheduled with the
+ * resource, or a watchdog's deadline, no longer outlives the throw (checked when the resource
+ * leaks on a throw: `leakingIn` is the acquiring function); a report-only cleanup; a handle that
+ * may be absent.
+ */
+function throwPathRefusal(
+  ctx: RuleContext,
+  config: CleanupConfig,
+  binding: Binding,
+  declarator: t.VariableDeclarator,
+  region: readonly t.Statement[],
+  cleanups: readonly CleanupStatement[],
+  leakingIn: Node | undefined,
+  refuse: Refuse,
+): Site | undefined {
+  const name = binding.name;
+  const handler = leakingIn ? scheduledUser(ctx, binding.references.map((r) => r.identifier), leakingIn) : undefined;
   if (handler) {
     return refuse(
       'cleanup-not-on-throw-path',
@@ -461,7 +542,7 @@ function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Bindi
     );
   }
 
-  const watchdog = leaksOnThrow ? watchdogAction(ctx, declarator) : undefined;
+  const watchdog = leakingIn ? watchdogAction(ctx, declarator) : undefined;
   if (watchdog) {
     return refuse(
       'cleanup-not-on-throw-path',
@@ -490,28 +571,7 @@ function analyseResource(ctx: RuleContext, config: CleanupConfig, binding: Bindi
       `\`${name}\` may be null or undefined (\`${textOf(ctx, declarator.init ?? declarator).split('\n')[0]}\`) and no cleanup checks it: in a finally, \`${textOf(ctx, cleanups[0].call)}\` would replace the original error with a TypeError.`,
     );
   }
-
-  const mergeInto = mergeTarget(ctx, config, region, cleanups, name);
-  // Wrapping moves the region one level in; recast re-indents every line of it, literal text included.
-  if (!mergeInto && region.some(hasMultilineLiteral)) {
-    return refuse('cleanup-not-on-throw-path', 'multiline-literal', `The code after \`${name}\` holds a multi-line string; wrapping it in a try would re-indent the string's text.`);
-  }
-  // An exit taken when `r` is absent now passes the finally: clearTimeout(undefined) is harmless, r.release() is not.
-  const absentExit = trace.exits.some((e) => !e.state.released && runsOnlyWhenAbsent(ctx, e.node, absent));
-  const absentGuard = absentExit && !cleanups.every((c) => IDEMPOTENT_CLEANUPS.has(c.kind)) ? name : undefined;
-  const plan: Plan = { declaration: anchor, cleanups, text: finallyText(ctx, cleanups, absentGuard), mergeInto };
-  const kind = cleanups[0].kind;
-  const site = fixable(
-    'cleanup-not-on-throw-path',
-    siteNode,
-    'yellow',
-    leaksOnThrow
-      ? `\`${name}\` is released (${kind}) on every normal exit but not when something throws; the cleanup moves into a finally.`
-      : `\`${name}\` is released (${kind}) by a copy on every exit; one finally replaces the copies.`,
-    () => applyPlan(ctx, plan),
-  );
-  PLANS.set(site, plan);
-  return site;
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
