@@ -424,6 +424,32 @@ const SCENARIOS: Record<string, Scenario> = {
         7,
       ),
   },
+  'no-semicolons-guarded-statements-in-try': {
+    entry: 'report',
+    globals: (w) => ({ console: { log: () => w.step('log') }, archive: () => Promise.resolve(true) }),
+    run: (f, w) =>
+      (f as (pool: unknown, ids: number[]) => Promise<unknown>)(
+        { connect: () => later(w, 'connect', w.resource('client', { query: () => later(w, 'query', w.choose() ? [] : [{ id: 1 }]) })) },
+        [1],
+      ),
+  },
+  'no-semicolons-guard-after-acquisition': {
+    entry: 'exportRows',
+    run: async (f, w) =>
+      (f as (db: unknown, out: unknown) => unknown)(
+        { cursor: () => w.call('cursor', w.resource('cursor', { pipe: () => w.call('pipe', 2) })) },
+        { header: 'id', columns: 'name', write: () => w.step('write') },
+      ),
+  },
+  'no-semicolons-guard-after-block': {
+    entry: 'exportAll',
+    run: async (f, w) =>
+      (f as (db: unknown, ids: number[], out: unknown) => unknown)(
+        { cursor: () => w.call('cursor', w.resource('cursor', { seek: () => w.step('seek'), pipe: () => w.call('pipe', 2) })) },
+        w.choose() ? [] : [1, 2],
+        { write: () => w.step('write') },
+      ),
+  },
   'tsx-hook-subscription': {
     entry: 'useRefresh',
     run: (f, w) => {

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import * as recast from 'recast';
 import { fromString } from 'recast/lib/lines';
 import './recast-parens';
+import { correctStatementStarts } from './recast-guards';
 import type * as t from '@babel/types';
 import type { Finding, FindingStatus, Site } from './findings';
 import { parseForDetection, parserForFile, recastParser, type ParserName } from './parsers';
@@ -244,6 +245,7 @@ function applyRule(
   context: FileContext,
 ): { output: string; runtimeUsers: Set<string> } | undefined {
   const file = recast.parse(source, { parser: recastParser(parser) }) as unknown as t.File;
+  correctStatementStarts(file);
   const shared = new SharedAnalysis(file, knownTransforms(settings));
   const parsedText = recastParsedText(source);
   const layout = detectLayout(source, file, parsedText);

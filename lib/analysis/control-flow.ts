@@ -8,7 +8,8 @@
  *  - on each of those ways, what is known about some value? (`traceRegion`, path-sensitive): the
  *    caller supplies a small state domain (e.g. "resource released?") and a transfer function;
  *  - what was the last thing that touched something before leaving? (`lastTouches`);
- *  - can a statement or expression throw? (`canThrow`, an over-approximation);
+ *  - can a statement or expression throw? (`canThrow`, an over-approximation); can statements
+ *    fall through (`canCompleteNormally`) or leave early (`canCompleteAbruptly`)?
  *  - where does a `break`/`continue` jump to? (`jumpTarget`).
  *
  * Expressions are atomic: the tracer never looks inside them, so nested functions and
@@ -389,6 +390,14 @@ export function regionExits(statements: readonly t.Statement[], options: { mayTh
 /** True when `statements` can run to their end (fall through) on some path. */
 export function canCompleteNormally(statements: readonly t.Statement[]): boolean {
   return regionExits(statements, { mayThrow: () => false }).some((exit) => exit.kind === 'end');
+}
+
+/**
+ * True when `statements` can leave other than by falling through on some path: a `return`, a
+ * `break`/`continue` to a target outside, an explicit `throw`. Calls that may throw do not count.
+ */
+export function canCompleteAbruptly(statements: readonly t.Statement[]): boolean {
+  return regionExits(statements, { mayThrow: () => false }).some((exit) => exit.kind !== 'end');
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * In-place edits of the recast AST, located through the parent links of an AstIndex.
  * Fixes compute every edit from the analysed tree first and apply them after, so links stay valid
- * for the nodes they name; new nodes are never looked up again.
+ * for the nodes they name; new nodes are never looked up again. A fix that runs after other fixes
+ * of the same file have moved its nodes finds them with `currentPlace` instead.
  */
 import type * as t from '@babel/types';
-import type { AstIndex, Node } from './ast';
+import { walk, type AstIndex, type Node } from './ast';
 
 function container(index: AstIndex, node: Node): { list: Node[]; at: number } | { parent: Record<string, unknown>; key: string } {
   const link = index.link(node);
@@ -19,8 +20,10 @@ function container(index: AstIndex, node: Node): { list: Node[]; at: number } | 
   return { parent: link.parent as unknown as Record<string, unknown>, key: link.key };
 }
 
-type RecastComment = t.Comment & { leading?: boolean; trailing?: boolean };
-type WithComments = { comments?: RecastComment[] | null };
+/** A comment as recast attaches it to a node: leading or trailing. */
+export type RecastComment = t.Comment & { leading?: boolean; trailing?: boolean };
+/** A node with recast's `comments`. */
+export type WithComments = { comments?: RecastComment[] | null };
 
 /**
  * Puts `replacement` where `node` is (a single slot or one element of a list). Comments attached
@@ -63,4 +66,29 @@ export function removeNode(index: AstIndex, node: Node): void {
   const where = container(index, node);
   if (!('list' in where)) throw new Error('removeNode needs a node in a list');
   where.list.splice(where.at, 1);
+}
+
+/** Where a node is now: its parent, the key holding it, and the list when that key holds one. */
+export interface Place {
+  parent: Node;
+  key: string;
+  list?: Node[];
+}
+
+/**
+ * Where `target` sits in `root` now, found by walking the tree: for fixes that run after earlier
+ * fixes of the same file have moved nodes around, when an AstIndex's parent links are stale.
+ */
+export function currentPlace(root: Node, target: Node): Place | undefined {
+  let place: Place | undefined;
+  walk(root, (node, link) => {
+    if (place) return false;
+    if (node === target && link) {
+      const holder = (link.parent as unknown as Record<string, unknown>)[link.key];
+      place = { parent: link.parent, key: link.key, list: link.inList ? (holder as Node[]) : undefined };
+      return false;
+    }
+    return undefined;
+  });
+  return place;
 }
