@@ -94,6 +94,8 @@ type Completion = {
   why: string;
   /** Set when cases without a sentinel fall through into this one, so they share its jump. */
   sharedWith?: string;
+  /** A completion path only because it calls a disposal (no sentinel names the case). */
+  byDisposalOnly: boolean;
 };
 
 /** Words of an identifier or event name: `message_stop` → message, stop; `StreamEnd` → stream, end. */
@@ -359,9 +361,9 @@ export const rule: LeakRule = {
       if (!disposal && disposals.has('inner')) return undefined;
       const sentinelCase = group.find((c) => isSentinel(c.test));
       if (!sentinelCase && !disposal) return undefined;
-      if (disposal) return { switchCase, why: `${caseLabel(switchCase.test, ctx.source)} (it calls a disposal)` };
+      if (disposal) return { switchCase, why: `${caseLabel(switchCase.test, ctx.source)} (it calls a disposal)`, byDisposalOnly: !sentinelCase };
       const others = group.filter((c) => !isSentinel(c.test));
-      const completion: Completion = { switchCase, why: caseLabel(sentinelCase!.test, ctx.source) };
+      const completion: Completion = { switchCase, why: caseLabel(sentinelCase!.test, ctx.source), byDisposalOnly: false };
       if (others.length > 0) completion.sharedWith = others.map((c) => caseLabel(c.test, ctx.source)).join(', ');
       return completion;
     };
@@ -446,15 +448,18 @@ export const rule: LeakRule = {
       if (!completion) continue;
       const where = loopDescription(loop, ctx.source);
 
-      const { other } = exitsOf(loop);
-      if (other.length > 0) {
+      const { proper, other } = exitsOf(loop);
+      // A disposal alone is weak evidence that the stream is over (`clearInterval(t); t = setInterval(...)`
+      // restarts a timer): when the loop already leaves from a completion case, it can end by itself.
+      const exitElsewhere = other[0] ?? (completion.byDisposalOnly ? proper[0] : undefined);
+      if (exitElsewhere) {
         sites.push(
           refused(
             PATTERN_OTHER_EXIT,
             jump,
             'yellow',
             'loop-has-other-exit',
-            `break in ${completion.why} leaves only the switch; the ${where} loop ends only through ${exitDescription(other[0])}: check that this case reaches it`,
+            `break in ${completion.why} leaves only the switch; the ${where} loop ends only through ${exitDescription(exitElsewhere)}: check that this case reaches it`,
           ),
         );
         continue;

@@ -72,13 +72,22 @@ export interface Run {
 export type WorldFactory = (failAt: number | undefined, choices: readonly boolean[]) => World;
 
 /**
- * How one rewritten function is judged: `programs` (by role) run on every path beside
- * `original` and `rewrite`; `judge` gets every role's run of one path and returns the root
- * cause of a disagreement, or undefined (and may `tally` what it saw).
+ * How one rewritten function is judged: `programs` (by role) can run on every path beside
+ * `original` and `rewrite`; `judge` gets a path's runs of `original` and `rewrite`, asks for
+ * the other roles' runs as it needs them (`run(role)`: a program that only explains a
+ * disagreement need not run on every path), and returns the root cause of a disagreement, or
+ * undefined (and may `tally` what it saw).
  */
 export interface Comparison {
   programs?: Record<string, string>;
-  judge(runs: Readonly<Record<string, Run>>, tally: (what: string) => void): string | undefined;
+  judge(runs: PathRuns, tally: (what: string) => void): Promise<string | undefined> | string | undefined;
+}
+
+/** The runs of one path: `original` and `rewrite`, and any other role on request. */
+export interface PathRuns {
+  original: Run;
+  rewrite: Run;
+  run(role: string): Promise<Run>;
 }
 
 /** A function's comparison, or a cause when the rewrite cannot be judged at all. */
@@ -253,15 +262,25 @@ async function comparePaths(
       }
       const choices = stack.pop()!;
       runs++;
-      const byRole: Record<string, Run> = {};
-      for (const [role, factory] of programs) byRole[role] = await runOnce(factory, fn.async, failAt, choices, makeWorld);
-      const cause = comparison.judge(byRole, tally);
+      const byRole = new Map<string, Run>();
+      const run = async (role: string): Promise<Run> => {
+        let known = byRole.get(role);
+        if (!known) {
+          const factory = programs.get(role);
+          if (!factory) throw new Error(`no program ${role}`);
+          known = await runOnce(factory, fn.async, failAt, choices, makeWorld);
+          byRole.set(role, known);
+        }
+        return known;
+      };
+      const cause = await comparison.judge({ original: await run('original'), rewrite: await run('rewrite'), run }, tally);
       if (cause) {
+        for (const role of programs.keys()) await run(role);
         const width = Math.max(...[...programs.keys()].map((role) => role.length)) + 1;
-        const traces = [...programs.keys()].map((role) => `  ${`${role}:`.padEnd(width)} ${byRole[role].events.join(' | ')}`);
-        return { cause, detail: [`failAt=${failAt ?? 'none'} choices=[${byRole.original.made.map((c) => (c ? 1 : 0)).join('')}]`, ...traces].join('\n') };
+        const traces = [...programs.keys()].map((role) => `  ${`${role}:`.padEnd(width)} ${byRole.get(role)!.events.join(' | ')}`);
+        return { cause, detail: [`failAt=${failAt ?? 'none'} choices=[${byRole.get('original')!.made.map((c) => (c ? 1 : 0)).join('')}]`, ...traces].join('\n') };
       }
-      for (const run of Object.values(byRole)) {
+      for (const run of byRole.values()) {
         maxSteps = Math.max(maxSteps, run.steps);
         for (let i = choices.length; i < run.made.length; i++) {
           if (run.made[i]) continue;

@@ -16,6 +16,20 @@ export class Fault extends Error {}
 /** What the world throws once the run hangs: no code after a hang can observe anything. */
 export class Hang extends Error {}
 
+/** An error without a stack trace: runs throw hundreds of thousands, and capturing stacks dominated their cost. */
+function withoutStack<T extends Error>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** One instance for every hang: nothing reads it, and hung code throws it again and again. */
+const HANG = withoutStack(() => new Hang('hangs'));
+
 /** A run with more events than this is stuck in a loop that consumes no branch answers: it hangs. */
 export const MAX_EVENTS = 5000;
 
@@ -52,7 +66,7 @@ export class World {
     this.events.push(`step ${n}`);
     if (this.steps === this.failAt) {
       this.threw = true;
-      throw new Fault(`fault@${n}`);
+      throw withoutStack(() => new Fault(`fault@${n}`));
     }
   }
 
@@ -87,7 +101,7 @@ export class World {
   hang(): never {
     if (!this.hung) this.events.push('hangs');
     this.hung = true;
-    throw new Hang('hangs');
+    throw HANG;
   }
 
   /** Throws when the run already hung (or ran away), so hung code records nothing more. */
@@ -100,7 +114,7 @@ export class World {
   error(n: number): Error {
     this.threw = true;
     this.events.push(`throw ${n}`);
-    return new Error(`err ${n}`);
+    return withoutStack(() => new Error(`err ${n}`));
   }
 
   private acquire(site: string): Handle {
