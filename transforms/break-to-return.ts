@@ -8,10 +8,12 @@
  * case that calls a disposal), the `break` becomes `return;` if nothing but a `finally` runs
  * after the loop, else `break <label>;` on a (reused or new) label of the loop.
  *
- * Refused and reported: loops with another exit (a flag, a `return` elsewhere: possibly a bug),
+ * Refused and reported: loops with another exit (a flag, a `return` elsewhere: possibly a bug;
+ * for a case that only calls a disposal, a completion case that leaves the loop counts too),
  * functions that return values, cases shared with non-sentinel cases, code after the `switch`
- * that the case also runs (an `ack(msg)`), breaks in a `finally` or in a nested function. Silent: `case 'data': ...; break;` (next message), `default: break;` in a
- * polling loop, and `for await` over ordinary streams, which end when the stream does.
+ * that the case also runs (an `ack(msg)`), breaks in a `finally` or in a nested function.
+ * Silent: `case 'data': ...; break;` (next message), `default: break;` in a polling loop, and
+ * `for await` over ordinary streams, which end when the stream does.
  *
  *   while (true) {                          while (true) {
  *     const msg = await queue.next();         const msg = await queue.next();
