@@ -9,7 +9,8 @@
  * after the loop, else `break <label>;` on a (reused or new) label of the loop.
  *
  * Refused and reported: loops with another exit (a flag, a `return` elsewhere: possibly a bug;
- * for a case that only calls a disposal, a completion case that leaves the loop counts too),
+ * for a case that only calls a disposal, or a sentinel of an inner switch under an ordinary
+ * message, a completion case that leaves the loop counts too),
  * functions that return values, cases shared with non-sentinel cases, code after the `switch`
  * that the case also runs (an `ack(msg)`), breaks in a `finally` or in a nested function.
  * Silent: `case 'data': ...; break;` (next message), `default: break;` in a polling loop, and
@@ -370,6 +371,15 @@ export const rule: LeakRule = {
       return completion;
     };
 
+    /** Whether `switchNode` sits in a case of an outer switch of the loop that is not a completion path. */
+    const underOrdinaryCase = (switchNode: t.SwitchStatement, loop: Loop): boolean => {
+      for (const ancestor of index.ancestors(switchNode)) {
+        if (ancestor === loop || isFunction(ancestor)) return false;
+        if (ancestor.type === 'SwitchStatement' && !completionOf(ancestor, switchNode, loop)) return true;
+      }
+      return false;
+    };
+
     /** An exit sitting in a completion case of a switch inside the loop: the loop's proper way out. */
     const isCompletionExit = (exit: LoopExit, loop: Loop): boolean => {
       const switchCase = index.closest(exit.node, (n): n is t.SwitchCase => n.type === 'SwitchCase', (n) => n === loop || isFunction(n));
@@ -452,8 +462,11 @@ export const rule: LeakRule = {
 
       const { proper, other } = exitsOf(loop);
       // A disposal alone is weak evidence that the stream is over (`clearInterval(t); t = setInterval(...)`
-      // restarts a timer): when the loop already leaves from a completion case, it can end by itself.
-      const exitElsewhere = other[0] ?? (completion.byDisposalOnly ? proper[0] : undefined);
+      // restarts a timer), and so is a sentinel of an inner switch under an ordinary message (`case 'ping':
+      // switch (cmd) { case 'stop': ... }`): when the loop already leaves from a completion case, it
+      // can end by itself, and this case reads on.
+      const weakEvidence = completion.byDisposalOnly || underOrdinaryCase(switchNode, loop);
+      const exitElsewhere = other[0] ?? (weakEvidence ? proper[0] : undefined);
       if (exitElsewhere) {
         sites.push(
           refused(
