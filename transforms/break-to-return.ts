@@ -371,11 +371,16 @@ export const rule: LeakRule = {
       return completion;
     };
 
-    /** Whether `switchNode` sits in a case of an outer switch of the loop that is not a completion path. */
+    /**
+     * Whether `switchNode` sits in a case of an outer switch of the loop that no sentinel names
+     * (an ordinary message, or one that is a completion path only by a disposal call).
+     */
     const underOrdinaryCase = (switchNode: t.SwitchStatement, loop: Loop): boolean => {
       for (const ancestor of index.ancestors(switchNode)) {
         if (ancestor === loop || isFunction(ancestor)) return false;
-        if (ancestor.type === 'SwitchStatement' && !completionOf(ancestor, switchNode, loop)) return true;
+        if (ancestor.type !== 'SwitchStatement') continue;
+        const outer = completionOf(ancestor, switchNode, loop);
+        if (!outer || outer.byDisposalOnly) return true;
       }
       return false;
     };
