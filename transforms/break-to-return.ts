@@ -8,10 +8,13 @@
  * case that calls a disposal), the `break` becomes `return;` if nothing but a `finally` runs
  * after the loop, else `break <label>;` on a (reused or new) label of the loop.
  *
- * Refused and reported: loops with another exit (a flag, a `return` elsewhere: possibly a bug),
+ * Refused and reported: loops with another exit (a flag, a `return` elsewhere: possibly a bug;
+ * for a case that only calls a disposal, or a sentinel of an inner switch under an ordinary
+ * message, a completion case that leaves the loop counts too),
  * functions that return values, cases shared with non-sentinel cases, code after the `switch`
- * that the case also runs (an `ack(msg)`), breaks in a `finally` or in a nested function. Silent: `case 'data': ...; break;` (next message), `default: break;` in a
- * polling loop, and `for await` over ordinary streams, which end when the stream does.
+ * that the case also runs (an `ack(msg)`), breaks in a `finally` or in a nested function.
+ * Silent: `case 'data': ...; break;` (next message), `default: break;` in a polling loop, and
+ * `for await` over ordinary streams, which end when the stream does.
  *
  *   while (true) {                          while (true) {
  *     const msg = await queue.next();         const msg = await queue.next();
@@ -94,6 +97,8 @@ type Completion = {
   why: string;
   /** Set when cases without a sentinel fall through into this one, so they share its jump. */
   sharedWith?: string;
+  /** A completion path only because it calls a disposal (no sentinel names the case). */
+  byDisposalOnly: boolean;
 };
 
 /** Words of an identifier or event name: `message_stop` → message, stop; `StreamEnd` → stream, end. */
@@ -359,11 +364,25 @@ export const rule: LeakRule = {
       if (!disposal && disposals.has('inner')) return undefined;
       const sentinelCase = group.find((c) => isSentinel(c.test));
       if (!sentinelCase && !disposal) return undefined;
-      if (disposal) return { switchCase, why: `${caseLabel(switchCase.test, ctx.source)} (it calls a disposal)` };
+      if (disposal) return { switchCase, why: `${caseLabel(switchCase.test, ctx.source)} (it calls a disposal)`, byDisposalOnly: !sentinelCase };
       const others = group.filter((c) => !isSentinel(c.test));
-      const completion: Completion = { switchCase, why: caseLabel(sentinelCase!.test, ctx.source) };
+      const completion: Completion = { switchCase, why: caseLabel(sentinelCase!.test, ctx.source), byDisposalOnly: false };
       if (others.length > 0) completion.sharedWith = others.map((c) => caseLabel(c.test, ctx.source)).join(', ');
       return completion;
+    };
+
+    /**
+     * Whether `switchNode` sits in a case of an outer switch of the loop that no sentinel names
+     * (an ordinary message, or one that is a completion path only by a disposal call).
+     */
+    const underOrdinaryCase = (switchNode: t.SwitchStatement, loop: Loop): boolean => {
+      for (const ancestor of index.ancestors(switchNode)) {
+        if (ancestor === loop || isFunction(ancestor)) return false;
+        if (ancestor.type !== 'SwitchStatement') continue;
+        const outer = completionOf(ancestor, switchNode, loop);
+        if (!outer || outer.byDisposalOnly) return true;
+      }
+      return false;
     };
 
     /** An exit sitting in a completion case of a switch inside the loop: the loop's proper way out. */
@@ -446,15 +465,21 @@ export const rule: LeakRule = {
       if (!completion) continue;
       const where = loopDescription(loop, ctx.source);
 
-      const { other } = exitsOf(loop);
-      if (other.length > 0) {
+      const { proper, other } = exitsOf(loop);
+      // A disposal alone is weak evidence that the stream is over (`clearInterval(t); t = setInterval(...)`
+      // restarts a timer), and so is a sentinel of an inner switch under an ordinary message (`case 'ping':
+      // switch (cmd) { case 'stop': ... }`): when the loop already leaves from a completion case, it
+      // can end by itself, and this case reads on.
+      const weakEvidence = completion.byDisposalOnly || underOrdinaryCase(switchNode, loop);
+      const exitElsewhere = other[0] ?? (weakEvidence ? proper[0] : undefined);
+      if (exitElsewhere) {
         sites.push(
           refused(
             PATTERN_OTHER_EXIT,
             jump,
             'yellow',
             'loop-has-other-exit',
-            `break in ${completion.why} leaves only the switch; the ${where} loop ends only through ${exitDescription(other[0])}: check that this case reaches it`,
+            `break in ${completion.why} leaves only the switch; the ${where} loop ends only through ${exitDescription(exitElsewhere)}: check that this case reaches it`,
           ),
         );
         continue;

@@ -12,6 +12,11 @@
  *    most once and, without those releases, its trace equals the original's.
  * A disagreement is classified by its first differing event (the root cause), with the smallest
  * function that shows it as the example.
+ *
+ * That verdict is cleanup-to-finally's (`leakOracle`). Another transform brings its own oracle:
+ * more programs to run on every path beside the original and the rewrite (a reference
+ * implementation of what the rewrite means) and the verdict on their runs; and its own world
+ * (sources, iterators). The branch answers explored are those any of the programs asks for.
  */
 import { processSource } from '../../lib/engine';
 import type { LeakRule } from '../../lib/rule';
@@ -34,6 +39,8 @@ export interface DifferentialReport {
   runs: number;
   /** Functions whose path enumeration hit the cap. */
   truncated: number;
+  /** What the oracle counted on the paths it accepted (paths where the fix changed the trace, ...). */
+  tallies: Map<string, number>;
   divergences: Divergence[];
   /** Cause → count and the smallest example. */
   byCause: Map<string, { count: number; example: Divergence }>;
@@ -47,15 +54,49 @@ export interface DifferentialOptions {
   ruleOptions?: Record<string, unknown>;
   /** Runs per function (original + rewrite count as one) before the enumeration stops. */
   maxRuns?: number;
+  /** What the rewrite must do on each path; cleanup-to-finally's verdict by default. */
+  oracle?: Oracle;
+  /** The world of one run; the plain `World` by default. */
+  world?: WorldFactory;
 }
 
-interface Run {
+export interface Run {
   events: string[];
   made: boolean[];
   steps: number;
   threw: boolean;
+  hung: boolean;
   leaked: string[];
 }
+
+export type WorldFactory = (failAt: number | undefined, choices: readonly boolean[]) => World;
+
+/**
+ * How one rewritten function is judged: `programs` (by role) can run on every path beside
+ * `original` and `rewrite`; `judge` gets a path's runs of `original` and `rewrite`, asks for
+ * the other roles' runs as it needs them (`run(role)`: a program that only explains a
+ * disagreement need not run on every path), and returns the root cause of a disagreement, or
+ * undefined (and may `tally` what it saw).
+ */
+export interface Comparison {
+  programs?: Record<string, string>;
+  judge(runs: PathRuns, tally: (what: string) => void): Promise<string | undefined> | string | undefined;
+}
+
+/** The runs of one path: `original` and `rewrite`, and any other role on request. */
+export interface PathRuns {
+  original: Run;
+  rewrite: Run;
+  run(role: string): Promise<Run>;
+}
+
+/** A function's comparison, or a cause when the rewrite cannot be judged at all. */
+export type Oracle = (fn: GeneratedFunction, rewrite: string) => Comparison | { cause: string; detail: string };
+
+/** cleanup-to-finally: identical traces, except at most one added release of what a throw path leaked. */
+export const leakOracle: Oracle = () => ({ judge: (runs) => judge(runs.original, runs.rewrite) });
+
+const plainWorld: WorldFactory = (failAt, choices) => new World(failAt, choices);
 
 type Factory = (timers: Record<string, unknown>) => (w: World) => unknown;
 
@@ -81,8 +122,8 @@ function describeError(error: unknown): string {
 
 const SETTLE_TURNS = 10_000;
 
-async function runOnce(factory: Factory, isAsync: boolean, failAt: number | undefined, choices: readonly boolean[]): Promise<Run> {
-  const w = new World(failAt, choices);
+async function runOnce(factory: Factory, isAsync: boolean, failAt: number | undefined, choices: readonly boolean[], makeWorld: WorldFactory): Promise<Run> {
+  const w = makeWorld(failAt, choices);
   const fn = factory(w.timers());
   let outcome: string;
   try {
@@ -111,8 +152,9 @@ async function runOnce(factory: Factory, isAsync: boolean, failAt: number | unde
   } catch (error) {
     outcome = `error ${describeError(error)}`;
   }
-  w.events.push(outcome);
-  return { events: normalise(w.events), made: [...w.made], steps: w.steps, threw: w.threw, leaked: w.leaked() };
+  // Nothing after a hang happens: whatever the code did while unwinding is not behaviour.
+  const events = w.hung ? w.events.slice(0, w.events.indexOf('hangs') + 1) : [...w.events, outcome];
+  return { events: normalise(events), made: [...w.made], steps: w.steps, threw: w.threw, hung: w.hung, leaked: w.leaked() };
 }
 
 function kindOf(event: string | undefined): string {
@@ -123,7 +165,7 @@ function kindOf(event: string | undefined): string {
 }
 
 /** The root cause of two traces disagreeing: what the rewrite did where the original did something else. */
-function classify(expected: readonly string[], actual: readonly string[], threw: boolean): string {
+export function classify(expected: readonly string[], actual: readonly string[], threw: boolean): string {
   let i = 0;
   while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++;
   const e = expected[i];
@@ -168,7 +210,7 @@ function normalise(events: readonly string[]): string[] {
   return out;
 }
 
-function sameTrace(a: readonly string[], b: readonly string[]): boolean {
+export function sameTrace(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
@@ -189,13 +231,30 @@ function judge(original: Run, rewrite: Run): string | undefined {
   return sameTrace(original.events, rewrite.events) ? undefined : classify(original.events, rewrite.events, threw);
 }
 
-/** Every path: no failure and each failing step, times every branch combination. */
-async function comparePaths(fn: GeneratedFunction, original: Factory, rewrite: Factory, maxRuns: number): Promise<{ runs: number; truncated: boolean; failure?: { cause: string; detail: string } }> {
+interface PathsOutcome {
+  runs: number;
+  truncated: boolean;
+  failure?: { cause: string; detail: string };
+}
+
+/**
+ * Every path: no failure and each failing step, times every branch combination that any of the
+ * programs asks for (a rewrite may reach code the original never reaches, and branch there).
+ */
+async function comparePaths(
+  fn: GeneratedFunction,
+  programs: ReadonlyMap<string, Factory>,
+  comparison: Comparison,
+  maxRuns: number,
+  makeWorld: WorldFactory,
+  tally: (what: string) => void,
+): Promise<PathsOutcome> {
   let runs = 0;
   let truncated = false;
-  const visit = async (failAt: number | undefined, prefix: boolean[]): Promise<{ cause: string; detail: string } | { maxSteps: number } | undefined> => {
+  const visit = async (failAt: number | undefined): Promise<{ cause: string; detail: string } | { maxSteps: number }> => {
     let maxSteps = 0;
-    const stack: boolean[][] = [prefix];
+    const stack: boolean[][] = [[]];
+    const seen = new Set<string>(['']);
     while (stack.length > 0) {
       if (runs >= maxRuns) {
         truncated = true;
@@ -203,29 +262,70 @@ async function comparePaths(fn: GeneratedFunction, original: Factory, rewrite: F
       }
       const choices = stack.pop()!;
       runs++;
-      const o = await runOnce(original, fn.async, failAt, choices);
-      const r = await runOnce(rewrite, fn.async, failAt, choices);
-      maxSteps = Math.max(maxSteps, o.steps);
-      const cause = judge(o, r);
+      const byRole = new Map<string, Run>();
+      const run = async (role: string): Promise<Run> => {
+        let known = byRole.get(role);
+        if (!known) {
+          const factory = programs.get(role);
+          if (!factory) throw new Error(`no program ${role}`);
+          known = await runOnce(factory, fn.async, failAt, choices, makeWorld);
+          byRole.set(role, known);
+        }
+        return known;
+      };
+      const cause = await comparison.judge({ original: await run('original'), rewrite: await run('rewrite'), run }, tally);
       if (cause) {
-        return {
-          cause,
-          detail: `failAt=${failAt ?? 'none'} choices=[${o.made.map((c) => (c ? 1 : 0)).join('')}]\n  original: ${o.events.join(' | ')}\n  rewrite:  ${r.events.join(' | ')}`,
-        };
+        for (const role of programs.keys()) await run(role);
+        const width = Math.max(...[...programs.keys()].map((role) => role.length)) + 1;
+        const traces = [...programs.keys()].map((role) => `  ${`${role}:`.padEnd(width)} ${byRole.get(role)!.events.join(' | ')}`);
+        return { cause, detail: [`failAt=${failAt ?? 'none'} choices=[${byRole.get('original')!.made.map((c) => (c ? 1 : 0)).join('')}]`, ...traces].join('\n') };
       }
-      for (let i = choices.length; i < o.made.length; i++) if (!o.made[i]) stack.push([...o.made.slice(0, i), true]);
+      for (const run of byRole.values()) {
+        maxSteps = Math.max(maxSteps, run.steps);
+        for (let i = choices.length; i < run.made.length; i++) {
+          if (run.made[i]) continue;
+          const next = [...run.made.slice(0, i), true];
+          const key = next.map((c) => (c ? 1 : 0)).join('');
+          if (seen.has(key)) continue;
+          seen.add(key);
+          stack.push(next);
+        }
+      }
     }
     return { maxSteps };
   };
-  const first = await visit(undefined, []);
-  if (first && 'cause' in first) return { runs, truncated, failure: first };
+  const first = await visit(undefined);
+  if ('cause' in first) return { runs, truncated, failure: first };
   // Failing step k exists on some path while some run reached k steps (catch blocks may add steps).
   for (let failAt = 1; !truncated; failAt++) {
-    const result = await visit(failAt, []);
-    if (result && 'cause' in result) return { runs, truncated, failure: result };
-    if (!result || result.maxSteps < failAt) break;
+    const result = await visit(failAt);
+    if ('cause' in result) return { runs, truncated, failure: result };
+    if (result.maxSteps < failAt) break;
   }
   return { runs, truncated };
+}
+
+/** Compiles the original, the rewrite and the oracle's programs of one function, and runs them on every path. */
+async function judgeFunction(
+  fn: GeneratedFunction,
+  rewrite: string,
+  oracle: Oracle,
+  maxRuns: number,
+  makeWorld: WorldFactory,
+  tally: (what: string) => void,
+): Promise<PathsOutcome> {
+  const comparison = oracle(fn, rewrite);
+  if ('cause' in comparison) return { runs: 0, truncated: false, failure: comparison };
+  const sources: Array<[string, string]> = [['original', fn.source], ['rewrite', rewrite], ...Object.entries(comparison.programs ?? {})];
+  const programs = new Map<string, Factory>();
+  for (const [role, source] of sources) {
+    try {
+      programs.set(role, compile(fn, source));
+    } catch (error) {
+      return { runs: 0, truncated: false, failure: { cause: `${role === 'rewrite' ? 'rewrite' : `${role} (oracle)`} does not compile`, detail: `${String(error)}\n${source}` } };
+    }
+  }
+  return comparePaths(fn, programs, comparison, maxRuns, makeWorld, tally);
 }
 
 /**
@@ -253,7 +353,12 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   const started = Date.now();
   const maxRuns = options.maxRuns ?? 3000;
   const ruleOptions = options.ruleOptions ?? {};
-  const report: DifferentialReport = { files: 0, functions: 0, changed: 0, runs: 0, truncated: 0, divergences: [], byCause: new Map(), ms: 0 };
+  const oracle = options.oracle ?? leakOracle;
+  const makeWorld = options.world ?? plainWorld;
+  const report: DifferentialReport = { files: 0, functions: 0, changed: 0, runs: 0, truncated: 0, tallies: new Map(), divergences: [], byCause: new Map(), ms: 0 };
+  const tally = (what: string): void => {
+    report.tallies.set(what, (report.tallies.get(what) ?? 0) + 1);
+  };
   const add = (d: Divergence): void => {
     report.divergences.push(d);
     const entry = report.byCause.get(d.cause);
@@ -319,16 +424,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
       }
       if (rewrite === fn.source) continue;
       report.changed++;
-      let original: Factory;
-      let rewritten: Factory;
-      try {
-        original = compile(fn, fn.source);
-        rewritten = compile(fn, rewrite);
-      } catch (error) {
-        add({ cause: 'rewrite does not compile', fn, rewrite, detail: String(error) });
-        continue;
-      }
-      const result = await comparePaths(fn, original, rewritten, maxRuns);
+      const result = await judgeFunction(fn, rewrite, oracle, maxRuns, makeWorld, tally);
       report.runs += result.runs;
       if (result.truncated) report.truncated++;
       if (result.failure) add({ cause: result.failure.cause, fn, rewrite, detail: result.failure.detail });
@@ -344,6 +440,8 @@ export function formatReport(report: DifferentialReport, examples = true): strin
     `${report.functions} functions in ${report.files} files, ${report.changed} rewritten, ${report.runs} path runs (${report.truncated} enumerations capped), ${report.ms} ms`,
     `${report.divergences.length} divergences, ${report.byCause.size} root causes`,
   ];
+  const tallies = [...report.tallies.entries()].sort((a, b) => b[1] - a[1]);
+  if (tallies.length > 0) lines.push(`accepted paths: ${tallies.map(([what, count]) => `${what} ${count}`).join(', ')}`);
   const causes = [...report.byCause.entries()].sort((a, b) => b[1].count - a[1].count);
   for (const [cause, { count, example }] of causes) {
     lines.push('', `## ${cause}: ${count}`);
@@ -356,8 +454,13 @@ export function formatReport(report: DifferentialReport, examples = true): strin
 }
 
 /** The root cause of the first path where `rewrite` behaves differently from `original` (function `f0`), else undefined. */
-export async function judgeSource(original: string, rewrite: string, isAsync = false): Promise<string | undefined> {
+export async function judgeSource(
+  original: string,
+  rewrite: string,
+  isAsync = false,
+  judging: { oracle?: Oracle; world?: WorldFactory } = {},
+): Promise<string | undefined> {
   const fn: GeneratedFunction = { name: 'f0', source: original, async: isAsync, features: [] };
-  const result = await comparePaths(fn, compile(fn, original), compile(fn, rewrite), 3000);
+  const result = await judgeFunction(fn, rewrite, judging.oracle ?? leakOracle, 3000, judging.world ?? plainWorld, () => undefined);
   return result.failure?.cause;
 }

@@ -5,9 +5,33 @@
  * beyond them) and the step that fails (`failAt`, counted over every `step`, `use`, `open` and
  * `value`). Resources record acquisitions, uses (marked when they come after the release) and
  * releases; timers never fire, their handles are resources that `clearTimeout` releases.
+ *
+ * A run can also hang (`hang()`: a source that never yields again). Nothing after that happens:
+ * the trace ends with `hangs`, and every later effect throws, so the code unwinds without
+ * recording more.
  */
 
 export class Fault extends Error {}
+
+/** What the world throws once the run hangs: no code after a hang can observe anything. */
+export class Hang extends Error {}
+
+/** An error without a stack trace: runs throw hundreds of thousands, and capturing stacks dominated their cost. */
+function withoutStack<T extends Error>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** One instance for every hang: nothing reads it, and hung code throws it again and again. */
+const HANG = withoutStack(() => new Hang('hangs'));
+
+/** A run with more events than this is stuck in a loop that consumes no branch answers: it hangs. */
+export const MAX_EVENTS = 5000;
 
 /** Branch answers beyond this many are `false` and not explored: loops on `choose()` terminate. */
 export const MAX_CHOICES = 10;
@@ -23,6 +47,10 @@ export class World {
   steps = 0;
   /** A fault fired or the code threw one of the world's errors on this path. */
   threw = false;
+  /** The run hung: the trace ends at its `hangs` event. */
+  hung = false;
+  /** Branch answers beyond this many are `false` (a world whose loops need more may raise it). */
+  protected readonly maxChoices: number = MAX_CHOICES;
   private readonly handles: Handle[] = [];
   private readonly counters = new Map<string, number>();
 
@@ -33,11 +61,12 @@ export class World {
 
   /** One effect that may fail: the step chosen by `failAt` throws. */
   step(n: number | string): void {
+    this.alive();
     this.steps++;
     this.events.push(`step ${n}`);
     if (this.steps === this.failAt) {
       this.threw = true;
-      throw new Fault(`fault@${n}`);
+      throw withoutStack(() => new Fault(`fault@${n}`));
     }
   }
 
@@ -54,18 +83,38 @@ export class World {
   }
 
   choose(): boolean {
-    if (this.made.length >= MAX_CHOICES) return false;
-    const answer = this.choices[this.made.length] ?? false;
-    this.made.push(answer);
+    const answer = this.decide();
     this.events.push(`choose ${answer}`);
     return answer;
+  }
+
+  /** A branch answer the world uses itself (which item a source yields), recorded by the caller's own event. */
+  protected decide(): boolean {
+    this.alive();
+    if (this.made.length >= this.maxChoices) return false;
+    const answer = this.choices[this.made.length] ?? false;
+    this.made.push(answer);
+    return answer;
+  }
+
+  /** The run blocks for ever here: record it once; this and every later effect throws a Hang. */
+  hang(): never {
+    if (!this.hung) this.events.push('hangs');
+    this.hung = true;
+    throw HANG;
+  }
+
+  /** Throws when the run already hung (or ran away), so hung code records nothing more. */
+  protected alive(): void {
+    if (this.hung) this.hang();
+    if (this.events.length > MAX_EVENTS) this.hang();
   }
 
   /** An error the code throws itself (`throw w.error(3)`). */
   error(n: number): Error {
     this.threw = true;
     this.events.push(`throw ${n}`);
-    return new Error(`err ${n}`);
+    return withoutStack(() => new Error(`err ${n}`));
   }
 
   private acquire(site: string): Handle {
