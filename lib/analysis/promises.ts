@@ -617,9 +617,10 @@ export function chainReportsTo(index: AstIndex, statement: Node, expression: Nod
   let found: string | undefined;
   while (!found && (node.type === 'CallExpression' || node.type === 'OptionalCallExpression')) {
     const callee = unwrapExpression(node.callee);
-    if (!isMember(callee)) break;
-    const property = propertyName(callee);
-    if (property !== 'then' && property !== 'finally' && property !== 'catch') break;
+    const property = isMember(callee) ? propertyName(callee) : undefined;
+    // The chain's head counts too: `authorize(req, (err) => callback(err, ok))` hands its result
+    // to the enclosing callback the same way a `.then` reaction does.
+    const reaction = property === 'then' || property === 'finally' || property === 'catch';
     for (const argument of node.arguments) {
       const fn = unwrapExpression(argument);
       if (!isFunction(fn)) continue;
@@ -633,6 +634,7 @@ export function chainReportsTo(index: AstIndex, statement: Node, expression: Nod
         return undefined;
       });
     }
+    if (!reaction || !isMember(callee)) break;
     node = unwrapExpression(callee.object);
   }
   return found;
