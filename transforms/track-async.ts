@@ -46,6 +46,7 @@ import {
   cannotReject,
   certainArray,
   chainDecidesExit,
+  chainInitializesObject,
   chainReportsTo,
   endsWithRejectionHandler,
   importsAnyModule,
@@ -398,6 +399,15 @@ class TrackAsyncDetector {
         'red',
         'decides-exit',
         `${name}: this chain ends the process (process.exit / process.exitCode), so its rejection is the exit status: unhandled it exits 1, tracked it would be logged and exit 0; add .catch that exits non-zero`,
+      );
+    }
+    if (chainInitializesObject(this.ctx.index, statement, statement.expression)) {
+      return refused(
+        'floating-promise',
+        statement,
+        'red',
+        'initializes-object',
+        `${name}: this chain stores its result on the object being constructed, so a rejection leaves it half-built: unhandled it stops the process at startup, tracked the process would run on without it; handle the failure (retry, or fail the startup) by hand`,
       );
     }
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
@@ -803,6 +813,7 @@ export const rule: LeakRule = {
       'no-effect': 'The statement starts no work: a promise made elsewhere (p;) or Promise.resolve of a plain value. Tracking would not make it background work.',
       'yield-result': 'The promise is the value sent into a generator at yield; it is handled (or not) where the generator is driven.',
       'type-unknown': 'The checker types the value any or unknown, or cannot resolve it: not a promise for typed mode, so at most YELLOW.',
+      'initializes-object': 'Started in a constructor, the chain stores its result on the object being built (self.client = client): a rejection leaves the object half-built; unhandled that stops the process at startup, tracked it would run on without it.',
       'decides-exit': 'The chain calls process.exit or sets process.exitCode: its rejection is the script\'s exit status (1), which tracking would turn into a log line and exit 0.',
       'result-via-callback': 'The chain\'s callbacks call a parameter of the enclosing function (callback, resolve, reject, next): a rejection never calls it and the caller waits forever; the fix is .catch(callback), not tracking.',
       'outer-promise-refused': 'Started inside a callback of a promise statement that is itself refused: the two are fixed together by hand, not half-tracked.',

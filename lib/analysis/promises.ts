@@ -577,6 +577,69 @@ function isExitCall(node: Node): boolean {
   return false;
 }
 
+/** The function a statement sits in when that function builds an object: a class constructor, or a capitalised function that uses `this` (`const PubSub = function () { const self = this; ... }`). */
+function constructorOf(index: AstIndex, statement: Node): t.Function | undefined {
+  for (const ancestor of index.ancestors(statement)) {
+    if (!isFunction(ancestor)) continue;
+    if (ancestor.type === 'ClassMethod' && ancestor.kind === 'constructor') return ancestor;
+    if (ancestor.type === 'ArrowFunctionExpression') continue;
+    const parent = index.parent(ancestor);
+    const name =
+      'id' in ancestor && ancestor.id ? ancestor.id.name : parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier' ? parent.id.name : undefined;
+    if (name !== undefined && /^[A-Z]/.test(name) && someOwnNode(ancestor.body, (node) => node.type === 'ThisExpression')) return ancestor;
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Names that stand for the object under construction: `this` and `const self = this`. */
+function selfNames(fn: t.Function): Set<string> {
+  const names = new Set<string>();
+  walk(fn.body, (node) => {
+    if (node !== fn.body && isFunction(node)) return false;
+    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier' && node.init && unwrapExpression(node.init).type === 'ThisExpression') names.add(node.id.name);
+    return undefined;
+  });
+  return names;
+}
+
+/**
+ * Whether a chain started while an object is being built stores its result on that object
+ * (`connection.connect().then((client) => { self.subClient = client; })` in a constructor): on
+ * rejection the object stays half-built. Unhandled, that rejection ends the process at startup;
+ * tracked, the process would run on without the client, failing later and elsewhere.
+ */
+export function chainInitializesObject(index: AstIndex, statement: Node, expression: Node): boolean {
+  const constructor = constructorOf(index, statement);
+  if (!constructor) return false;
+  const aliases = selfNames(constructor);
+  // `this` inside an arrow is the object; inside a function expression it is not.
+  const isSelf = (node: Node, arrow: boolean): boolean => {
+    const n = unwrapExpression(node);
+    return (arrow && n.type === 'ThisExpression') || (n.type === 'Identifier' && aliases.has(n.name));
+  };
+  let node = unwrapExpression(expression);
+  while (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+    const callee = unwrapExpression(node.callee);
+    if (!isMember(callee)) break;
+    const property = propertyName(callee);
+    if (property !== 'then' && property !== 'finally') break;
+    for (const argument of node.arguments) {
+      const fn = unwrapExpression(argument);
+      if (!isFunction(fn)) continue;
+      const arrow = fn.type === 'ArrowFunctionExpression';
+      const stores = someOwnNode(fn.body, (inner) => {
+        if (inner.type !== 'AssignmentExpression') return false;
+        const target = unwrapExpression(inner.left);
+        return (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && isSelf(target.object, arrow);
+      });
+      if (stores) return true;
+    }
+    node = unwrapExpression(callee.object);
+  }
+  return false;
+}
+
 /**
  * Whether a chain's callbacks end the process (`main().then(() => process.exit(0))`,
  * `.finally(() => { process.exitCode = 0 })`): its rejection is the script's exit status (an
