@@ -202,6 +202,24 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     assert.equal(fileOf(withExamples, 'examples/embed/index.js').status, 'changed');
   });
 
+  test("a package whose program handles unhandled rejections itself is not tracked (failures-handled-globally); its test files' handlers do not count", async () => {
+    const dir = sandbox({
+      'package.json': '{\n  "name": "monorepo",\n  "private": true,\n  "workspaces": ["services/*"]\n}\n',
+      'services/kuma/package.json': '{\n  "name": "kuma",\n  "private": true\n}\n',
+      'services/kuma/server/server.js': 'const handler = (error) => console.error(error);\nprocess.addListener("unhandledRejection", handler);\n',
+      'services/kuma/server/jobs.js': FLOATING,
+      'services/api/package.json': '{\n  "name": "api",\n  "private": true\n}\n',
+      'services/api/test/setup.js': 'process.on("unhandledRejection", () => {});\n',
+      'services/api/src/jobs.js': FLOATING,
+    }, { git: true });
+    const out = await json(dir, ['transform', '--dry', '--no-add-dependency']);
+    const kuma = fileOf(out, 'services/kuma/server/jobs.js');
+    assert.equal(kuma.status, 'unchanged');
+    assert.deepEqual(kuma.findings.map((f) => [f.status, f.reason, f.grade]), [['refused', 'failures-handled-globally', 'yellow']]);
+    assert.match(kuma.findings[0].message, /server\/server\.js handles process 'unhandledRejection'/);
+    assert.equal(fileOf(out, 'services/api/src/jobs.js').status, 'changed', 'a handler in a test file says nothing about the program');
+  });
+
   test('!packages/node_modules in .gitignore is scanned, with a --verbose line', async () => {
     const dir = sandbox({
       '.gitignore': 'node_modules\n!packages/node_modules\n',

@@ -413,6 +413,16 @@ class TrackAsyncDetector {
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
       return refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`);
     }
+    const handler = this.tracker ? undefined : this.ctx.fileContext.processFailureHandler?.();
+    if (handler) {
+      return refused(
+        'floating-promise',
+        statement,
+        'yellow',
+        'failures-handled-globally',
+        `${name}: never awaited, but the program already decides what an unhandled rejection does (${handler}): it does not crash unseen, so tracking would add a dependency and change nothing; await it, or .catch() it where the failure matters`,
+      );
+    }
     const noRuntime = this.tracker ? undefined : this.ctx.runtimeRefusal();
     if (noRuntime) return refused('floating-promise', statement, 'red', noRuntime.reason, `${name}: promise started and never awaited; not tracked: ${noRuntime.message}`);
     return undefined;
@@ -813,6 +823,7 @@ export const rule: LeakRule = {
       'no-effect': 'The statement starts no work: a promise made elsewhere (p;) or Promise.resolve of a plain value. Tracking would not make it background work.',
       'yield-result': 'The promise is the value sent into a generator at yield; it is handled (or not) where the generator is driven.',
       'type-unknown': 'The checker types the value any or unknown, or cannot resolve it: not a promise for typed mode, so at most YELLOW.',
+      'failures-handled-globally': 'A non-test file of the package registers process.on("unhandledRejection" | "uncaughtException"): the program already decides what an unhandled rejection does, so tracking would only add a dependency. Reported YELLOW.',
       'initializes-object': 'Started in a constructor, the chain stores its result on the object being built (self.client = client): a rejection leaves the object half-built; unhandled that stops the process at startup, tracked it would run on without it.',
       'decides-exit': 'The chain calls process.exit or sets process.exitCode: its rejection is the script\'s exit status (1), which tracking would turn into a log line and exit 0.',
       'result-via-callback': 'The chain\'s callbacks call a parameter of the enclosing function (callback, resolve, reject, next): a rejection never calls it and the caller waits forever; the fix is .catch(callback), not tracking.',

@@ -222,6 +222,7 @@ export function classifyFile(filePath: string, text: string, facts: FolderFacts 
     const { environment, evidence: environmentEvidence } = decideEnvironment(filePath, text, facts, role);
     const context: FileContext = { role, roleEvidence, moduleKind: module.kind, moduleEvidence: module.evidence, environment, environmentEvidence };
     if (facts.package) context.package = facts.package;
+    if (facts.processFailureHandler) context.processFailureHandler = facts.processFailureHandler;
     return context;
   };
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { classifyFile } from './classify';
+import { classifyFile, isTestPath } from './classify';
 import type { FileContext, FolderFacts, PackageFacts } from './types';
 
 type Json = Record<string, unknown>;
@@ -170,9 +170,14 @@ const HTML_MAX_DEPTH = 4;
 const HTML_MAX_FILES = 200;
 
 function htmlFiles(root: string): string[] {
+  return filesUnder(root, (name) => /\.html?$/i.test(name), HTML_MAX_FILES);
+}
+
+/** Files under `root` whose name passes `wanted`, depth-first, skipping dependency, build, hidden and test folders. */
+function filesUnder(root: string, wanted: (name: string) => boolean, maxFiles: number): string[] {
   const found: string[] = [];
   const walk = (dir: string, depth: number): void => {
-    if (depth > HTML_MAX_DEPTH || found.length >= HTML_MAX_FILES) return;
+    if (depth > HTML_MAX_DEPTH || found.length >= maxFiles) return;
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -182,7 +187,7 @@ function htmlFiles(root: string): string[] {
     for (const entry of entries) {
       if (entry.isDirectory()) {
         if (!WALK_SKIP.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(dir, entry.name), depth + 1);
-      } else if (entry.isFile() && /\.html?$/i.test(entry.name)) found.push(path.join(dir, entry.name));
+      } else if (entry.isFile() && wanted(entry.name)) found.push(path.join(dir, entry.name));
     }
   };
   walk(root, 0);
@@ -190,6 +195,27 @@ function htmlFiles(root: string): string[] {
 }
 
 const SCRIPT_TAG = /<script\b([^>]*)>/gi;
+
+/** `process.on('unhandledRejection' | 'uncaughtException', ...)` and its addListener/prependListener/once forms. */
+const PROCESS_FAILURE_HANDLER = /\bprocess\s*\.\s*(?:on|once|addListener|prependListener)\s*\(\s*['"`](unhandledRejection|uncaughtException)['"`]/;
+const PROCESS_HANDLER_MAX_FILES = 20_000;
+
+/**
+ * The first non-test source file under `root` that installs a process-wide handler for unhandled
+ * rejections or uncaught exceptions, as evidence text; undefined when none does.
+ */
+function processFailureHandler(root: string): string | undefined {
+  const sources = filesUnder(root, (name) => /\.[cm]?[jt]sx?$/.test(name) && !name.endsWith('.d.ts'), PROCESS_HANDLER_MAX_FILES);
+  for (const file of sources) {
+    const relative = path.relative(root, file).split(path.sep).join('/');
+    if (isTestPath(relative)) continue;
+    const text = readText(file);
+    if (text === undefined || text.length > 2_000_000) continue;
+    const match = PROCESS_FAILURE_HANDLER.exec(text);
+    if (match) return `${relative} handles process '${match[1]}'`;
+  }
+  return undefined;
+}
 
 /** Classic scripts referenced by the project's HTML files and files concatenated by its build configs. */
 function browserReferences(root: string): Map<string, string> {
@@ -261,6 +287,7 @@ export class ContextResolver {
   private readonly testGlobs = new Map<string, TestGlob[]>();
   private readonly browserRefs = new Map<string, Map<string, string>>();
   private readonly ciRefs = new Map<string, Map<string, string>>();
+  private readonly failureHandlers = new Map<string, string | undefined>();
 
   /** The git root of a folder, or undefined outside a repository. */
   gitRoot(dir: string): string | undefined {
@@ -347,6 +374,14 @@ export class ContextResolver {
       }
       return refs.get(absolute);
     };
+    // Read only when a rule asks (a fix that would track a promise), once per package or project.
+    const handlerRoot = facts.packageDir ?? facts.rootDir;
+    if (handlerRoot) {
+      facts.processFailureHandler = () => {
+        if (!this.failureHandlers.has(handlerRoot)) this.failureHandlers.set(handlerRoot, processFailureHandler(handlerRoot));
+        return this.failureHandlers.get(handlerRoot);
+      };
+    }
     facts.browserEvidence = (absolute) => {
       for (const root of roots) {
         const evidence = this.browserRefsOf(root).get(absolute);

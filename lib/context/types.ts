@@ -68,6 +68,12 @@ export interface FileContext {
   environment: Environment;
   environmentEvidence: string;
   package?: PackageFacts;
+  /**
+   * Whether the program already decides what an unhandled rejection does: a file of its package
+   * registers `process.on('unhandledRejection' | 'uncaughtException')` (evidence text). Computed
+   * on first call (it reads the package's sources once), absent without a resolver.
+   */
+  processFailureHandler?: () => string | undefined;
 }
 
 /** Everything known about a file's folder (package, tsconfig, repo test configs, HTML refs), cached per folder. */
@@ -83,6 +89,8 @@ export interface FolderFacts {
   nearestScripts?: { dir: string; scripts: Record<string, string> };
   /** Files loaded by an HTML `<script src>` (classic scripts), or concatenated by a build config: evidence text. */
   browserEvidence?(absolute: string): string | undefined;
+  /** A non-test file of the package (or project) that handles process-wide unhandled rejections or uncaught exceptions: evidence text. Read lazily. */
+  processFailureHandler?(): string | undefined;
   /** The package root (absolute), for package-relative paths. */
   packageDir?: string;
   /** The project root (git root, else the package root): folder names above it say nothing. */

@@ -204,6 +204,9 @@ function render(input: PrBodyInput, version: string, options: PrBodyOptions, kno
           : `  - ${plural(p.files, 'file')} with no package.json above them: add \`${name}\` where they are built`,
       );
       todo.push(...capped(lines, limit, (n) => `  - …and ${n} more package.json files`));
+      if (known.packages.some((p) => p.manifest && !p.declared)) {
+        todo.push('  - Run `npm install` (or your package manager\'s install) after applying, and commit the lockfile: `npm ci` fails while package.json and package-lock.json disagree.');
+      }
     }
     const wiring = known.wiring;
     const stop = `Supervised intervals stop and tracked promises drain only when \`shutdown()\` from \`${input.runtimeImport}\` runs`;

@@ -97,6 +97,7 @@ export function formatTextSummary(result: RunResult, options: TextSummaryOptions
   if (dependencies.length > 0) {
     lines.push('runtime dependency:');
     for (const line of dependencies) lines.push(`  ${line}`);
+    if (result.dependencies.some((d) => d.status === 'added' || d.status === 'would-add')) lines.push('  then run npm install (or your package manager\'s install) so the lockfile records it: npm ci fails until it does');
   }
   for (const notice of result.notices ?? []) lines.push(c.yellow(`note: ${notice.transform}: ${notice.message} (${plural(notice.files, 'file')})`));
   if (options.verbose) {
