@@ -413,6 +413,9 @@ class TrackAsyncDetector {
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
       return refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`);
     }
+    const noRuntime = this.tracker ? undefined : this.ctx.runtimeRefusal();
+    if (noRuntime) return refused('floating-promise', statement, 'red', noRuntime.reason, `${name}: promise started and never awaited; not tracked: ${noRuntime.message}`);
+    // Last: it reads the package's sources (once), so only for a site that would be tracked otherwise.
     const handler = this.tracker ? undefined : this.ctx.fileContext.processFailureHandler?.();
     if (handler) {
       return refused(
@@ -423,8 +426,6 @@ class TrackAsyncDetector {
         `${name}: never awaited, but the program already decides what an unhandled rejection does (${handler}): it does not crash unseen, so tracking would add a dependency and change nothing; await it, or .catch() it where the failure matters`,
       );
     }
-    const noRuntime = this.tracker ? undefined : this.ctx.runtimeRefusal();
-    if (noRuntime) return refused('floating-promise', statement, 'red', noRuntime.reason, `${name}: promise started and never awaited; not tracked: ${noRuntime.message}`);
     return undefined;
   }
 
