@@ -7,23 +7,9 @@ import * as assert from 'node:assert/strict';
 import { RULES } from '../transforms';
 import * as path from 'node:path';
 import { processSource } from '../lib/engine';
-import { classifyFile, packageFacts, type FileContext, type FolderFacts } from '../lib/context';
 import type { FixtureCase } from './helpers/fixtures';
-import { fixtureCases } from './helpers/fixtures';
+import { fixtureCases, fixtureContext } from './helpers/fixtures';
 import { ruleSettings } from './helpers/rule-settings';
-
-/** The fixture's file context: in a virtual package when the case names one. */
-function fixtureContext(fixture: FixtureCase): FileContext | undefined {
-  // A real file under __testfixtures__ (typed-mode projects): only its own folder is its project.
-  if (!fixture.package && path.isAbsolute(fixture.filePath)) return classifyFile(fixture.filePath, fixture.input, { rootDir: path.dirname(fixture.filePath) });
-  if (!fixture.package && !fixture.tsconfig) return undefined;
-  const dir = path.resolve('/virtual-package');
-  const json = fixture.package ?? { name: 'virtual', private: true };
-  const type = json.type === 'module' ? 'module' : 'commonjs';
-  const facts: FolderFacts = { package: packageFacts(path.join(dir, 'package.json'), json, type), packageDir: dir, rootDir: dir };
-  if (fixture.tsconfig) facts.tsconfig = fixture.tsconfig;
-  return classifyFile(path.join(dir, fixture.filePath), fixture.input, facts);
-}
 
 for (const rule of RULES) {
   const cases = fixtureCases(rule.meta.name);

@@ -17,7 +17,7 @@ import { parseForDetection, parserForFile } from '../lib/parsers';
 import type { ScopeAnalysis } from '../lib/analysis/scope';
 import transform, { rule } from '../transforms/track-async';
 import { clearTypedCache, injectCheckerFailures, typedFile, typedProgramStats } from '../lib/analysis/typed';
-import { fixtureCases, type FixtureCase } from './helpers/fixtures';
+import { fixtureCases, fixtureContext, type FixtureCase } from './helpers/fixtures';
 import { FIXTURES, REPO_ROOT } from './helpers/paths';
 import { reportingApi, ruleSettings } from './helpers/rule-settings';
 
@@ -26,7 +26,7 @@ function settings(options: Record<string, unknown> = {}, mode: 'transform' | 'au
 }
 
 function runFixture(fixture: FixtureCase, mode: 'transform' | 'audit' = 'transform'): FileOutcome {
-  return processSource(fixture.filePath, fixture.input, settings(fixture.options, mode));
+  return processSource(fixture.filePath, fixture.input, settings(fixture.options, mode), fixtureContext(fixture));
 }
 
 const TYPED_PROJECT = path.join(FIXTURES, 'track-async', 'typed-project');

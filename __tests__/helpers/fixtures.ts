@@ -4,6 +4,7 @@
  *   { "filePath": "src/x.test.ts", "options": { ...rule options }, "runtimeImport": "...",
  *     "package": { ...package.json of the file's package }, "tsconfig": { "moduleDetection": "auto" },
  *     "includeTests": true, "runtimeInLibraries": true, "runtimeInBrowser": true,
+ *     "processFailureHandler": "server/server.js handles process 'unhandledRejection'",
  *     "findings": [{ "rule": "...", "status": "refused", "reason": "...", "line": 3 }] }
  * With `package`, the file's context (lib/context) is classified as if the file sat at `filePath`
  * in a package with that package.json; without it, from the path and text alone.
@@ -12,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURES } from './paths';
+import { classifyFile, packageFacts, type FileContext, type FolderFacts } from '../../lib/context';
 
 export interface ExpectedFinding {
   rule: string;
@@ -38,6 +40,8 @@ export interface FixtureCase {
   includeTests?: boolean;
   runtimeInLibraries?: boolean;
   runtimeInBrowser?: boolean;
+  /** Evidence that the package handles process failures itself (what the resolver would find in its sources). */
+  processFailureHandler?: string;
 }
 
 /**
@@ -78,6 +82,7 @@ export function fixtureCases(transform: string): FixtureCase[] {
       includeTests: extra.includeTests,
       runtimeInLibraries: extra.runtimeInLibraries,
       runtimeInBrowser: extra.runtimeInBrowser,
+      processFailureHandler: extra.processFailureHandler,
     });
   }
   return cases;
@@ -89,3 +94,19 @@ export function fixtureCase(transform: string, name: string, cases: readonly Fix
   if (!found) throw new Error(`no fixture ${transform}/${name}`);
   return found;
 }
+
+/** The fixture's file context: in a virtual package when the case names one. */
+export function fixtureContext(fixture: FixtureCase): FileContext | undefined {
+  // A real file under __testfixtures__ (typed-mode projects): only its own folder is its project.
+  if (!fixture.package && path.isAbsolute(fixture.filePath)) return classifyFile(fixture.filePath, fixture.input, { rootDir: path.dirname(fixture.filePath) });
+  if (!fixture.package && !fixture.tsconfig && !fixture.processFailureHandler) return undefined;
+  const dir = path.resolve('/virtual-package');
+  const json = fixture.package ?? { name: 'virtual', private: true };
+  const type = json.type === 'module' ? 'module' : 'commonjs';
+  const facts: FolderFacts = { package: packageFacts(path.join(dir, 'package.json'), json, type), packageDir: dir, rootDir: dir };
+  if (fixture.tsconfig) facts.tsconfig = fixture.tsconfig;
+  const handler = fixture.processFailureHandler;
+  if (handler) facts.processFailureHandler = () => handler;
+  return classifyFile(path.join(dir, fixture.filePath), fixture.input, facts);
+}
+
