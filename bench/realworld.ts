@@ -77,6 +77,7 @@ function main(): void {
     process.exit(3);
   }
   const hunks: Hunk[] = [];
+  const manualDependencies: string[] = [];
   const counts: RepoCounts[] = [];
   for (const checkout of checkouts) {
     const repo = path.basename(checkout);
@@ -106,6 +107,8 @@ function main(): void {
       }
     }
     for (const dep of report.dependencies) {
+      // A dependency the run could not add is part of the review: without it the rewritten files do not load.
+      if (dep.status === 'manual' || dep.status === 'not-added') manualDependencies.push(`${repo}: ${dep.dependency} for ${dep.files.length} file(s) (${dep.files.slice(0, 3).join(', ')}${dep.files.length > 3 ? ', ...' : ''}): ${dep.status}${dep.why ? `, ${dep.why}` : ''}`);
       if (!dep.diff) continue;
       for (const hunk of hunksOf(dep.diff)) {
         hunks.push({ repo, file: dep.manifest ?? 'package.json', role: 'package.json', transforms: ['(runtime dependency)'], header: hunk.header, text: hunk.text, test: false });
@@ -121,6 +124,9 @@ function main(): void {
   for (const c of counts) {
     const roles = Object.entries(c.roles).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ');
     lines.push(`| ${c.repo} | ${c.files} | ${c.changedFiles} | ${c.hunks} | ${c.testHunks} | ${c.skippedAsTests} | ${c.dependencies} | ${c.failed} | ${roles} | ${c.seconds.toFixed(1)} |`);
+  }
+  if (manualDependencies.length > 0) {
+    lines.push('', 'Runtime dependencies leakfix did not add (the rewritten files need them to load):', '', ...manualDependencies.map((line) => `- ${line}`));
   }
   lines.push('', 'Review each hunk: where does the file run, what does a failure do before and after, does the file still load? Mark it OK or WRONG (why).', '');
   hunks.forEach((hunk, i) => {
