@@ -48,6 +48,7 @@ import {
   chainDecidesExit,
   chainInitializesObject,
   chainReportsTo,
+  isReactionCall,
   endsWithRejectionHandler,
   importsAnyModule,
   rejectionHandlerOf,
@@ -111,18 +112,6 @@ interface Pending {
 }
 
 /** Names a tracked promise is never logged under alone: they say nothing about which work failed. */
-/** `p.then(...)`, `p.catch(...)`, `p.finally(...)`: its arguments run after the work. */
-function isReactionCall(node: t.CallExpression | t.NewExpression): boolean {
-  const callee = unwrapExpression(node.callee);
-  return (
-    node.type === 'CallExpression' &&
-    (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') &&
-    !callee.computed &&
-    callee.property.type === 'Identifier' &&
-    (callee.property.name === 'then' || callee.property.name === 'catch' || callee.property.name === 'finally')
-  );
-}
-
 const VAGUE_NAMES = new Set(['promise', 'new Promise', 'async IIFE', 'Promise.resolve', 'Promise.reject', 'Promise.all', 'Promise.allSettled', 'Promise.race', 'Promise.any', 'Promise.try']);
 
 /** Patterns whose refusal makes a promise started inside the refused one's callbacks refused too. */

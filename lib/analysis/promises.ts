@@ -577,6 +577,36 @@ function isExitCall(node: Node): boolean {
   return false;
 }
 
+const REACTIONS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
+
+/** `p.then(...)`, `p.catch(...)`, `p.finally(...)`: its arguments run after the work. */
+export function isReactionCall(node: Node): boolean {
+  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return false;
+  const callee = unwrapExpression(node.callee);
+  return isMember(callee) && REACTIONS.has(propertyName(callee) ?? '');
+}
+
+/**
+ * The arguments (unwrapped) of a promise chain's reactions, from the last reaction down: each
+ * `.then/.catch/.finally` in `reactions` (default: all three) until the first call that is not
+ * one. With `head`, that first call's arguments too: `authorize(req, (err) => callback(err))`
+ * hands its result to a callback as a `.then` reaction does.
+ */
+function chainArguments(expression: Node, options: { head?: boolean; reactions?: ReadonlySet<string> } = {}): Node[] {
+  const reactions = options.reactions ?? REACTIONS;
+  const found: Node[] = [];
+  let node = unwrapExpression(expression);
+  while (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
+    const callee = unwrapExpression(node.callee);
+    const reaction = isMember(callee) && reactions.has(propertyName(callee) ?? '');
+    if (!reaction && !options.head) break;
+    for (const argument of node.arguments) found.push(unwrapExpression(argument));
+    if (!reaction || !isMember(callee)) break;
+    node = unwrapExpression(callee.object);
+  }
+  return found;
+}
+
 /** The function a statement sits in when that function builds an object: a class constructor, or a capitalised function that uses `this` (`const PubSub = function () { const self = this; ... }`). */
 function constructorOf(index: AstIndex, statement: Node): t.Function | undefined {
   for (const ancestor of index.ancestors(statement)) {
@@ -609,6 +639,9 @@ function selfNames(fn: t.Function): Set<string> {
  * rejection the object stays half-built. Unhandled, that rejection ends the process at startup;
  * tracked, the process would run on without the client, failing later and elsewhere.
  */
+/** The reactions that receive the work's result (a `.catch` handler receives the error). */
+const STORING_REACTIONS: ReadonlySet<string> = new Set(['then', 'finally']);
+
 export function chainInitializesObject(index: AstIndex, statement: Node, expression: Node): boolean {
   const constructor = constructorOf(index, statement);
   if (!constructor) return false;
@@ -618,26 +651,15 @@ export function chainInitializesObject(index: AstIndex, statement: Node, express
     const n = unwrapExpression(node);
     return (arrow && n.type === 'ThisExpression') || (n.type === 'Identifier' && aliases.has(n.name));
   };
-  let node = unwrapExpression(expression);
-  while (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
-    const callee = unwrapExpression(node.callee);
-    if (!isMember(callee)) break;
-    const property = propertyName(callee);
-    if (property !== 'then' && property !== 'finally') break;
-    for (const argument of node.arguments) {
-      const fn = unwrapExpression(argument);
-      if (!isFunction(fn)) continue;
-      const arrow = fn.type === 'ArrowFunctionExpression';
-      const stores = someOwnNode(fn.body, (inner) => {
-        if (inner.type !== 'AssignmentExpression') return false;
-        const target = unwrapExpression(inner.left);
-        return (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && isSelf(target.object, arrow);
-      });
-      if (stores) return true;
-    }
-    node = unwrapExpression(callee.object);
-  }
-  return false;
+  return chainArguments(expression, { reactions: STORING_REACTIONS }).some((fn) => {
+    if (!isFunction(fn)) return false;
+    const arrow = fn.type === 'ArrowFunctionExpression';
+    return someOwnNode(fn.body, (inner) => {
+      if (inner.type !== 'AssignmentExpression') return false;
+      const target = unwrapExpression(inner.left);
+      return (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') && isSelf(target.object, arrow);
+    });
+  });
 }
 
 /**
@@ -646,20 +668,7 @@ export function chainInitializesObject(index: AstIndex, statement: Node, express
  * unhandled rejection exits 1), so tracking it (logged, not fatal) would change how it ends.
  */
 export function chainDecidesExit(expression: Node): boolean {
-  let node = unwrapExpression(expression);
-  while (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
-    const callee = unwrapExpression(node.callee);
-    if (!isMember(callee)) break;
-    const property = propertyName(callee);
-    if (property !== 'then' && property !== 'finally' && property !== 'catch') break;
-    for (const argument of node.arguments) {
-      const fn = unwrapExpression(argument);
-      if (isFunction(fn) && someOwnNode(fn.body, isExitCall)) return true;
-      if (memberPath(fn) === 'process.exit') return true;
-    }
-    node = unwrapExpression(callee.object);
-  }
-  return false;
+  return chainArguments(expression).some((fn) => (isFunction(fn) && someOwnNode(fn.body, isExitCall)) || memberPath(fn) === 'process.exit');
 }
 
 /**
@@ -676,29 +685,19 @@ export function chainReportsTo(index: AstIndex, statement: Node, expression: Nod
     for (const param of ancestor.params) if (param.type === 'Identifier') params.add(param.name);
   }
   if (params.size === 0) return undefined;
-  let node = unwrapExpression(expression);
   let found: string | undefined;
-  while (!found && (node.type === 'CallExpression' || node.type === 'OptionalCallExpression')) {
-    const callee = unwrapExpression(node.callee);
-    const property = isMember(callee) ? propertyName(callee) : undefined;
-    // The chain's head counts too: `authorize(req, (err) => callback(err, ok))` hands its result
-    // to the enclosing callback the same way a `.then` reaction does.
-    const reaction = property === 'then' || property === 'finally' || property === 'catch';
-    for (const argument of node.arguments) {
-      const fn = unwrapExpression(argument);
-      if (!isFunction(fn)) continue;
-      const own = new Set(fn.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
-      walk(fn.body, (inner) => {
-        if (found) return false;
-        if ((inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') && inner.callee.type === 'Identifier' && params.has(inner.callee.name) && !own.has(inner.callee.name)) {
-          found = inner.callee.name;
-          return false;
-        }
-        return undefined;
-      });
-    }
-    if (!reaction || !isMember(callee)) break;
-    node = unwrapExpression(callee.object);
+  for (const fn of chainArguments(expression, { head: true })) {
+    if (found) break;
+    if (!isFunction(fn)) continue;
+    const own = new Set(fn.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
+    walk(fn.body, (inner) => {
+      if (found) return false;
+      if ((inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression') && inner.callee.type === 'Identifier' && params.has(inner.callee.name) && !own.has(inner.callee.name)) {
+        found = inner.callee.name;
+        return false;
+      }
+      return undefined;
+    });
   }
   return found;
 }

@@ -166,7 +166,7 @@ function configuredTests(dir: string): TestGlob[] {
 }
 
 const WALK_SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', 'out', '.next', 'vendor']);
-const HTML_MAX_DEPTH = 4;
+const WALK_MAX_DEPTH = 4;
 const HTML_MAX_FILES = 200;
 
 function htmlFiles(root: string): string[] {
@@ -177,7 +177,7 @@ function htmlFiles(root: string): string[] {
 function filesUnder(root: string, wanted: (name: string) => boolean, maxFiles: number): string[] {
   const found: string[] = [];
   const walk = (dir: string, depth: number): void => {
-    if (depth > HTML_MAX_DEPTH || found.length >= maxFiles) return;
+    if (depth > WALK_MAX_DEPTH || found.length >= maxFiles) return;
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });

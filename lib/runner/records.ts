@@ -5,21 +5,13 @@
 import type { Finding } from '../findings';
 import type { FileStatus, UnusedIgnore } from '../engine';
 import type { ParserName } from '../parsers';
-import type { Environment, FileRole, ModuleKind } from '../context/types';
+import type { FileContext } from '../context/types';
 
-/** Where a file runs, as records show it (lib/context decides it). */
-export interface RecordContext {
-  role: FileRole;
-  /** Why: `folder test/`, `package.json bin`, `imports vitest`, ... */
-  roleEvidence: string;
-  moduleKind: ModuleKind;
-  moduleEvidence: string;
-  /** Which host runs it: browser, node or unknown, and why (`imports react`, `folder server/`, ...). */
-  environment: Environment;
-  environmentEvidence: string;
+/** Where a file runs, as records show it (lib/context decides it; the evidence fields say why). */
+export type RecordContext = Pick<FileContext, 'role' | 'roleEvidence' | 'moduleKind' | 'moduleEvidence' | 'environment' | 'environmentEvidence'> & {
   /** The nearest package.json (path relative to the run's cwd), its name and whether it is a published library. */
   package?: { manifest: string; name?: string; kind: 'library' | 'application' };
-}
+};
 
 export interface FileRecord {
   /** Relative to the run's cwd, with forward slashes. */
