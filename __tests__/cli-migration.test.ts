@@ -330,6 +330,8 @@ describe('leakfix migration workflow', { concurrency: 2 }, () => {
     const before = await leakfix(dir, ['transform', '--dry', '--format', 'markdown']);
     assert.match(before.stdout, /- \[ \] \*\*Runtime dependency\.\*\* 2 files would import `@leakfix\/runtime`; it must be a dependency of each package that contains them:\n {2}- `package\.json` \(1 file\): declared \(dependencies: `\^0\.1\.0`\)\n {2}- `packages\/web\/package\.json` \(1 file\): \*\*not declared yet\*\*: add `"@leakfix\/runtime"` to `dependencies`/);
     assert.match(before.stdout, /\*\*Shutdown\.\*\* [^\n]*No file imports it yet: call `handleShutdownSignals\(\)` once at startup/);
+    // The package.json edit leaves the lockfile behind: the PR body says so.
+    assert.match(before.stdout, /Run `npm install` \(or your package manager's install\) after applying, and commit the lockfile/);
     writeFiles(dir, { 'src/main.mjs': "import { handleShutdownSignals } from '@leakfix/runtime';\nhandleShutdownSignals();\n" });
     commitAll(dir);
     const wired = await leakfix(dir, ['transform', '--dry', '--format', 'markdown']);

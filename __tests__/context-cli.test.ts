@@ -168,6 +168,8 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     const allowed = await json(dir, ['transform', '--dry', '--runtime-in-libraries']);
     assert.equal(fileOf(allowed, 'src/index.js').status, 'changed');
     assert.deepEqual(allowed.dependencies.map((d) => [d.manifest, d.status]), [['package.json', 'would-add']]);
+    const summary = await leakfix(dir, ['transform', '--dry', '--runtime-in-libraries'], real);
+    assert.match(summary.stderr, /would add "@leakfix\/runtime"[^\n]*\n {2}then run npm install[^\n]*npm ci fails until it does/, 'the lockfile is the user\'s to update');
     const optOut = await json(dir, ['transform', '--dry', '--runtime-in-libraries', '--no-add-dependency']);
     assert.deepEqual(optOut.dependencies.map((d) => [d.manifest, d.status]), [['package.json', 'not-added']]);
   });
