@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench:runtime`: what the runtime costs, each figure as a ratio to its baseline.
 //   per tick:  a supervised run of a no-op vs a bare setInterval callback doing the same
-//   per track: track(p) with and without creation sites vs p.catch(() => {}), whole calls (creating
-//              and settling the promise included) and what each adds on top of a bare
-//              Promise.resolve(i), measured in the same rounds; and the stack capture alone, the
-//              floor under creation sites
+//   per track: track(p) with creation sites off, per name (the default) and on every call, vs
+//              p.catch(() => {}), whole calls (creating and settling the promise included) and what
+//              each adds on top of a bare Promise.resolve(i), measured in the same rounds; per name
+//              with a new name on every call (the worst case); and the stack capture alone, the
+//              floor under a creation site
 //   per await: an `await` in a process running supervised tasks vs a plain process (child processes),
 //              and, for reference, one with AsyncLocalStorage promise hooks on (what 0.1.0 turned on)
 //   bundle:    esbuild, minified, gzipped, per entry point, against the README budget
@@ -54,6 +55,9 @@ const batches = (step) => async (n) => {
 const resolveOnly = batches((i) => Promise.resolve(i));
 const catchOnly = batches((i) => Promise.resolve(i).catch(noop));
 const trackOnly = batches((i) => runtime.track(Promise.resolve(i), 'bench'));
+// The worst case for creation sites per name: a name built from an id never repeats.
+let unique = 0;
+const trackNewNames = batches((i) => runtime.track(Promise.resolve(i), `bench-${unique++}`));
 // The floor under creation sites: the stack capture track() makes (two frames, nothing formatted),
 // alone, from a function in the same place as track().
 const keep = new Array(BATCH);
@@ -96,27 +100,36 @@ const trackTimes = await interleavedTimes(
     { body: resolveOnly },
     { body: catchOnly },
     { body: trackOnly, before: () => runtime.setCreationSites(false) },
+    { body: trackOnly, before: () => runtime.setCreationSites('per-name') },
     { body: trackOnly, before: () => runtime.setCreationSites(true) },
+    { body: trackNewNames, before: () => runtime.setCreationSites('per-name') },
     { body: captureOnly },
   ],
   TRACKS,
 );
-const [resolveNs, catchNs, trackOffNs, trackOnNs, captureNs] = trackTimes.wall;
-const [resolveCpu, catchCpu, trackOffCpu, trackOnCpu, captureCpu] = trackTimes.cpu;
+const [resolveNs, catchNs, trackOffNs, trackNameNs, trackEveryNs, trackNewNameNs, captureNs] = trackTimes.wall;
+const [resolveCpu, catchCpu, trackOffCpu, trackNameCpu, trackEveryCpu, trackNewNameCpu, captureCpu] = trackTimes.cpu;
 runtime.setCreationSites(undefined);
 const ONLY_TRACK = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'track';
 // What each call adds to creating and settling the promise: the issue's targets are ≤ 300 ns
 // without creation sites and ≤ 2 µs with them, next to what `.catch()` adds.
 const catchAdds = catchNs - resolveNs;
+const catchCpuAdds = catchCpu - resolveCpu;
+const addsRow = (label, value, base) => [label, ns(value - base), ratio(value - base, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(base)}`];
+const cpuRow = (label, value) => [label, ns(value - resolveCpu), ratio(value - resolveCpu, catchCpuAdds), `.catch() adds ${ns(catchCpuAdds)} (CPU) to ${ns(resolveCpu)}`];
 const trackRows = [
   ['per track, creation sites off', ns(trackOffNs), ratio(trackOffNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
-  ['per track, creation sites on', ns(trackOnNs), ratio(trackOnNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
-  ['track adds, creation sites off (target ≤ 300 ns)', ns(trackOffNs - resolveNs), ratio(trackOffNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
-  ['track adds, creation sites on (target ≤ 2000 ns)', ns(trackOnNs - resolveNs), ratio(trackOnNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
-  ['V8 stack capture alone (2 frames), adds', ns(captureNs - resolveNs), ratio(captureNs - resolveNs, catchAdds), `.catch() adds ${ns(catchAdds)} to Promise.resolve(i) ${ns(resolveNs)}`],
-  ['track adds, sites off, CPU time', ns(trackOffCpu - resolveCpu), ratio(trackOffCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
-  ['track adds, sites on, CPU time', ns(trackOnCpu - resolveCpu), ratio(trackOnCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
-  ['V8 stack capture alone, adds, CPU time', ns(captureCpu - resolveCpu), ratio(captureCpu - resolveCpu, catchCpu - resolveCpu), `.catch() adds ${ns(catchCpu - resolveCpu)} (CPU) to ${ns(resolveCpu)}`],
+  ['per track, creation sites per name (default)', ns(trackNameNs), ratio(trackNameNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
+  ['per track, creation sites on every call', ns(trackEveryNs), ratio(trackEveryNs, catchNs), `p.catch(() => {}) ${ns(catchNs)}`],
+  addsRow('track adds, creation sites off (target ≤ 300 ns)', trackOffNs, resolveNs),
+  addsRow('track adds, sites per name (target ≤ 2000 ns)', trackNameNs, resolveNs),
+  addsRow('track adds, sites on every call', trackEveryNs, resolveNs),
+  addsRow('track adds, sites per name, a new name each call', trackNewNameNs, resolveNs),
+  addsRow('V8 stack capture alone (2 frames), adds', captureNs, resolveNs),
+  cpuRow('track adds, sites off, CPU time', trackOffCpu),
+  cpuRow('track adds, sites per name, CPU time', trackNameCpu),
+  cpuRow('track adds, sites every call, CPU time', trackEveryCpu),
+  cpuRow('V8 stack capture alone, adds, CPU time', captureCpu),
 ];
 
 if (ONLY_TRACK) {

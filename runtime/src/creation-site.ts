@@ -1,8 +1,9 @@
 /**
  * Where a task, tracked promise or leaked resource was created, so a report can point at the line.
  * The stack is captured eagerly and formatted only when a report asks for it. Capturing costs a
- * stack trace, fine for supervise() but not for a track() in a hot loop, so tracked promises capture
- * one frame (the caller's) unless NODE_ENV is 'production' or setCreationSites() says otherwise.
+ * stack walk, fine for supervise() but not for a track() in a hot loop, so tracked promises capture
+ * two frames (the API function's and its caller's), and by default once per name (see trackSite()),
+ * none when NODE_ENV is 'production', or as setCreationSites() says.
  */
 import { runtimeState } from './state.js';
 
@@ -27,7 +28,7 @@ function pathOf(location: string): string {
  */
 function runtimeDirectory(): string | undefined {
   if (ownDirectory === null) {
-    const frames = (new Error().stack ?? '').split('\n');
+    const frames = stackLines(new Error());
     let own: string | undefined;
     for (const frame of frames) {
       own = locationOf(frame);
@@ -56,10 +57,26 @@ export interface CreationSite {
   frames(): string[];
 }
 
-/** The frames of a captured stack (its first line is the message, never a frame). */
-function framesOf(stack: string | undefined): string[] {
-  return (stack ?? '').split('\n').slice(1).filter((frame) => locationOf(frame) !== undefined);
+/**
+ * The lines of a captured stack, or none when reading it fails: the `stack` getter calls the app's
+ * Error.prepareStackTrace, which may throw or return something else than a string (an array of
+ * call sites), and a creation site must never break the call that records it.
+ */
+function stackLines(holder: { stack?: unknown }): string[] {
+  try {
+    const stack = holder.stack;
+    return typeof stack === 'string' ? stack.split('\n') : [];
+  } catch {
+    return [];
+  }
 }
+
+/** The frames of a captured stack (its first line is the message, never a frame). */
+function framesOf(holder: { stack?: unknown }): string[] {
+  return stackLines(holder).slice(1).filter((frame) => locationOf(frame) !== undefined);
+}
+
+const UNKNOWN_LOCATION = 'unknown location';
 
 /** The first frame outside the runtime and the host (else outside the runtime), as `fn (where:1:2)`. */
 function callerOf(frames: readonly string[]): string {
@@ -72,13 +89,13 @@ function callerOf(frames: readonly string[]): string {
     }
   }
   if (caller === undefined) caller = frames.find((frame) => !isRuntimeFrame(frame));
-  return caller === undefined ? 'unknown location' : caller.trim().replace(/^at (?:async )?/, '');
+  return caller === undefined ? UNKNOWN_LOCATION : caller.trim().replace(/^at (?:async )?/, '');
 }
 
-function fromHolder(holder: { stack?: string }): CreationSite {
+function fromHolder(holder: { stack?: unknown }): CreationSite {
   let formatted: string | undefined;
   let frames: string[] | undefined;
-  const all = (): string[] => (frames ??= framesOf(holder.stack));
+  const all = (): string[] => (frames ??= framesOf(holder));
   const site = (() => (formatted ??= callerOf(all()))) as CreationSite;
   site.frames = all;
   return site;
@@ -97,11 +114,11 @@ export function captureCreationSite(frames = 10, above?: Function): CreationSite
   const errorClass = Error as unknown as V8ErrorConstructor;
   const limit = errorClass.stackTraceLimit;
   const change = typeof limit === 'number' && limit !== frames;
-  const holder: { stack?: string } = {};
+  let holder: { stack?: unknown } = {};
   try {
     if (change) errorClass.stackTraceLimit = frames;
     if (above !== undefined && typeof errorClass.captureStackTrace === 'function') errorClass.captureStackTrace(holder, above);
-    else holder.stack = new Error().stack;
+    else holder = new Error(); // Read (formatted) only when a report asks.
   } finally {
     if (change) errorClass.stackTraceLimit = limit;
   }
@@ -120,36 +137,83 @@ function nodeEnv(): string | undefined {
   }
 }
 
-/** Whether track() records creation sites now (decided once, then per setCreationSites()). */
-export function trackSitesOn(): boolean {
+/**
+ * How track() and go() record creation sites: not at all, one stack per name (`'per-name'`), or a
+ * stack on every call (`true`).
+ */
+export type CreationSites = boolean | 'per-name';
+
+/** The mode in force: setCreationSites() decides, else off when NODE_ENV is 'production', else per name. */
+export function trackSitesMode(): CreationSites {
   const state = runtimeState();
-  if (state.trackSites === undefined) state.trackSites = nodeEnv() !== 'production';
+  if (state.trackSites === undefined) return nodeEnv() === 'production' ? false : 'per-name';
   return state.trackSites;
 }
 
 /** A stack captured by track() and not read yet: reading `stack` formats it (V8 does that lazily). */
 export interface TrackStack {
-  stack?: string;
+  stack?: unknown;
 }
 
-/** What trackCaptureStart() returns with creation sites off. */
-export const NO_TRACK_SITE = Symbol('no creation site');
+/**
+ * Per name, the stack of its first call, and whether a later call of the same name came from
+ * another place (then every call of that name captures its own).
+ */
+interface SiteMemo {
+  readonly stack: TrackStack;
+  site: string | undefined;
+  calls: number;
+  shared: boolean;
+}
+
+/** Names with a memo; beyond this many the oldest is forgotten (names built from ids never repeat). */
+const MAX_MEMO_NAMES = 1000;
+const memos = new Map<string, SiteMemo>();
+
+/** Why trackSite() asks for a capture: every call, the first call of a name, or a re-check of its memo. */
+export const CAPTURE_EVERY = 0;
+export const CAPTURE_FIRST = 1;
+export const CAPTURE_CHECK = 2;
+type CaptureReason = typeof CAPTURE_EVERY | typeof CAPTURE_FIRST | typeof CAPTURE_CHECK;
 
 /**
- * The two halves of a track() capture, used in the body of the API function itself:
- *
- *   const started = trackCaptureStart();
- *   const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
- *
- * `new Error()` is built there, with Error.stackTraceLimit at 2, so V8 walks two frames, the API
- * function and its caller, and formats nothing (the `stack` getter does, when a report reads it).
- * Measured cheaper than `Error.captureStackTrace(holder, fn)`, which turns the holder into a
- * dictionary and summarises one more frame when called from a helper. Other engines capture a
- * whole stack, whose runtime frames trackSiteOf() skips. The start says what to restore.
+ * Calls of one name that capture again to check the memo: the 2nd, 3rd and 4th, each power of two
+ * up to 64, then every 64th. A name used in a second place is found within 64 calls of it, and a
+ * name used in one place pays for a stack on 1 call in 64.
  */
-export function trackCaptureStart(): number | undefined | typeof NO_TRACK_SITE {
-  const state = runtimeState();
-  if (!(state.trackSites ?? trackSitesOn())) return NO_TRACK_SITE;
+function isCheckedCall(calls: number): boolean {
+  return calls <= 4 || (calls <= 64 ? (calls & (calls - 1)) === 0 : (calls & 63) === 0);
+}
+
+let state: ReturnType<typeof runtimeState> | undefined;
+
+/**
+ * The first half of a track() or go() capture, used in the body of the API function itself:
+ *
+ *   const site = trackSite(name);
+ *   const stack = typeof site !== 'number' ? site : trackCaptureEnd(trackCaptureStart(), new Error(), name, site);
+ *
+ * It says the stack to keep (undefined with creation sites off, a name's memo), or, as a number,
+ * why the call must capture its own. `new Error()` is built in the API function with
+ * Error.stackTraceLimit at 2, so V8 walks two frames, the function and its caller, and formats
+ * nothing (the `stack` getter does, when a report reads it). That walk costs microseconds (V8
+ * summarises the caller's optimised frame), which is why a name's calls share one stack. Other
+ * engines capture a whole stack, whose runtime frames trackSiteOf() skips.
+ */
+export function trackSite(name: unknown): TrackStack | undefined | CaptureReason {
+  const current = state ?? (state = runtimeState());
+  const mode = current.trackSites ?? trackSitesMode();
+  if (mode === false) return undefined;
+  // Unnamed calls, and every call while a leak probe watches: a report must name each exact line.
+  if (mode === true || current.siteProbes > 0 || typeof name !== 'string') return CAPTURE_EVERY;
+  const memo = memos.get(name);
+  if (memo === undefined) return CAPTURE_FIRST;
+  if (memo.shared || isCheckedCall(++memo.calls)) return memo.shared ? CAPTURE_EVERY : CAPTURE_CHECK;
+  return memo.stack;
+}
+
+/** Sets Error.stackTraceLimit to 2 for the capture; what to restore (undefined: nothing). */
+export function trackCaptureStart(): number | undefined {
   const errorClass = Error as unknown as V8ErrorConstructor;
   const limit = errorClass.stackTraceLimit;
   if (typeof limit !== 'number' || limit === 2) return undefined;
@@ -157,22 +221,43 @@ export function trackCaptureStart(): number | undefined | typeof NO_TRACK_SITE {
   return limit;
 }
 
-/** Restores what trackCaptureStart() changed; the stack to keep. */
-export function trackCaptureEnd(started: number | undefined, error: Error): TrackStack {
+/** Restores what trackCaptureStart() changed, updates the name's memo; the stack to keep. */
+export function trackCaptureEnd(started: number | undefined, error: Error, name: unknown, reason: CaptureReason): TrackStack {
   if (started !== undefined) (Error as unknown as V8ErrorConstructor).stackTraceLimit = started;
+  if (reason === CAPTURE_EVERY) return error;
+  const key = name as string;
+  const memo = memos.get(key);
+  if (memo === undefined || reason === CAPTURE_FIRST) {
+    if (memos.size >= MAX_MEMO_NAMES) memos.delete(memos.keys().next().value as string);
+    memos.set(key, { stack: error, site: undefined, calls: 1, shared: false });
+    return error;
+  }
+  memo.site ??= trackSiteOf(memo.stack);
+  // A stack that cannot be read (the app's Error.prepareStackTrace) proves nothing: every call records its own.
+  if (memo.site !== UNKNOWN_LOCATION && trackSiteOf(error) === memo.site) return memo.stack;
+  memo.shared = true;
   return error;
 }
 
 /** The creation site of a tracked promise, formatted from the stack trackCaptureEnd() kept. */
 export function trackSiteOf(stack: TrackStack | undefined): string {
-  return stack === undefined ? SITES_OFF : callerOf(framesOf(stack.stack));
+  return stack === undefined ? SITES_OFF : callerOf(framesOf(stack));
 }
 
 /**
- * Whether track() records where each promise was created (shown in leak reports, pending() and
- * rejection logs). Default: on, except when NODE_ENV is 'production' (also as a bundler defines
- * it); `undefined` restores that. supervise() always records it.
+ * Whether track() and go() record where each promise was created (shown in leak reports,
+ * pending() and rejection logs):
+ * - `'per-name'` (the default, unless NODE_ENV is 'production', also as a bundler defines it): the
+ *   first call of each name captures its caller's line and later calls of that name share it; a
+ *   sample of them checks it, and a name found used in two places captures on every call from
+ *   then on. Unnamed calls, and calls while a leak probe watches, capture every time.
+ * - `true`: every call captures its own (exact, and microseconds per call).
+ * - `false`: none; `createdAt` says so.
+ * - `undefined`: back to the default. supervise() always records its creation site.
  */
-export function setCreationSites(enabled: boolean | undefined): void {
-  runtimeState().trackSites = enabled;
+export function setCreationSites(mode: CreationSites | undefined): void {
+  if (mode !== undefined && typeof mode !== 'boolean' && mode !== 'per-name') {
+    throw new TypeError(`setCreationSites(mode): mode must be true, false, 'per-name' or undefined, got ${typeof mode === 'string' ? `'${mode}'` : typeof mode}`);
+  }
+  runtimeState().trackSites = mode;
 }

@@ -39,6 +39,6 @@ export {
   type ShutdownSignalOptions,
   type TaskShutdown,
 } from './shutdown.js';
-export { setCreationSites } from './creation-site.js';
+export { setCreationSites, type CreationSites } from './creation-site.js';
 export { setRejectionForwarding } from './host.js';
 export { consoleLogger, getLogger, setLogger, setLogLevel, type LogFields, type LogLevel, type Logger, type LogRecord } from './logger.js';

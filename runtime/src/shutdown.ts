@@ -3,7 +3,7 @@
  * which aborts every supervised task at once, waits for them, then drains every TaskGroup, all
  * within one deadline. handleShutdownSignals() wires that to SIGTERM/SIGINT in Node.
  */
-import { NO_TRACK_SITE, trackCaptureEnd, trackCaptureStart, type TrackStack } from './creation-site.js';
+import { trackCaptureEnd, trackCaptureStart, trackSite, type TrackStack } from './creation-site.js';
 import { describeError, stackOf } from './describe.js';
 import { after, builtinModule, nodeProcess, now, settlesWithin, timeoutOption } from './host.js';
 import { log } from './logger.js';
@@ -32,8 +32,8 @@ let fastDefault: TaskGroup | undefined;
  */
 export function track(promise: PromiseLike<unknown>, name?: string): void {
   const group = fastDefault ?? (fastDefault = defaultGroup());
-  const started = trackCaptureStart();
-  const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+  const site = trackSite(name);
+  const stack = typeof site !== 'number' ? site : trackCaptureEnd(trackCaptureStart(), new Error(), name, site);
   (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackStack | undefined): void })._add(promise, name, undefined, stack);
 }
 

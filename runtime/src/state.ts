@@ -52,8 +52,10 @@ export interface RuntimeState {
   defaultGroup: GroupRecord | undefined;
   shutdown: Promise<unknown> | undefined;
   signalHandlerUninstall: (() => void) | undefined;
-  /** Capture where each tracked promise was created; undefined = not decided yet (see creation-site). */
-  trackSites: boolean | undefined;
+  /** How track() records creation sites (see creation-site); undefined = the default. */
+  trackSites: boolean | 'per-name' | undefined;
+  /** Leak probes watching now: while any does, every track() records its own creation site. */
+  siteProbes: number;
   /** Hand tracked rejections to the host's unhandled-rejection watchers; undefined = yes (see host.ts). */
   forwardRejections?: boolean | undefined;
   /** The runtime's live ref'd host timers (see host.ts). */
@@ -79,6 +81,7 @@ export function runtimeState(): RuntimeState {
       shutdown: undefined,
       signalHandlerUninstall: undefined,
       trackSites: undefined,
+      siteProbes: 0,
       refTimers: 0,
       nextId: 1,
     };

@@ -10,7 +10,7 @@
  *   const { timedOut, pending } = await group.drain({ timeoutMs: 2000 });
  */
 import { diagnosticsChannels, publish } from './channels.js';
-import { NO_TRACK_SITE, trackCaptureEnd, trackCaptureStart, trackSiteOf, type TrackStack } from './creation-site.js';
+import { trackCaptureEnd, trackCaptureStart, trackSite, trackSiteOf, type TrackStack } from './creation-site.js';
 import { describeError, describeName, isAbortOf, stackOf } from './describe.js';
 import { now, settlesWithin, timeoutOption, forwardRejection } from './host.js';
 import { callUserHook, log } from './logger.js';
@@ -128,8 +128,8 @@ class TaskGroupImpl {
    * nothing on purpose, so the call is not a new floating promise. Non-promise values are accepted.
    */
   track(promise: PromiseLike<unknown>, name?: string): void {
-    const started = trackCaptureStart();
-    const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+    const site = trackSite(name);
+    const stack = typeof site !== 'number' ? site : trackCaptureEnd(trackCaptureStart(), new Error(), name, site);
     this._add(promise, name, undefined, stack);
   }
 
@@ -152,8 +152,8 @@ class TaskGroupImpl {
     } catch (error) {
       work = Promise.reject(error);
     }
-    const started = trackCaptureStart();
-    const stack = started === NO_TRACK_SITE ? undefined : trackCaptureEnd(started, new Error());
+    const site = trackSite(label);
+    const stack = typeof site !== 'number' ? site : trackCaptureEnd(trackCaptureStart(), new Error(), label, site);
     this._add(work as PromiseLike<unknown>, label, controller, stack);
   }
 

@@ -273,6 +273,9 @@ export function leakProbe(options: LeakProbeOptions = {}): LeakProbe {
   const ignoredSite = matcher(options.ignoreCreationSites ?? []);
   const test = options.testName;
   let watcher = watchNewResources();
+  // While it watches, every track() records its own line: a report names where each leak began.
+  let watching = true;
+  state.siteProbes++;
 
   const resourceLeaks = (): Leak[] => {
     const watched = new Map<string, string[]>();
@@ -333,6 +336,8 @@ export function leakProbe(options: LeakProbeOptions = {}): LeakProbe {
   const dispose = (): void => {
     watcher?.stop();
     watcher = undefined;
+    if (watching) state.siteProbes--;
+    watching = false;
   };
 
   const check = async (checkOptions: { timeoutMs?: number } = {}): Promise<void> => {

@@ -325,3 +325,143 @@ describe('creation sites of tracked promises', () => {
     }
   });
 });
+
+// The default mode (issue 13): a stack walk costs microseconds, so the calls of one name share the
+// stack of its first call, re-checked on a sample of calls.
+describe("creation sites per name (the default outside production)", () => {
+  function lineHere() {
+    return Number(/:(\d+):\d+\)?\s*$/.exec(new Error().stack.split('\n')[2])[1]);
+  }
+  const siteLine = (entry) => Number(/:(\d+):\d+\)?$/.exec(entry.createdAt)[1]);
+  let group;
+  let work;
+  const start = (mode) => {
+    setCreationSites(mode);
+    group = new TaskGroup();
+    work = deferred();
+  };
+  afterEach(async () => {
+    setCreationSites(undefined);
+    work.resolve();
+    await group.drain();
+  });
+  // Unique per test: the memo is process-wide.
+  let names = 0;
+  const freshName = () => `per-name-${names++}`;
+
+  test('later calls of a name from the same line share its first stack, and name that line', () => {
+    start(undefined);
+    const name = freshName();
+    let line;
+    for (let i = 0; i < 100; i++) {
+      line = lineHere(); group.track(work.promise, name);
+    }
+    const lines = new Set(group.pending().map(siteLine));
+    assert.deepEqual([...lines], [line]);
+  });
+
+  test('a call between checks reuses the memo: a name used in a second place is not re-walked on every call', () => {
+    start('per-name');
+    const name = freshName();
+    // Calls 2, 3 and 4 of a name are checked (same line: the memo holds); the 5th is not, so from
+    // another line it still shows the first.
+    const firstLine = lineHere() + 1;
+    for (let i = 0; i < 4; i++) group.track(work.promise, name);
+    const fifthLine = lineHere(); group.track(work.promise, name);
+    assert.notEqual(fifthLine, firstLine);
+    assert.equal(siteLine(group.pending()[4]), firstLine);
+  });
+
+  test('a name found used in a second place captures on every call from then on, in both places', () => {
+    start('per-name');
+    const name = freshName();
+    const firstLine = lineHere(); group.track(work.promise, name);
+    const secondLine = lineHere(); group.track(work.promise, name); // call 2 is checked: another line
+    for (let i = 0; i < 10; i++) {
+      group.track(work.promise, name);
+      group.track(work.promise, name);
+    }
+    const [first, second, ...rest] = group.pending();
+    assert.equal(siteLine(first), firstLine);
+    assert.equal(siteLine(second), secondLine);
+    const loopLine = secondLine + 2;
+    assert.deepEqual(
+      rest.map(siteLine),
+      rest.map((_, index) => loopLine + (index % 2)),
+      'after the second place is found, each call names its own line',
+    );
+  });
+
+  test('a name used in a second place from call 64 on is found within 64 calls', () => {
+    start('per-name');
+    const name = freshName();
+    for (let i = 0; i < 70; i++) group.track(work.promise, name);
+    const otherLine = lineHere() + 1;
+    for (let i = 0; i < 64; i++) group.track(work.promise, name);
+    const fromOther = group.pending().slice(70);
+    const wrong = fromOther.filter((entry) => siteLine(entry) !== otherLine).length;
+    assert.ok(wrong < 64, `${wrong} of 64 calls named the first place`);
+    assert.equal(siteLine(fromOther.at(-1)), otherLine, 'found: the last call names its own line');
+  });
+
+  test('unnamed calls, and every call while a leak probe watches, capture their own line', () => {
+    start('per-name');
+    const name = freshName();
+    const unnamedLine = lineHere(); group.track(work.promise);
+    const otherUnnamedLine = lineHere(); group.track(work.promise);
+    for (let i = 0; i < 4; i++) group.track(work.promise, name); // calls 1-4 (2-4 checked, same line)
+    const probe = leakProbe();
+    let probedLine;
+    try {
+      probedLine = lineHere(); group.track(work.promise, name); // call 5: not a checked call
+    } finally {
+      probe.dispose();
+    }
+    group.track(work.promise, name); // call 6, after the probe: the memo again
+    const entries = group.pending();
+    assert.equal(siteLine(entries[0]), unnamedLine);
+    assert.equal(siteLine(entries[1]), otherUnnamedLine);
+    assert.equal(siteLine(entries[6]), probedLine);
+    assert.equal(siteLine(entries[7]), siteLine(entries[2]), 'after the probe, call 6 shares the memo of call 1');
+  });
+
+  test('go() and the default track() share the memo rules', async () => {
+    start('per-name');
+    const name = freshName();
+    const goLine = lineHere(); group.go(name, () => work.promise);
+    const trackLine = lineHere(); track(work.promise, name); // call 2 of the name: checked, another line
+    const trackEntry = defaultGroup().pending().find((entry) => entry.name === name);
+    assert.equal(siteLine(group.pending()[0]), goLine);
+    assert.equal(siteLine(trackEntry), trackLine);
+    work.resolve();
+    await defaultGroup().drain();
+  });
+
+  test("an Error.prepareStackTrace that throws or returns call sites breaks no track() and no report", () => {
+    start('per-name');
+    const saved = Error.prepareStackTrace;
+    const name = freshName();
+    try {
+      Error.prepareStackTrace = () => {
+        throw new Error('prepareStackTrace failed');
+      };
+      for (let i = 0; i < 5; i++) group.track(work.promise, name); // calls 2-4 read stacks to compare
+      assert.deepEqual(group.pending().map((entry) => entry.createdAt), Array(5).fill('unknown location'));
+      Error.prepareStackTrace = (_error, callSites) => callSites;
+      group.track(work.promise, freshName());
+      assert.equal(group.pending()[5].createdAt, 'unknown location');
+      Error.prepareStackTrace = saved;
+      // The unreadable memo proved nothing: the name records each call's own line from then on.
+      const ownLine = lineHere(); group.track(work.promise, name);
+      assert.equal(siteLine(group.pending()[6]), ownLine);
+    } finally {
+      Error.prepareStackTrace = saved;
+    }
+  });
+
+  test('setCreationSites() refuses a mode it does not know', () => {
+    start(undefined);
+    assert.throws(() => setCreationSites('sometimes'), { name: 'TypeError', message: /true, false, 'per-name' or undefined, got 'sometimes'/ });
+    assert.throws(() => setCreationSites(1), TypeError);
+  });
+});
