@@ -82,6 +82,38 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     assert.deepEqual(findings, [['refused', 'test-callback'], ['fixed', undefined]]);
   });
 
+  test("coverage and dependency settings in a test config do not make source files tests (bullmq's vitest.config.ts, jest roots)", async () => {
+    const vitestConfig = [
+      "import { defineConfig } from 'vitest/config';",
+      'export default defineConfig({',
+      "  optimizeDeps: { include: ['jobs'] },",
+      '  test: {',
+      "    include: ['checks/**/*.ts'],",
+      "    coverage: { provider: 'v8', include: ['src/**/*.ts'], exclude: ['src/enums/*.ts'] },",
+      "    benchmark: { include: ['bench/**/*.ts'] },",
+      '  },',
+      '});',
+      '',
+    ].join('\n');
+    const dir = sandbox({
+      'package.json': '{ "name": "queue", "private": true }\n',
+      'vitest.config.ts': vitestConfig,
+      'jest.config.js': "module.exports = { roots: ['<rootDir>/lib'], testMatch: ['**/*.check.js'] };\n",
+      'src/worker.ts': FLOATING,
+      'jobs/retry.ts': FLOATING,
+      'bench/worker.ts': FLOATING,
+      'lib/queue.js': FLOATING,
+      'checks/worker.ts': FLOATING,
+      'lib/queue.check.js': FLOATING,
+    }, { git: true });
+    const out = await json(dir, ['transform', '--dry']);
+    for (const file of ['src/worker.ts', 'jobs/retry.ts', 'bench/worker.ts', 'lib/queue.js']) {
+      assert.equal(fileOf(out, file).status, 'changed', `${file}: ${fileOf(out, file).context?.role} (${fileOf(out, file).context?.roleEvidence})`);
+    }
+    assert.equal(fileOf(out, 'checks/worker.ts').context?.roleEvidence, 'vitest config vitest.config.ts (test.include)');
+    assert.equal(fileOf(out, 'lib/queue.check.js').context?.roleEvidence, 'jest config jest.config.js (testMatch)');
+  });
+
   test('a "type": "module" package gets import (never require), and package.json gains the runtime; the code then runs', async () => {
     const pkg = '{\n  "name": "esm-app",\n  "private": true,\n  "type": "module",\n  "dependencies": {\n    "zod": "^3.0.0"\n  }\n}\n';
     const dir = sandbox({

@@ -13,7 +13,8 @@
  *
  * The disposal method must be the end of life: one the class hierarchy of the module calls
  * mid-life (`reconnect() { this.disconnect(); ... }`) with nothing starting the interval again is
- * skipped for the next one, or the site refused. React class components end only in
+ * skipped for the next one, or the site refused; so is any, for an interval created once, when the
+ * class extends a class of another module of the project (whose code cannot be seen). React class components end only in
  * `componentWillUnmount` (added when missing), and intervals a component owns (render bodies,
  * handlers defined in a component) are never supervised. Supervised tasks are named after the
  * callback or the enclosing function (`Worker.versionCheck`), unique within the file.
@@ -106,7 +107,7 @@ const REASONS = {
   'effect-nested': 'The interval starts in a nested block or callback of the effect: its handle is not in scope of the cleanup.',
   'render-body': 'The interval starts in a component or hook body (every render), or in a class component\'s render(): it belongs in an effect or componentDidMount, which a codemod cannot decide.',
   'react-component': 'The interval belongs to a React class component but cannot be kept on the instance (it starts in a loop or callback, or its handle is read): only componentWillUnmount ends a component\'s life, and a supervised task would outlive the unmount.',
-  'disposal-not-end-of-life': 'The disposal method is called mid-life from inside the class hierarchy (reconnect(), _onClose(), ...) and nothing starts the interval again after it: clearing there would stop it for good while the instance lives on.',
+  'disposal-not-end-of-life': 'The disposal method is called mid-life from inside the class hierarchy (reconnect(), _onClose(), ...), or may be by a base class of another module, and nothing starts the interval again after it: clearing there would stop it for good while the instance lives on.',
   'component-handler': 'The interval starts in an event handler or callback defined inside a component: its owner is the component instance, and a supervised task would outlive the unmount.',
   'no-disposal-method': "The handle is stored on the instance, but the class has no disposal method to clear it in (see the disposalMethods option).",
   'property-handle-no-owner': 'The handle is stored on a property of an object that is not this class instance: it may be cleared from another module.',

@@ -9,6 +9,7 @@ import type * as t from '@babel/types';
 import { isFunction, staticKeyName, unwrapExpression, type AstIndex, type Node } from './ast';
 import type { ScopeAnalysis } from './scope';
 import { descendants, memberName, type AnyClass } from './intervals';
+import { identifierOrigin } from './origins';
 
 /** The class a `extends X` clause names, when X is a class of this file. */
 function superClassOf(scope: ScopeAnalysis, cls: AnyClass): AnyClass | undefined {
@@ -37,6 +38,24 @@ export function classHierarchy(index: AstIndex, scope: ScopeAnalysis, cls: AnyCl
   };
   for (const c of all) if (descends(c)) out.add(c);
   return [...out];
+}
+
+/**
+ * A base class of the hierarchy that another module of the project defines (`extends Transporter`
+ * with `Transporter = require('./Transporter')`): its methods run on the same instance and may
+ * call the disposal method mid-life, and leakfix cannot read them. A base from a package or the
+ * platform (`EventEmitter`) is trusted not to call the app's own disposal methods.
+ */
+function unseenProjectBase(index: AstIndex, scope: ScopeAnalysis, hierarchy: readonly AnyClass[]): { name: string; specifier: string } | undefined {
+  for (const cls of hierarchy) {
+    if (!cls.superClass || superClassOf(scope, cls)) continue;
+    let root = unwrapExpression(cls.superClass);
+    while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrapExpression(root.object);
+    if (root.type !== 'Identifier') continue;
+    const origin = identifierOrigin(index, scope, root);
+    if ((origin?.kind === 'import' || origin?.kind === 'require') && /^\.{0,2}\//.test(origin.specifier)) return { name: root.name, specifier: origin.specifier };
+  }
+  return undefined;
 }
 
 /** Every instance method, constructor, accessor and function-valued field of a class, by name. */
@@ -125,6 +144,11 @@ export function disposalCalledMidLife(
       const name = f.name === 'constructor' ? 'the constructor' : `${f.name}()`;
       return `${name}${where} calls ${disposalName}() and nothing starts the interval again after it`;
     }
+  }
+  // An interval created once (constructor, field) cannot be started again by any caller.
+  const unseen = isConstructorLike || !creatorName ? unseenProjectBase(index, scope, hierarchy) : undefined;
+  if (unseen) {
+    return `the class extends ${unseen.name} from '${unseen.specifier}', whose code leakfix cannot see: it may call ${disposalName}() mid-life (as a reconnect does), and nothing would start the interval again`;
   }
   return undefined;
 }

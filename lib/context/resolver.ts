@@ -109,12 +109,64 @@ function valuesOf(text: string, key: string): string[] {
   return out.filter((v) => v !== '' && !v.includes('${'));
 }
 
-const TEST_CONFIGS = [
+/**
+ * The bodies of the `{...}` objects that follow `key:` in a config file's text, braces matched
+ * with string literals skipped (`test: { include: [...], coverage: {...} }` → the inside).
+ */
+function blocksOf(text: string, key: string): string[] {
+  const blocks: string[] = [];
+  const re = new RegExp(`["']?\\b${key}["']?\\s*:\\s*\\{`, 'g');
+  for (const match of text.matchAll(re)) {
+    const open = (match.index ?? 0) + match[0].length;
+    let depth = 1;
+    let i = open;
+    for (; i < text.length && depth > 0; i++) {
+      const ch = text[i];
+      if (ch === '{') depth++;
+      else if (ch === '}') depth--;
+      else if (ch === '"' || ch === "'" || ch === '`') {
+        const close = text.indexOf(ch, i + 1);
+        i = close === -1 ? text.length : close;
+      }
+    }
+    blocks.push(text.slice(open, i - 1));
+  }
+  return blocks;
+}
+
+/** The text with the `{...}` values of these keys cut out. */
+function withoutBlocks(text: string, keys: readonly string[]): string {
+  let out = text;
+  for (const key of keys) for (const block of blocksOf(out, key)) out = out.replace(block, '');
+  return out;
+}
+
+interface TestConfig {
+  tool: string;
+  files: readonly string[];
+  keys: readonly string[];
+  /** Only read inside this block (vitest: `test: {...}`), and the evidence says `scope.key`. */
+  scope?: string;
+  /** Blocks inside the scope whose keys are not test locations (vitest's coverage `include`). */
+  skip?: readonly string[];
+}
+
+/**
+ * Where test tools say tests are. jest's `roots` is left out on purpose: it names where jest looks
+ * for modules and tests (`roots: ['<rootDir>/src']`), not that every file there is a test.
+ */
+const TEST_CONFIGS: readonly TestConfig[] = [
   { tool: 'mocha', files: ['.mocharc.json', '.mocharc.jsonc', '.mocharc.js', '.mocharc.cjs', '.mocharc.yml', '.mocharc.yaml'], keys: ['spec'] },
-  { tool: 'jest', files: ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.json'], keys: ['testMatch', 'roots'] },
-  { tool: 'vitest', files: ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.workspace.ts'], keys: ['include'] },
+  { tool: 'jest', files: ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.json'], keys: ['testMatch'] },
+  {
+    tool: 'vitest',
+    files: ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.workspace.ts'],
+    keys: ['include'],
+    scope: 'test',
+    skip: ['coverage', 'benchmark', 'deps', 'server'],
+  },
   { tool: 'playwright', files: ['playwright.config.ts', 'playwright.config.js', 'playwright.config.mjs'], keys: ['testDir', 'testMatch'] },
-] as const;
+];
 
 interface TestGlob {
   base: string;
@@ -137,10 +189,15 @@ function configuredTests(dir: string): TestGlob[] {
     for (const file of config.files) {
       const text = readText(path.join(dir, file));
       if (text === undefined) continue;
-      for (const key of config.keys) {
-        for (const value of valuesOf(text, key)) {
-          const glob = testGlob(dir, value, `${config.tool} config ${file} (${key})`);
-          if (glob) globs.push(glob);
+      const scopes = config.scope === undefined ? [text] : blocksOf(text, config.scope);
+      for (const scope of scopes) {
+        const searched = withoutBlocks(scope, config.skip ?? []);
+        for (const key of config.keys) {
+          const label = config.scope === undefined ? key : `${config.scope}.${key}`;
+          for (const value of valuesOf(searched, key)) {
+            const glob = testGlob(dir, value, `${config.tool} config ${file} (${label})`);
+            if (glob) globs.push(glob);
+          }
         }
       }
     }
@@ -154,7 +211,7 @@ function configuredTests(dir: string): TestGlob[] {
     if (glob) globs.push(glob);
   }
   const jest = manifest?.jest as Json | undefined;
-  for (const key of ['testMatch', 'roots']) {
+  for (const key of ['testMatch']) {
     const values = jest?.[key];
     for (const value of Array.isArray(values) ? values : []) {
       if (typeof value !== 'string') continue;
