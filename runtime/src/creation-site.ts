@@ -5,7 +5,7 @@
  * two frames (the API function's and its caller's), and by default once per name (see trackSite()),
  * none when NODE_ENV is 'production', or as setCreationSites() says.
  */
-import { runtimeState } from './state.js';
+import { runtimeState, type RuntimeState } from './state.js';
 
 /** `at fn (where:1:2)`, `at where:1:2` (V8) or `fn@where:1:2` (Firefox, Safari) → `where`. */
 const LOCATION = /(?:\(|^\s*at\s+(?:async\s+)?|@)([^\s()@][^()]*?):\d+:\d+\)?\s*$/;
@@ -138,16 +138,14 @@ function nodeEnv(): string | undefined {
 }
 
 /**
- * How track() and go() record creation sites: not at all, one stack per name (`'per-name'`), or a
+ * How track() and go() record creation sites: not at all, one line per name (`'per-name'`), or a
  * stack on every call (`true`).
  */
 export type CreationSites = boolean | 'per-name';
 
-/** The mode in force: setCreationSites() decides, else off when NODE_ENV is 'production', else per name. */
-export function trackSitesMode(): CreationSites {
-  const state = runtimeState();
-  if (state.trackSites === undefined) return nodeEnv() === 'production' ? false : 'per-name';
-  return state.trackSites;
+/** The default: off when NODE_ENV is 'production', else per name (read once: `process.env` is slow). */
+function defaultSites(state: RuntimeState): CreationSites {
+  return (state.trackSitesDefault ??= nodeEnv() === 'production' ? false : 'per-name');
 }
 
 /** A stack captured by track() and not read yet: reading `stack` formats it (V8 does that lazily). */
@@ -156,36 +154,48 @@ export interface TrackStack {
 }
 
 /**
- * Per name, the stack of its first call, and whether a later call of the same name came from
- * another place (then every call of that name captures its own).
+ * Per name: how many calls so far, and the caller's line of its second call, which later calls
+ * share. Only the formatted line is kept: an unformatted stack holds each frame's function and
+ * receiver alive, and a memo lives longer than any call.
  */
 interface SiteMemo {
-  readonly stack: TrackStack;
   site: string | undefined;
   calls: number;
-  shared: boolean;
 }
-
-/** Names with a memo; beyond this many the oldest is forgotten (names built from ids never repeat). */
-const MAX_MEMO_NAMES = 1000;
-const memos = new Map<string, SiteMemo>();
-
-/** Why trackSite() asks for a capture: every call, the first call of a name, or a re-check of its memo. */
-export const CAPTURE_EVERY = 0;
-export const CAPTURE_FIRST = 1;
-export const CAPTURE_CHECK = 2;
-type CaptureReason = typeof CAPTURE_EVERY | typeof CAPTURE_FIRST | typeof CAPTURE_CHECK;
 
 /**
- * Calls of one name that capture again to check the memo: the 2nd, 3rd and 4th, each power of two
- * up to 64, then every 64th. A name used in a second place is found within 64 calls of it, and a
- * name used in one place pays for a stack on 1 call in 64.
+ * Names with a memo, and names found used in two places; beyond this many the oldest is forgotten
+ * (names built from ids never repeat, so they must not pile up).
  */
-function isCheckedCall(calls: number): boolean {
-  return calls <= 4 || (calls <= 64 ? (calls & (calls - 1)) === 0 : (calls & 63) === 0);
+const MAX_NAMES = 1000;
+const memos = new Map<string, SiteMemo>();
+const sharedNames = new Set<string>();
+
+/** Forgets the oldest name when `names` is full. */
+function makeRoom(names: Map<string, SiteMemo> | Set<string>): void {
+  if (names.size >= MAX_NAMES) names.delete(names.keys().next().value as string);
 }
 
-let state: ReturnType<typeof runtimeState> | undefined;
+/**
+ * Why trackSite() asks for a capture: every call (no memo), the first call of a name (the entry
+ * keeps its own stack), its second (whose line becomes the memo), or a check of the memo.
+ */
+export const CAPTURE_EVERY = 0;
+export const CAPTURE_FIRST = 1;
+export const CAPTURE_SECOND = 2;
+export const CAPTURE_CHECK = 3;
+type CaptureReason = typeof CAPTURE_EVERY | typeof CAPTURE_FIRST | typeof CAPTURE_SECOND | typeof CAPTURE_CHECK;
+
+/**
+ * After calls 3 and 4 (always checked), a call is checked at random, 1 in CHECK_ODDS: a name used
+ * in a second place is found after about that many calls from there, whatever their rhythm (a
+ * fixed schedule would never see a place called in step with it), and a name used in one place
+ * pays for a stack walk on 1 call in CHECK_ODDS.
+ */
+const ALWAYS_CHECKED = 4;
+const CHECK_ODDS = 64;
+
+let state: RuntimeState | undefined;
 
 /**
  * The first half of a track() or go() capture, used in the body of the API function itself:
@@ -193,23 +203,24 @@ let state: ReturnType<typeof runtimeState> | undefined;
  *   const site = trackSite(name);
  *   const stack = typeof site !== 'number' ? site : trackCaptureEnd(trackCaptureStart(), new Error(), name, site);
  *
- * It says the stack to keep (undefined with creation sites off, a name's memo), or, as a number,
- * why the call must capture its own. `new Error()` is built in the API function with
+ * It says what the entry keeps (undefined with creation sites off, the name's memoised line), or,
+ * as a number, why the call must capture its own. `new Error()` is built in the API function with
  * Error.stackTraceLimit at 2, so V8 walks two frames, the function and its caller, and formats
  * nothing (the `stack` getter does, when a report reads it). That walk costs microseconds (V8
- * summarises the caller's optimised frame), which is why a name's calls share one stack. Other
+ * summarises the caller's optimised frame), which is why a name's calls share one line. Other
  * engines capture a whole stack, whose runtime frames trackSiteOf() skips.
  */
-export function trackSite(name: unknown): TrackStack | undefined | CaptureReason {
+export function trackSite(name: unknown): string | undefined | CaptureReason {
   const current = state ?? (state = runtimeState());
-  const mode = current.trackSites ?? trackSitesMode();
+  const mode = current.trackSites ?? defaultSites(current);
   if (mode === false) return undefined;
   // Unnamed calls, and every call while a leak probe watches: a report must name each exact line.
   if (mode === true || current.siteProbes > 0 || typeof name !== 'string') return CAPTURE_EVERY;
   const memo = memos.get(name);
-  if (memo === undefined) return CAPTURE_FIRST;
-  if (memo.shared || isCheckedCall(++memo.calls)) return memo.shared ? CAPTURE_EVERY : CAPTURE_CHECK;
-  return memo.stack;
+  if (memo === undefined) return sharedNames.has(name) ? CAPTURE_EVERY : CAPTURE_FIRST;
+  if (memo.site === undefined) return CAPTURE_SECOND;
+  if (++memo.calls <= ALWAYS_CHECKED || Math.random() * CHECK_ODDS < 1) return CAPTURE_CHECK;
+  return memo.site;
 }
 
 /** Sets Error.stackTraceLimit to 2 for the capture; what to restore (undefined: nothing). */
@@ -221,26 +232,34 @@ export function trackCaptureStart(): number | undefined {
   return limit;
 }
 
-/** Restores what trackCaptureStart() changed, updates the name's memo; the stack to keep. */
-export function trackCaptureEnd(started: number | undefined, error: Error, name: unknown, reason: CaptureReason): TrackStack {
+/** Restores what trackCaptureStart() changed, updates the name's memo; what the entry keeps. */
+export function trackCaptureEnd(started: number | undefined, error: Error, name: unknown, reason: CaptureReason): TrackStack | string {
   if (started !== undefined) (Error as unknown as V8ErrorConstructor).stackTraceLimit = started;
   if (reason === CAPTURE_EVERY) return error;
   const key = name as string;
   const memo = memos.get(key);
-  if (memo === undefined || reason === CAPTURE_FIRST) {
-    if (memos.size >= MAX_MEMO_NAMES) memos.delete(memos.keys().next().value as string);
-    memos.set(key, { stack: error, site: undefined, calls: 1, shared: false });
+  if (memo === undefined) {
+    makeRoom(memos);
+    memos.set(key, { site: undefined, calls: 1 });
     return error;
   }
-  memo.site ??= trackSiteOf(memo.stack);
+  const site = trackSiteOf(error);
   // A stack that cannot be read (the app's Error.prepareStackTrace) proves nothing: every call records its own.
-  if (memo.site !== UNKNOWN_LOCATION && trackSiteOf(error) === memo.site) return memo.stack;
-  memo.shared = true;
-  return error;
+  if (site !== UNKNOWN_LOCATION && reason === CAPTURE_SECOND) {
+    memo.site = site;
+    memo.calls = 2;
+    return site;
+  }
+  if (site !== UNKNOWN_LOCATION && site === memo.site) return site;
+  memos.delete(key);
+  makeRoom(sharedNames);
+  sharedNames.add(key);
+  return site === UNKNOWN_LOCATION ? error : site;
 }
 
-/** The creation site of a tracked promise, formatted from the stack trackCaptureEnd() kept. */
-export function trackSiteOf(stack: TrackStack | undefined): string {
+/** The creation site of a tracked promise, from what trackSite() or trackCaptureEnd() gave it. */
+export function trackSiteOf(stack: TrackStack | string | undefined): string {
+  if (typeof stack === 'string') return stack;
   return stack === undefined ? SITES_OFF : callerOf(framesOf(stack));
 }
 
@@ -259,5 +278,8 @@ export function setCreationSites(mode: CreationSites | undefined): void {
   if (mode !== undefined && typeof mode !== 'boolean' && mode !== 'per-name') {
     throw new TypeError(`setCreationSites(mode): mode must be true, false, 'per-name' or undefined, got ${typeof mode === 'string' ? `'${mode}'` : typeof mode}`);
   }
-  runtimeState().trackSites = mode;
+  const current = runtimeState();
+  current.trackSites = mode;
+  // Back to the default: NODE_ENV is read again.
+  if (mode === undefined) current.trackSitesDefault = undefined;
 }

@@ -34,7 +34,7 @@ export function track(promise: PromiseLike<unknown>, name?: string): void {
   const group = fastDefault ?? (fastDefault = defaultGroup());
   const site = trackSite(name);
   const stack = typeof site !== 'number' ? site : trackCaptureEnd(trackCaptureStart(), new Error(), name, site);
-  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackStack | undefined): void })._add(promise, name, undefined, stack);
+  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackStack | string | undefined): void })._add(promise, name, undefined, stack);
 }
 
 export interface ShutdownOptions {

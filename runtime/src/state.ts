@@ -54,6 +54,8 @@ export interface RuntimeState {
   signalHandlerUninstall: (() => void) | undefined;
   /** How track() records creation sites (see creation-site); undefined = the default. */
   trackSites: boolean | 'per-name' | undefined;
+  /** The default mode, decided once from NODE_ENV (see creation-site). */
+  trackSitesDefault?: boolean | 'per-name' | undefined;
   /** Leak probes watching now: while any does, every track() records its own creation site. */
   siteProbes: number;
   /** Hand tracked rejections to the host's unhandled-rejection watchers; undefined = yes (see host.ts). */

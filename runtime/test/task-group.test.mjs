@@ -1,6 +1,6 @@
 // TaskGroup and the default track(): rejections owned, pending listed, drains bounded.
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, describe, mock, test } from 'node:test';
 import { TaskGroup, defaultGroup, setCreationSites, track } from '@leakfix/runtime';
 import { leakProbe } from '@leakfix/runtime/testing';
 import { captureLogs, deferred, flush, sleep } from './helpers.mjs';
@@ -327,12 +327,15 @@ describe('creation sites of tracked promises', () => {
 });
 
 // The default mode (issue 13): a stack walk costs microseconds, so the calls of one name share the
-// stack of its first call, re-checked on a sample of calls.
-describe("creation sites per name (the default outside production)", () => {
+// line of its second call; calls 3 and 4 are checked, then 1 call in 64 at random (Math.random is
+// mocked where a test needs to know whether a call is checked).
+describe('creation sites per name (the default outside production)', () => {
   function lineHere() {
     return Number(/:(\d+):\d+\)?\s*$/.exec(new Error().stack.split('\n')[2])[1]);
   }
   const siteLine = (entry) => Number(/:(\d+):\d+\)?$/.exec(entry.createdAt)[1]);
+  const NEVER_CHECKED = () => 0.99;
+  const ALWAYS_CHECKED = () => 0;
   let group;
   let work;
   const start = (mode) => {
@@ -341,6 +344,7 @@ describe("creation sites per name (the default outside production)", () => {
     work = deferred();
   };
   afterEach(async () => {
+    mock.restoreAll();
     setCreationSites(undefined);
     work.resolve();
     await group.drain();
@@ -348,96 +352,140 @@ describe("creation sites per name (the default outside production)", () => {
   // Unique per test: the memo is process-wide.
   let names = 0;
   const freshName = () => `per-name-${names++}`;
+  /** Calls 1-4 of `name` from one line (call 2 becomes the memo, 3 and 4 are checked against it); that line. */
+  const fourCallsFromOneLine = (name) => {
+    const line = lineHere() + 1;
+    for (let i = 0; i < 4; i++) group.track(work.promise, name);
+    return line;
+  };
 
-  test('later calls of a name from the same line share its first stack, and name that line', () => {
-    start(undefined);
+  test('is the default: a later call of a name from another line shows the line of its first ones', () => {
+    const saved = process.env.NODE_ENV;
+    delete process.env.NODE_ENV;
+    try {
+      start(undefined);
+      mock.method(Math, 'random', NEVER_CHECKED);
+      const name = freshName();
+      const firstLine = fourCallsFromOneLine(name);
+      group.track(work.promise, name); // call 5, not checked
+      assert.equal(siteLine(group.pending()[4]), firstLine);
+      process.env.NODE_ENV = 'production';
+      setCreationSites(undefined); // NODE_ENV is read again
+      group.track(work.promise, name);
+      assert.match(group.pending()[5].createdAt, /^unknown \(creation sites are off/);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = saved;
+      setCreationSites(undefined);
+    }
+  });
+
+  test('later calls of a name from the same line share its line', () => {
+    start('per-name');
     const name = freshName();
     let line;
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) {
       line = lineHere(); group.track(work.promise, name);
     }
-    const lines = new Set(group.pending().map(siteLine));
-    assert.deepEqual([...lines], [line]);
+    assert.deepEqual([...new Set(group.pending().map(siteLine))], [line]);
   });
 
-  test('a call between checks reuses the memo: a name used in a second place is not re-walked on every call', () => {
+  test('a name found used in a second place records every call in both places from then on', () => {
     start('per-name');
     const name = freshName();
-    // Calls 2, 3 and 4 of a name are checked (same line: the memo holds); the 5th is not, so from
-    // another line it still shows the first.
-    const firstLine = lineHere() + 1;
-    for (let i = 0; i < 4; i++) group.track(work.promise, name);
-    const fifthLine = lineHere(); group.track(work.promise, name);
-    assert.notEqual(fifthLine, firstLine);
-    assert.equal(siteLine(group.pending()[4]), firstLine);
-  });
-
-  test('a name found used in a second place captures on every call from then on, in both places', () => {
-    start('per-name');
-    const name = freshName();
-    const firstLine = lineHere(); group.track(work.promise, name);
-    const secondLine = lineHere(); group.track(work.promise, name); // call 2 is checked: another line
+    const firstLine = fourCallsFromOneLine(name);
+    mock.method(Math, 'random', ALWAYS_CHECKED);
+    const secondLine = lineHere(); group.track(work.promise, name); // call 5, checked: another line
+    mock.method(Math, 'random', NEVER_CHECKED);
     for (let i = 0; i < 10; i++) {
       group.track(work.promise, name);
       group.track(work.promise, name);
     }
-    const [first, second, ...rest] = group.pending();
-    assert.equal(siteLine(first), firstLine);
-    assert.equal(siteLine(second), secondLine);
-    const loopLine = secondLine + 2;
-    assert.deepEqual(
-      rest.map(siteLine),
-      rest.map((_, index) => loopLine + (index % 2)),
-      'after the second place is found, each call names its own line',
-    );
+    const entries = group.pending();
+    assert.deepEqual(entries.slice(0, 4).map(siteLine), [firstLine, firstLine, firstLine, firstLine]);
+    assert.equal(siteLine(entries[4]), secondLine);
+    const loopLine = secondLine + 3;
+    assert.deepEqual(entries.slice(5).map(siteLine), entries.slice(5).map((_, index) => loopLine + (index % 2)));
   });
 
-  test('a name used in a second place from call 64 on is found within 64 calls', () => {
+  test('calls 3 and 4 are always checked: a name used in two places from the start is found at once', () => {
+    start('per-name');
+    mock.method(Math, 'random', NEVER_CHECKED);
+    const name = freshName();
+    const lines = [];
+    for (let i = 0; i < 3; i++) {
+      lines.push(lineHere()); group.track(work.promise, name);
+      lines.push(lineHere()); group.track(work.promise, name);
+    }
+    assert.deepEqual(group.pending().map(siteLine), lines);
+  });
+
+  test('a second place is found whatever its rhythm, even one in step with a power of two', () => {
     start('per-name');
     const name = freshName();
-    for (let i = 0; i < 70; i++) group.track(work.promise, name);
+    fourCallsFromOneLine(name);
+    const firstPlaceLine = lineHere() + 1;
+    const fromFirst = () => group.track(work.promise, name);
     const otherLine = lineHere() + 1;
-    for (let i = 0; i < 64; i++) group.track(work.promise, name);
-    const fromOther = group.pending().slice(70);
-    const wrong = fromOther.filter((entry) => siteLine(entry) !== otherLine).length;
-    assert.ok(wrong < 64, `${wrong} of 64 calls named the first place`);
-    assert.equal(siteLine(fromOther.at(-1)), otherLine, 'found: the last call names its own line');
+    const fromOther = () => group.track(work.promise, name);
+    // 2,000 calls from the other place, each the 64th: checked 1 in 64 at random, it stays unfound
+    // with a chance of (63/64)^2000, about 2e-14.
+    for (let i = 0; i < 2000 * 64; i++) (i % 64 === 37 ? fromOther : fromFirst)();
+    const entries = group.pending();
+    assert.equal(siteLine(entries.at(-27)), otherLine, 'the last call from the other place names its own line');
+    assert.equal(siteLine(entries.at(-1)), firstPlaceLine, 'and the calls from the first place name theirs');
   });
 
-  test('unnamed calls, and every call while a leak probe watches, capture their own line', () => {
+  test('unnamed calls, and every call while a leak probe watches, record their own line', () => {
     start('per-name');
+    mock.method(Math, 'random', NEVER_CHECKED);
     const name = freshName();
-    const unnamedLine = lineHere(); group.track(work.promise);
-    const otherUnnamedLine = lineHere(); group.track(work.promise);
-    for (let i = 0; i < 4; i++) group.track(work.promise, name); // calls 1-4 (2-4 checked, same line)
+    const unnamedLines = [];
+    for (let i = 0; i < 6; i++) {
+      unnamedLines.push(lineHere()); group.track(work.promise);
+    }
+    const firstLine = fourCallsFromOneLine(name);
     const probe = leakProbe();
     let probedLine;
     try {
-      probedLine = lineHere(); group.track(work.promise, name); // call 5: not a checked call
+      probedLine = lineHere(); group.track(work.promise, name); // call 5: not checked
     } finally {
       probe.dispose();
     }
     group.track(work.promise, name); // call 6, after the probe: the memo again
     const entries = group.pending();
-    assert.equal(siteLine(entries[0]), unnamedLine);
-    assert.equal(siteLine(entries[1]), otherUnnamedLine);
-    assert.equal(siteLine(entries[6]), probedLine);
-    assert.equal(siteLine(entries[7]), siteLine(entries[2]), 'after the probe, call 6 shares the memo of call 1');
+    assert.deepEqual(entries.slice(0, 6).map(siteLine), unnamedLines);
+    assert.equal(siteLine(entries[10]), probedLine);
+    assert.equal(siteLine(entries[11]), firstLine, 'after the probe, call 6 shares the memo');
   });
 
-  test('go() and the default track() share the memo rules', async () => {
+  test('a name found in two places stays so after 1,500 newer names fill the memo', () => {
     start('per-name');
     const name = freshName();
+    fourCallsFromOneLine(name);
+    mock.method(Math, 'random', ALWAYS_CHECKED);
+    group.track(work.promise, name); // call 5 from another line: found
+    mock.method(Math, 'random', NEVER_CHECKED);
+    for (let i = 0; i < 1500; i++) group.track(work.promise, freshName());
+    const line = lineHere(); group.track(work.promise, name);
+    assert.equal(siteLine(group.pending().at(-1)), line);
+  });
+
+  test('go() and the default track() go through the same memo', async () => {
+    start('per-name');
+    mock.method(Math, 'random', NEVER_CHECKED);
+    const name = freshName();
     const goLine = lineHere(); group.go(name, () => work.promise);
-    const trackLine = lineHere(); track(work.promise, name); // call 2 of the name: checked, another line
+    const trackLine = lineHere(); track(work.promise, name); // call 2: becomes the memo
+    const thirdLine = lineHere(); group.go(name, () => work.promise); // call 3, checked: another line
     const trackEntry = defaultGroup().pending().find((entry) => entry.name === name);
-    assert.equal(siteLine(group.pending()[0]), goLine);
+    assert.deepEqual(group.pending().map(siteLine), [goLine, thirdLine]);
     assert.equal(siteLine(trackEntry), trackLine);
     work.resolve();
     await defaultGroup().drain();
   });
 
-  test("an Error.prepareStackTrace that throws or returns call sites breaks no track() and no report", () => {
+  test('an Error.prepareStackTrace that throws or returns call sites breaks no track() and no report', () => {
     start('per-name');
     const saved = Error.prepareStackTrace;
     const name = freshName();
@@ -445,13 +493,13 @@ describe("creation sites per name (the default outside production)", () => {
       Error.prepareStackTrace = () => {
         throw new Error('prepareStackTrace failed');
       };
-      for (let i = 0; i < 5; i++) group.track(work.promise, name); // calls 2-4 read stacks to compare
+      for (let i = 0; i < 5; i++) group.track(work.promise, name); // calls 2-4 read stacks
       assert.deepEqual(group.pending().map((entry) => entry.createdAt), Array(5).fill('unknown location'));
       Error.prepareStackTrace = (_error, callSites) => callSites;
       group.track(work.promise, freshName());
       assert.equal(group.pending()[5].createdAt, 'unknown location');
       Error.prepareStackTrace = saved;
-      // The unreadable memo proved nothing: the name records each call's own line from then on.
+      // The unreadable line proved nothing: the name records each call's own line from then on.
       const ownLine = lineHere(); group.track(work.promise, name);
       assert.equal(siteLine(group.pending()[6]), ownLine);
     } finally {
