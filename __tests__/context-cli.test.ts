@@ -58,6 +58,8 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
       'src/node-test.js': `const test = require('node:test');\n${FLOATING}`,
       'src/uses-vitest.ts': `import { it } from 'vitest';\n${FLOATING}`,
       'checks/queue.js': FLOATING,
+      'packages/app-smoke-test/server/index.js': FLOATING,
+      'load_tests/queue.js': FLOATING,
     };
     const dir = sandbox({
       'package.json': '{ "name": "svc", "private": true }\n',
@@ -252,6 +254,22 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     assert.deepEqual(kuma.findings.map((f) => [f.status, f.reason, f.grade]), [['refused', 'failures-handled-globally', 'yellow']]);
     assert.match(kuma.findings[0].message, /server\/server\.js handles process 'unhandledRejection'/);
     assert.equal(fileOf(out, 'services/api/src/jobs.js').status, 'changed', 'a handler in a test file says nothing about the program');
+  });
+
+  test("an Electron app's promises are not tracked: Electron only warns on an unhandled rejection (insomnia)", async () => {
+    const dir = sandbox({
+      'package.json': '{\n  "name": "desktop",\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n',
+      'packages/app/package.json': '{\n  "name": "app",\n  "private": true,\n  "devDependencies": {\n    "electron": "^30.0.0"\n  }\n}\n',
+      'packages/app/src/main/curl.js': FLOATING,
+      'packages/server/package.json': '{\n  "name": "server",\n  "private": true\n}\n',
+      'packages/server/src/jobs.js': FLOATING,
+    }, { git: true });
+    const out = await json(dir, ['transform', '--dry', '--no-add-dependency']);
+    const electron = fileOf(out, 'packages/app/src/main/curl.js');
+    assert.equal(electron.status, 'unchanged');
+    assert.deepEqual(electron.findings.map((f) => [f.status, f.reason, f.grade]), [['refused', 'failures-handled-globally', 'yellow']]);
+    assert.match(electron.findings[0].message, /depends on electron/);
+    assert.equal(fileOf(out, 'packages/server/src/jobs.js').status, 'changed', 'a plain Node package of the same repository is still tracked');
   });
 
   test('!packages/node_modules in .gitignore is scanned, with a --verbose line', async () => {

@@ -203,6 +203,17 @@ describe('parsers', () => {
     assert.equal(parserForFile('a.ts', '', 'babel'), 'babel');
   });
 
+  it('parses a .js file with Flow types and no @flow pragma as Flow, and rewrites it (parse-server)', () => {
+    const input = 'export function start<T>(options: T): void {\n  setInterval(tick, 10);\n}\n';
+    const out = processSource('src/poller.js', input, settings());
+    assert.equal(out.status, 'changed', out.message);
+    assert.equal(out.parser, 'flow');
+    assert.match(out.output ?? '', /^export function start<T>\(options: T\): void \{\n  supervise\('demo', tick, \{ everyMs: 10 \}\);\n\}$/m);
+    const broken = processSource('src/broken.js', 'const a = ;\nsetInterval(tick, 10);\n', settings());
+    assert.equal(broken.status, 'error');
+    assert.equal(broken.parser, 'babel', 'what neither grammar reads is reported with the JavaScript error');
+  });
+
   it('reads the syntax real code uses with each parser', () => {
     parseForDetection('const a = <div>{b}</div>;', 'babel');
     parseForDetection('const a = <T,>(x: T) => x; enum E { A }', 'tsx');

@@ -299,6 +299,19 @@ function detectWithPolicies(rule: LeakRule, ctx: RuleContext, shared: SharedAnal
  * Runs the rules on one file. `context` is where the file runs (lib/context: the runner resolves
  * it with I/O, cached per folder); without it, it is classified from the path and text alone.
  */
+/**
+ * A .js file that is not JavaScript but parses as Flow: projects that strip Flow types with Babel
+ * need no `@flow` pragma (parse-server's `export function loadAdapter<T>(...): T`). Tried only
+ * after the JavaScript parse failed, so valid JavaScript (`a < b > (c)`) keeps its meaning.
+ */
+function parseAsFlow(body: string): t.File | undefined {
+  try {
+    return parseForDetection(body, 'flow');
+  } catch {
+    return undefined;
+  }
+}
+
 export function processSource(filePath: string, source: string, settings: EngineSettings, context: FileContext = classifyFile(filePath, source)): FileOutcome {
   const outcome = processWithContext(filePath, source, settings, context);
   return { ...outcome, context };
@@ -313,12 +326,15 @@ function processWithContext(filePath: string, source: string, settings: EngineSe
   // Unused-ignore reporting must see ignore comments in files no prefilter matches.
   if (rules.length === 0 && !(settings.reportUnusedIgnores && body.includes('leakfix-ignore'))) return { status: 'unchanged', findings: [], parsed: false };
 
-  const parser = parserForFile(filePath, body, settings.parser);
+  let parser = parserForFile(filePath, body, settings.parser);
   let file: t.File;
   try {
     file = parseForDetection(body, parser);
   } catch (error) {
-    return { status: 'error', reason: 'parse-error', message: describeParseError(error, lineOffset), findings: [], parser, parsed: true };
+    const flow = parser === 'babel' && settings.parser === undefined ? parseAsFlow(body) : undefined;
+    if (!flow) return { status: 'error', reason: 'parse-error', message: describeParseError(error, lineOffset), findings: [], parser, parsed: true };
+    file = flow;
+    parser = 'flow';
   }
 
   const shared = new SharedAnalysis(file, knownTransforms(settings));

@@ -13,11 +13,13 @@
  *
  * The disposal method must be the end of life: one the class hierarchy of the module calls
  * mid-life (`reconnect() { this.disconnect(); ... }`) with nothing starting the interval again is
- * skipped for the next one, or the site refused; so is any, for an interval created once, when the
- * class extends a class of another module of the project (whose code cannot be seen). React class components end only in
- * `componentWillUnmount` (added when missing), and intervals a component owns (render bodies,
- * handlers defined in a component) are never supervised. Supervised tasks are named after the
- * callback or the enclosing function (`Worker.versionCheck`), unique within the file.
+ * skipped for the next one, or the site refused; so is any, for an interval created once, when
+ * the class extends a class of another module of the project (whose code cannot be seen). React
+ * class components end only in `componentWillUnmount` (added when missing), and intervals a
+ * component owns (render bodies, handlers defined in a component) are never supervised, nor are
+ * intervals started once per request, connection or event (`app.get(path, (req, res) => ...)`).
+ * Supervised tasks are named after the callback or the enclosing function (`Worker.versionCheck`),
+ * unique within the file.
  *
  * Refused (unchanged, reported with a reason): handles that escape, are read anywhere or are
  * reassigned, `setInterval` that is shadowed, from `timers/promises` or not the global, effects
@@ -46,6 +48,7 @@ import { DEFAULT_DISPOSAL_METHODS, GLOBAL_OBJECTS, globalTimerCall } from '../li
 import { isLoop, isWithin } from '../lib/analysis/control-flow';
 import type { Binding } from '../lib/analysis/scope';
 import { disposalCalledMidLife } from '../lib/analysis/lifecycle';
+import { perEventCallback } from '../lib/analysis/event-callbacks';
 import { enclosingComponent, isReactComponentClass } from '../lib/analysis/react';
 import { asCallee, checkDelay, fillPlaceholders, fromTimersPromises, isStableValue, MAX_INTERVAL_MS, signalInScope } from '../lib/analysis/supervise-call';
 import {
@@ -109,6 +112,7 @@ const REASONS = {
   'react-component': 'The interval belongs to a React class component but cannot be kept on the instance (it starts in a loop or callback, or its handle is read): only componentWillUnmount ends a component\'s life, and a supervised task would outlive the unmount.',
   'disposal-not-end-of-life': 'The disposal method is called mid-life from inside the class hierarchy (reconnect(), _onClose(), ...), or may be by a base class of another module, and nothing starts the interval again after it: clearing there would stop it for good while the instance lives on.',
   'component-handler': 'The interval starts in an event handler or callback defined inside a component: its owner is the component instance, and a supervised task would outlive the unmount.',
+  'interval-per-event': "The interval starts in a callback that runs once per request, connection or event (`app.get(path, (req, res) => ...)`, `wss.on('connection', ...)`, a handler registered by name): supervise() would add a task per call, each alive until shutdown. Clear it where that call's work ends (`request.on('close', ...)`, a disconnect), which a codemod cannot pick.",
   'no-disposal-method': "The handle is stored on the instance, but the class has no disposal method to clear it in (see the disposalMethods option).",
   'property-handle-no-owner': 'The handle is stored on a property of an object that is not this class instance: it may be cleared from another module.',
   'callback-uses-this': "The callback is a function that uses `this` or `arguments`, whose values would change under supervise().",
@@ -638,6 +642,12 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   }
   if (handleReads.length > 0 && !unrefStatement) {
     return [refusal('interval-handle-read', site.call, 'yellow', 'handle-read', 'the handle is read after the interval starts; it is managed, or may be')];
+  }
+  const perEvent = perEventCallback(ctx.index, ctx.scope, site.call);
+  if (perEvent) {
+    return [
+      refusal(pattern, site.call, 'red', 'interval-per-event', `the interval starts in a callback of ${perEvent}, once per call: supervise() would add a task per call, each alive until shutdown; clear it where that call's work ends (a 'close' event, a disconnect)`),
+    ];
   }
   const plan = callbackPlan(ctx, site);
   if (plan.kind === 'refuse') return [refusal(pattern, site.call, 'red', plan.reason, plan.message)];

@@ -8,6 +8,8 @@ import type { Environment, FileContext, FileRole, FolderFacts, ModuleKind } from
 
 /** Folder names whose files are test code. */
 const TEST_FOLDERS = new Set(['__tests__', 'test', 'tests', 'spec', 'specs', 'e2e', 'cypress', '__mocks__', 'playwright']);
+/** Folders named for the tests they hold: insomnia's `insomnia-smoke-test/`, `api-tests/`, `web_e2e/`. */
+const TEST_FOLDER_SUFFIX = /^[\w.-]+[-_](?:tests?|specs?|e2e)$/i;
 /** Folder names whose files are test data. */
 const FIXTURE_FOLDERS = new Set(['__testfixtures__', '__fixtures__', 'fixtures', 'fixture']);
 /** Folder names of example and demo code (`examples/`, `demo/`, uptime-kuma's `push-examples/`). */
@@ -80,7 +82,7 @@ export function roleFromPath(filePath: string, facts: FolderFacts = {}): { role:
   const parts = relative.split('/');
   const base = parts.pop() ?? '';
   for (const folder of parts) if (FIXTURE_FOLDERS.has(folder)) return { role: 'fixture', evidence: `folder ${folder}/` };
-  for (const folder of parts) if (TEST_FOLDERS.has(folder)) return { role: 'test', evidence: `folder ${folder}/` };
+  for (const folder of parts) if (TEST_FOLDERS.has(folder) || TEST_FOLDER_SUFFIX.test(folder)) return { role: 'test', evidence: `folder ${folder}/` };
   if (TEST_NAME.test(base)) return { role: 'test', evidence: `file name ${base}` };
   for (const folder of parts) if (EXAMPLE_FOLDER.test(folder)) return { role: 'example', evidence: `folder ${folder}/` };
   return undefined;

@@ -433,7 +433,11 @@ export class ContextResolver {
     };
     // Read only when a rule asks (a fix that would track a promise), once per package or project.
     const handlerRoot = facts.packageDir ?? facts.rootDir;
-    if (handlerRoot) {
+    if (facts.package?.dependencies.includes('electron')) {
+      // Electron runs main and renderer with --unhandled-rejections=warn (warn-with-error-code since
+      // Electron 24): an unhandled rejection is logged and never ends the app.
+      facts.processFailureHandler = () => `the package depends on electron, whose processes only warn on an unhandled rejection`;
+    } else if (handlerRoot) {
       facts.processFailureHandler = () => {
         if (!this.failureHandlers.has(handlerRoot)) this.failureHandlers.set(handlerRoot, processFailureHandler(handlerRoot));
         return this.failureHandlers.get(handlerRoot);
