@@ -96,7 +96,7 @@ const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: stri
   },
   {
     title: 'intervals in a loop or a callback of a class with close() are supervised (one field holds one handle)',
-    code: 'class A {\n  start(xs) {\n    for (const x of xs) setInterval(() => x.poll(), 10);\n    this.on(() => { setInterval(() => this.poll(), 10); });\n  }\n  close() {}\n}\n',
+    code: 'class A {\n  start(xs) {\n    for (const x of xs) setInterval(() => x.poll(), 10);\n    this.ready.then(() => { setInterval(() => this.poll(), 10); });\n  }\n  close() {}\n}\n',
     file: 'src/a.js',
     expect: ['3 interval-dropped-handle fixable red', '4 interval-dropped-handle fixable red'],
   },

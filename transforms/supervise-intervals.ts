@@ -50,13 +50,12 @@ import type { Binding } from '../lib/analysis/scope';
 import { disposalCalledMidLife } from '../lib/analysis/lifecycle';
 import { perEventCallback } from '../lib/analysis/event-callbacks';
 import { enclosingComponent, isReactComponentClass } from '../lib/analysis/react';
-import { asCallee, checkDelay, fillPlaceholders, fromTimersPromises, isStableValue, MAX_INTERVAL_MS, signalInScope } from '../lib/analysis/supervise-call';
+import { asCallee, callbackPlan, checkDelay, fillPlaceholders, fromTimersPromises, isStableValue, MAX_INTERVAL_MS, signalInScope } from '../lib/analysis/supervise-call';
 import {
   callsModuleExport,
   classMemberNames,
   classifyRead,
   clearsPath,
-  descendants,
   disposalMethod,
   effectOf,
   enclosingEffect,
@@ -76,7 +75,6 @@ import {
   targetFunction,
   taskName,
   unrefCallOn,
-  usesOwnThisOrArguments,
   type AnyClass,
   type ClassOwner,
   type EffectOwner,
@@ -632,8 +630,6 @@ function ownerOfField(ctx: RuleContext, field: t.ClassProperty | t.ClassPrivateP
 // ---------------------------------------------------------------------------------------------
 // Case 3: supervise().
 
-type CallbackPlan = { kind: 'as-is'; dropParams?: boolean } | { kind: 'wrap-call'; target: Node } | { kind: 'refuse'; reason: Reason; message: string };
-
 function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | LocalUse, handleReads: HandleRead[], pattern: Pattern, state: FixState): Site[] {
   const unrefStatement = use.kind === 'local' && handleReads.length === 1 ? nextStatementIfUnref(ctx, use, handleReads[0]) : undefined;
   const processLifetime = site.unref !== undefined || unrefStatement !== undefined;
@@ -649,7 +645,7 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
       refusal(pattern, site.call, 'red', 'interval-per-event', `the interval starts in a callback of ${perEvent}, once per call: supervise() would add a task per call, each alive until shutdown; clear it where that call's work ends (a 'close' event, a disconnect)`),
     ];
   }
-  const plan = callbackPlan(ctx, site);
+  const plan = callbackPlan(ctx.index, ctx.scope, site);
   if (plan.kind === 'refuse') return [refusal(pattern, site.call, 'red', plan.reason, plan.message)];
   const unstable = site.extras.find((arg) => !isStableValue(ctx.scope, (name, at) => ctx.isGlobal(name, at), arg));
   if (unstable) return [refusal(pattern, site.call, 'red', 'unstable-extra-args', 'an extra setInterval argument would be re-evaluated on every run')];
@@ -739,52 +735,6 @@ function nextStatementIfUnref(ctx: RuleContext, use: LocalUse, read: HandleRead)
   const list = (link.parent as unknown as Record<string, Node[]>)[link.key];
   const next = list[list.indexOf(use.declaration) + 1];
   return next?.type === 'ExpressionStatement' && next.expression === read.call ? next : undefined;
-}
-
-/** Whether the callback can be handed to supervise, which calls it with `({ signal, attempt })`. */
-function callbackPlan(ctx: RuleContext, site: IntervalSite): CallbackPlan {
-  const cb = unwrapExpression(site.callback);
-  const needsArguments = site.extras.length > 0;
-  switch (cb.type) {
-    case 'ArrowFunctionExpression':
-    case 'FunctionExpression':
-      if (cb.type === 'FunctionExpression' && usesOwnThisOrArguments(ctx.index, cb)) {
-        return { kind: 'refuse', reason: 'callback-uses-this', message: 'the callback uses `this` or `arguments`, which supervise() would give other values' };
-      }
-      if (cb.type === 'FunctionExpression' && cb.generator) return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'a generator callback' };
-      if (cb.params.length > 0 && !needsArguments && cb.params.every((p) => isUnusedParam(ctx, p))) return { kind: 'as-is', dropParams: true };
-      return cb.params.length > 0 || needsArguments ? { kind: 'wrap-call', target: site.callback } : { kind: 'as-is' };
-    case 'Identifier': {
-      const binding = ctx.scope.resolve(cb);
-      if (!isStableBinding(binding)) {
-        return { kind: 'refuse', reason: 'unstable-callback', message: `\`${cb.name}\` is ${binding ? 'reassigned' : 'not declared in this file'}: calling it later could call something else` };
-      }
-      return { kind: 'wrap-call', target: site.callback };
-    }
-    case 'CallExpression': {
-      const path = calleePath(cb);
-      if (path?.endsWith('.bind') && cb.arguments.length === 1 && !needsArguments) {
-        const target = targetFunction(ctx.index, ctx.scope, cb, instanceOwner(ctx.index, site.call));
-        if (target && target.params.length === 0 && !(target.type === 'FunctionExpression' && usesArguments(target))) return { kind: 'as-is' };
-      }
-      return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'the callback is computed by a call; re-evaluating or re-binding it could change behaviour' };
-    }
-    case 'MemberExpression':
-      return { kind: 'refuse', reason: 'unbound-method-callback', message: 'an unbound method reference: wrapping it would change its `this`' };
-    default:
-      return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'the callback is computed by an expression' };
-  }
-}
-
-/** A plain parameter nothing reads (`_ => {...}`): setInterval passes it nothing, so it can go. */
-function isUnusedParam(ctx: RuleContext, param: Node): boolean {
-  if (param.type !== 'Identifier') return false;
-  const binding = ctx.scope.declared(param);
-  return binding !== undefined && binding.references.length === 0;
-}
-
-function usesArguments(fn: t.FunctionExpression): boolean {
-  return descendants(fn.body).some((n) => n.type === 'Identifier' && n.name === 'arguments');
 }
 
 /** `base`, or `base#2`, `base#3`...: task names are unique within a file (existing supervise() names included). */

@@ -28,11 +28,11 @@ function streamTime(request, response) {
 }
 app.get('/time', streamTime);
 
-// Once: after the server listens, in a promise reaction, at the top level.
+// Once: after the server listens, on the next turn, at the top level.
 app.listen(3000, () => {
   setInterval(() => console.log('subscribers', subscribers.length), 60000);
 });
-Promise.resolve().then(() => {
+setImmediate(() => {
   setInterval(() => subscribers.forEach((sub) => sub.write(':\n\n')), 15000);
 });
 setInterval(() => console.log('alive'), 300000);

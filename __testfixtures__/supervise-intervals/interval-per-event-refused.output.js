@@ -29,11 +29,11 @@ function streamTime(request, response) {
 }
 app.get('/time', streamTime);
 
-// Once: after the server listens, in a promise reaction, at the top level.
+// Once: after the server listens, on the next turn, at the top level.
 app.listen(3000, () => {
   supervise('interval', () => console.log('subscribers', subscribers.length), { everyMs: 60000 });
 });
-Promise.resolve().then(() => {
+setImmediate(() => {
   supervise('subscribers', () => subscribers.forEach((sub) => sub.write(':\n\n')), { everyMs: 15000 });
 });
 supervise('interval#2', () => console.log('alive'), { everyMs: 300000 });

@@ -8,9 +8,9 @@
  * Only Babel node shapes are read, so this runs on the plain parse and on recast's.
  */
 import type * as t from '@babel/types';
-import { isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
+import { calleePath, isFunction, memberPath, unwrapExpression, walk, type AstIndex, type Node } from './ast';
 import type { Binding, ScopeAnalysis } from './scope';
-import { descendants, isStableBinding } from './intervals';
+import { descendants, instanceOwner, isStableBinding, targetFunction, usesOwnThisOrArguments } from './intervals';
 import { bindingOrigin } from './origins';
 
 /** Constants and never-reassigned names: re-reading them on each run gives what setInterval got once. */
@@ -220,4 +220,56 @@ export function fromTimersPromises(index: AstIndex, binding: Binding): boolean {
   const origin = bindingOrigin(index, binding);
   if (origin.kind === 'local' || (origin.kind === 'require' && origin.loader === 'import-equals')) return false;
   return TIMERS_PROMISES.has(origin.specifier);
+}
+
+/** How supervise() gets the callback: as it is (maybe without its unused params), wrapped in a call, or not at all. */
+export type CallbackPlan =
+  | { kind: 'as-is'; dropParams?: boolean }
+  | { kind: 'wrap-call'; target: Node }
+  | { kind: 'refuse'; reason: 'callback-uses-this' | 'callback-not-analyzable' | 'unstable-callback' | 'unbound-method-callback'; message: string };
+
+/** Whether the callback can be handed to supervise, which calls it with `({ signal, attempt })`. */
+export function callbackPlan(index: AstIndex, scope: ScopeAnalysis, site: { call: Node; callback: Node; extras: readonly Node[] }): CallbackPlan {
+  const cb = unwrapExpression(site.callback);
+  const needsArguments = site.extras.length > 0;
+  switch (cb.type) {
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+      if (cb.type === 'FunctionExpression' && usesOwnThisOrArguments(index, cb)) {
+        return { kind: 'refuse', reason: 'callback-uses-this', message: 'the callback uses `this` or `arguments`, which supervise() would give other values' };
+      }
+      if (cb.type === 'FunctionExpression' && cb.generator) return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'a generator callback' };
+      if (cb.params.length > 0 && !needsArguments && cb.params.every((p) => isUnusedParam(scope, p))) return { kind: 'as-is', dropParams: true };
+      return cb.params.length > 0 || needsArguments ? { kind: 'wrap-call', target: site.callback } : { kind: 'as-is' };
+    case 'Identifier': {
+      const binding = scope.resolve(cb);
+      if (!isStableBinding(binding)) {
+        return { kind: 'refuse', reason: 'unstable-callback', message: `\`${cb.name}\` is ${binding ? 'reassigned' : 'not declared in this file'}: calling it later could call something else` };
+      }
+      return { kind: 'wrap-call', target: site.callback };
+    }
+    case 'CallExpression': {
+      const path = calleePath(cb);
+      if (path?.endsWith('.bind') && cb.arguments.length === 1 && !needsArguments) {
+        const target = targetFunction(index, scope, cb, instanceOwner(index, site.call));
+        if (target && target.params.length === 0 && !(target.type === 'FunctionExpression' && usesArguments(target))) return { kind: 'as-is' };
+      }
+      return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'the callback is computed by a call; re-evaluating or re-binding it could change behaviour' };
+    }
+    case 'MemberExpression':
+      return { kind: 'refuse', reason: 'unbound-method-callback', message: 'an unbound method reference: wrapping it would change its `this`' };
+    default:
+      return { kind: 'refuse', reason: 'callback-not-analyzable', message: 'the callback is computed by an expression' };
+  }
+}
+
+/** A plain parameter nothing reads (`_ => {...}`): setInterval passes it nothing, so it can go. */
+function isUnusedParam(scope: ScopeAnalysis, param: Node): boolean {
+  if (param.type !== 'Identifier') return false;
+  const binding = scope.declared(param);
+  return binding !== undefined && binding.references.length === 0;
+}
+
+function usesArguments(fn: t.FunctionExpression): boolean {
+  return descendants(fn.body).some((n) => n.type === 'Identifier' && n.name === 'arguments');
 }
