@@ -114,6 +114,29 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     }
     assert.equal(fileOf(out, 'checks/worker.ts').context?.roleEvidence, 'vitest config vitest.config.ts (test.include)');
     assert.equal(fileOf(out, 'lib/queue.check.js').context?.roleEvidence, 'jest config jest.config.js (testMatch)');
+
+    // Configs a text scan misreads: quotes and braces in comments, escapes, regexes, a named config.
+    const configs = [
+      "export default { test: {\n  coverage: {\n    // don't measure checks\n    include: ['src/**'] },\n  include: ['checks/**/*.ts'],\n} };\n",
+      "export default { test: { coverage: { exclude: ['src/it\\'s/**'], include: ['src/**'] }, include: ['checks/**/*.ts'] } };\n",
+      "export default { test: { deps: { inline: [/\\{/] }, include: ['checks/**/*.ts'] } };\n",
+      "// output '}' goes to coverage/\nconst testConfig = { include: ['checks/**/*.ts'] };\nexport default defineConfig({ test: testConfig, coverage: { include: ['src/**'] } });\n",
+    ];
+    for (const config of configs) {
+      const variant = sandbox({ 'package.json': '{ "name": "queue", "private": true }\n', 'vitest.config.ts': config, 'src/worker.ts': FLOATING, 'checks/worker.ts': FLOATING }, { git: true });
+      const result = await json(variant, ['transform', '--dry']);
+      assert.equal(fileOf(result, 'checks/worker.ts').status, 'skipped', config);
+      assert.equal(fileOf(result, 'src/worker.ts').status, 'changed', config);
+    }
+    // A jest root of its own holds tests and their helpers; a source root does not make the source tests.
+    const roots = sandbox({
+      'package.json': '{ "name": "api", "private": true, "jest": { "roots": ["<rootDir>/src", "<rootDir>/integration"] } }\n',
+      'src/worker.js': FLOATING,
+      'integration/helpers/server.js': FLOATING,
+    }, { git: true });
+    const rooted = await json(roots, ['transform', '--dry']);
+    assert.equal(fileOf(rooted, 'src/worker.js').status, 'changed');
+    assert.equal(fileOf(rooted, 'integration/helpers/server.js').context?.roleEvidence, 'package.json jest.roots');
   });
 
   test('a "type": "module" package gets import (never require), and package.json gains the runtime; the code then runs', async () => {

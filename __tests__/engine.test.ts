@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { processSource, type EngineSettings } from '../lib/engine';
+import { classifyFile } from '../lib/context';
 import { parseForDetection, parserForFile } from '../lib/parsers';
 import { retabChangedLines } from '../lib/layout';
 import { demoRule } from './helpers/demo-rule';
@@ -203,13 +204,19 @@ describe('parsers', () => {
     assert.equal(parserForFile('a.ts', '', 'babel'), 'babel');
   });
 
-  it('parses a .js file with Flow types and no @flow pragma as Flow, and rewrites it (parse-server)', () => {
+  it('parses a .js file with Flow types and no @flow pragma as Flow in a package that uses Flow (parse-server), and only there', () => {
     const input = 'export function start<T>(options: T): void {\n  setInterval(tick, 10);\n}\n';
-    const out = processSource('src/poller.js', input, settings());
+    const inPackage = (dependencies: string[]) => ({
+      ...classifyFile('/app/src/poller.js', input),
+      package: { manifest: '/app/package.json', private: true, type: 'commonjs' as const, exports: false, bin: [], browser: false, dependencies, scripts: {}, kind: 'application' as const },
+    });
+    const out = processSource('/app/src/poller.js', input, settings(), inPackage(['@babel/plugin-transform-flow-strip-types']));
     assert.equal(out.status, 'changed', out.message);
     assert.equal(out.parser, 'flow');
     assert.match(out.output ?? '', /^export function start<T>\(options: T\): void \{\n  supervise\('demo', tick, \{ everyMs: 10 \}\);\n\}$/m);
-    const broken = processSource('src/broken.js', 'const a = ;\nsetInterval(tick, 10);\n', settings());
+    const noFlow = processSource('/app/src/poller.js', input, settings(), inPackage(['express']));
+    assert.deepEqual([noFlow.status, noFlow.parser], ['error', 'babel'], 'without Flow in the package, type annotations in a .js file are a parse error');
+    const broken = processSource('/app/src/broken.js', 'const a = ;\nsetInterval(tick, 10);\n', settings(), inPackage(['flow-bin']));
     assert.equal(broken.status, 'error');
     assert.equal(broken.parser, 'babel', 'what neither grammar reads is reported with the JavaScript error');
   });

@@ -35,6 +35,48 @@ function shape(findings: Finding[]): string[] {
 /** One snippet per shape the fixtures do not show, with exactly the findings it must produce. */
 const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: string[] }> = [
   {
+    title: 'a this.on(cb) callback runs per event: its interval is not supervised',
+    code: 'class A {\n  start() {\n    this.on(() => { setInterval(() => this.poll(), 10); });\n  }\n  close() {}\n}\n',
+    file: 'src/a.js',
+    expect: ['3 interval-dropped-handle refused interval-per-event red'],
+  },
+  {
+    title: 'per event: new CronJob(spec, fn)',
+    code: 'new CronJob(\'* * * * *\', () => {\n  setInterval(() => 1, 10);\n});\n',
+    file: 'src/a.js',
+    expect: ['2 interval-dropped-handle refused interval-per-event red'],
+  },
+  {
+    title: 'per event: a method registered with .bind(this)',
+    code: 'class S {\n  start(wss) {\n    wss.on(\'connection\', this.onConn.bind(this));\n  }\n  onConn(client) {\n    setInterval(() => client.ping(), 10);\n  }\n}\n',
+    file: 'src/a.js',
+    expect: ['6 interval-dropped-handle refused interval-per-event red'],
+  },
+  {
+    title: 'per event: a handler assigned later, and one in an array of handlers',
+    code: 'let h;\nh = function () {\n  setInterval(() => 1, 10);\n};\napp.get(\'/z\', h);\nconst w = function () {\n  setInterval(() => 2, 10);\n};\napp.get(\'/w\', [auth, w]);\n',
+    file: 'src/a.js',
+    expect: ['3 interval-dropped-handle refused interval-per-event red', '7 interval-dropped-handle refused interval-per-event red'],
+  },
+  {
+    title: 'per event: an exported handler with request parameters, and a wrapper passed to a route',
+    code: 'export default function handler(req, res) {\n  setInterval(() => res.write(\'.\'), 10);\n}\napp.get(\'/a\', asyncHandler(async () => {\n  setInterval(() => 1, 10);\n}));\n',
+    file: 'src/a.js',
+    expect: ['2 interval-dropped-handle refused interval-per-event red', '5 interval-dropped-handle refused interval-per-event red'],
+  },
+  {
+    title: "per event: redis.on('ready') fires again on every reconnect",
+    code: 'redis.on(\'ready\', () => {\n  setInterval(() => 1, 10);\n});\n',
+    file: 'src/a.js',
+    expect: ['2 interval-dropped-handle refused interval-per-event red'],
+  },
+  {
+    title: "once: once(), on('listening'), whenReady().then, new Promise, an IIFE, main(cb), db.connect(cb), Array.from and forEach",
+    code: 'emitter.once(\'open\', () => { setInterval(() => 1, 10); });\nserver.on(\'listening\', () => { setInterval(() => 2, 10); });\napp.whenReady().then(() => { setInterval(() => 3, 10); });\nnew Promise(() => { setInterval(() => 4, 10); });\n(() => { setInterval(() => 5, 10); })();\nmain(() => { setInterval(() => 6, 10); });\ndb.connect(() => { setInterval(() => 7, 10); });\nArray.from(xs, () => { setInterval(() => 8, 10); });\nxs.forEach(() => { setInterval(() => 9, 10); });\nmodule.exports = (app) => { setInterval(() => 10, 10); };\n',
+    file: 'src/a.js',
+    expect: ['1 interval-dropped-handle fixable red', '2 interval-dropped-handle fixable red', '3 interval-dropped-handle fixable red', '4 interval-dropped-handle fixable red', '5 interval-dropped-handle fixable red', '6 interval-dropped-handle fixable red', '7 interval-dropped-handle fixable red', '8 interval-dropped-handle fixable red', '9 interval-dropped-handle fixable red', '10 interval-dropped-handle fixable red'],
+  },
+  {
     title: 'a handle assigned twice in its function is not provably bare',
     code: 'let t = setInterval(() => 1, 10);\nt = setInterval(() => 2, 10);\n',
     expect: ['1 interval-handle-read refused handle-reassigned yellow', '2 interval-handle-read refused handle-reassigned yellow'],

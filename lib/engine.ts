@@ -299,10 +299,19 @@ function detectWithPolicies(rule: LeakRule, ctx: RuleContext, shared: SharedAnal
  * Runs the rules on one file. `context` is where the file runs (lib/context: the runner resolves
  * it with I/O, cached per folder); without it, it is classified from the path and text alone.
  */
+/** Packages a project strips or checks Flow types with. */
+const FLOW_TOOLS = ['flow-bin', '@babel/preset-flow', '@babel/plugin-transform-flow-strip-types', 'babel-preset-flow', 'flow-remove-types'];
+
+function usesFlow(context: FileContext): boolean {
+  const dependencies = context.package?.dependencies ?? [];
+  return FLOW_TOOLS.some((tool) => dependencies.includes(tool));
+}
+
 /**
- * A .js file that is not JavaScript but parses as Flow: projects that strip Flow types with Babel
- * need no `@flow` pragma (parse-server's `export function loadAdapter<T>(...): T`). Tried only
- * after the JavaScript parse failed, so valid JavaScript (`a < b > (c)`) keeps its meaning.
+ * A .js file that is not JavaScript but parses as Flow, in a package that uses Flow: projects
+ * that strip Flow types with Babel need no `@flow` pragma (parse-server's `export function
+ * loadAdapter<T>(...): T`). Tried only after the JavaScript parse failed, and with Babel's own
+ * default for files without the pragma (`a < b > (c)` stays two comparisons).
  */
 function parseAsFlow(body: string): t.File | undefined {
   try {
@@ -331,7 +340,7 @@ function processWithContext(filePath: string, source: string, settings: EngineSe
   try {
     file = parseForDetection(body, parser);
   } catch (error) {
-    const flow = parser === 'babel' && settings.parser === undefined ? parseAsFlow(body) : undefined;
+    const flow = parser === 'babel' && settings.parser === undefined && usesFlow(context) ? parseAsFlow(body) : undefined;
     if (!flow) return { status: 'error', reason: 'parse-error', message: describeParseError(error, lineOffset), findings: [], parser, parsed: true };
     file = flow;
     parser = 'flow';

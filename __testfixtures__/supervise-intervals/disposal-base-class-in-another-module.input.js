@@ -3,6 +3,10 @@
 // disconnect() here is not known to be the end of life.
 const Transporter = require('./Transporter');
 const { EventEmitter } = require('events');
+const stream = require('stream');
+const { Base } = require('@/transport/Base');
+const { Channel } = require('@acme/transport');
+const mixin = require('./mixin');
 
 // Created once, in the constructor: cleared in disconnect(), the queue and the heartbeat would stop
 // after the first reconnect.
@@ -38,4 +42,49 @@ class Monitor extends EventEmitter {
   close() {}
 }
 
-module.exports = { WebsocketTransport, PollingTransport, Monitor };
+// Bases leakfix cannot read either: a path alias, a workspace package, a mixin, a require in the
+// extends clause. Each may call close() mid-life.
+class AliasTransport extends Base {
+  constructor() {
+    super();
+    this.pinger = setInterval(() => this.ping(), 1000);
+  }
+  ping() {}
+  close() {}
+}
+class PackageTransport extends Channel {
+  constructor() {
+    super();
+    this.pinger = setInterval(() => this.ping(), 1000);
+  }
+  ping() {}
+  close() {}
+}
+class MixedTransport extends mixin(EventEmitter) {
+  constructor() {
+    super();
+    this.pinger = setInterval(() => this.ping(), 1000);
+  }
+  ping() {}
+  close() {}
+}
+class RequiredTransport extends require('./Transporter') {
+  constructor() {
+    super();
+    this.pinger = setInterval(() => this.ping(), 1000);
+  }
+  ping() {}
+  close() {}
+}
+
+// Node's own classes call no method of ours: close() is the end of life.
+class Sink extends stream.Writable {
+  constructor() {
+    super();
+    this.flusher = setInterval(() => this.flush(), 1000);
+  }
+  flush() {}
+  close() {}
+}
+
+module.exports = { WebsocketTransport, PollingTransport, Monitor, AliasTransport, PackageTransport, MixedTransport, RequiredTransport, Sink };

@@ -5,6 +5,7 @@
  *
  * Only Babel node shapes are read, so this runs on the plain parse and on recast's.
  */
+import { builtinModules } from 'node:module';
 import type * as t from '@babel/types';
 import { isFunction, staticKeyName, unwrapExpression, type AstIndex, type Node } from './ast';
 import type { ScopeAnalysis } from './scope';
@@ -40,20 +41,37 @@ export function classHierarchy(index: AstIndex, scope: ScopeAnalysis, cls: AnyCl
   return [...out];
 }
 
+/** Base classes from these modules are trusted not to call the app's own disposal methods. */
+const TRUSTED_BASE_MODULES = new Set(['eventemitter2', 'eventemitter3', 'events', 'emittery', 'tiny-emitter']);
+
+function isTrustedModule(specifier: string): boolean {
+  return specifier.startsWith('node:') || builtinModules.includes(specifier) || TRUSTED_BASE_MODULES.has(specifier);
+}
+
 /**
- * A base class of the hierarchy that another module of the project defines (`extends Transporter`
- * with `Transporter = require('./Transporter')`): its methods run on the same instance and may
- * call the disposal method mid-life, and leakfix cannot read them. A base from a package or the
- * platform (`EventEmitter`) is trusted not to call the app's own disposal methods.
+ * A base class of the hierarchy whose code leakfix cannot read: a class of another module of the
+ * project (`extends Transporter` with `Transporter = require('./Transporter')`, a path alias, a
+ * workspace package), a mixin (`extends mixin(Base)`), `extends require('./Base')`. Its methods run
+ * on the same instance and may call the disposal method mid-life. Trusted: Node's own classes
+ * (`EventEmitter` from 'events', `stream.Writable`), well-known emitter packages, and globals
+ * (`EventTarget`, `Error`). Undefined when every base is a class of this file or trusted.
  */
-function unseenProjectBase(index: AstIndex, scope: ScopeAnalysis, hierarchy: readonly AnyClass[]): { name: string; specifier: string } | undefined {
+function unseenBase(index: AstIndex, scope: ScopeAnalysis, hierarchy: readonly AnyClass[]): string | undefined {
   for (const cls of hierarchy) {
     if (!cls.superClass || superClassOf(scope, cls)) continue;
     let root = unwrapExpression(cls.superClass);
     while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression') root = unwrapExpression(root.object);
-    if (root.type !== 'Identifier') continue;
+    if (root.type === 'CallExpression') {
+      const [first] = root.arguments;
+      const required = root.callee.type === 'Identifier' && root.callee.name === 'require' && first?.type === 'StringLiteral' ? first.value : undefined;
+      if (required !== undefined && isTrustedModule(required)) continue;
+      return required !== undefined ? `require('${required}')` : 'a class computed by a call (a mixin)';
+    }
+    if (root.type !== 'Identifier') return 'a computed class';
     const origin = identifierOrigin(index, scope, root);
-    if ((origin?.kind === 'import' || origin?.kind === 'require') && /^\.{0,2}\//.test(origin.specifier)) return { name: root.name, specifier: origin.specifier };
+    if (origin === undefined) continue; // A global: EventTarget, Error.
+    if (origin.kind === 'local') return `${root.name}, which is not a class of this file`;
+    if (!isTrustedModule(origin.specifier)) return `${root.name} from '${origin.specifier}'`;
   }
   return undefined;
 }
@@ -146,9 +164,9 @@ export function disposalCalledMidLife(
     }
   }
   // An interval created once (constructor, field) cannot be started again by any caller.
-  const unseen = isConstructorLike || !creatorName ? unseenProjectBase(index, scope, hierarchy) : undefined;
+  const unseen = isConstructorLike || !creatorName ? unseenBase(index, scope, hierarchy) : undefined;
   if (unseen) {
-    return `the class extends ${unseen.name} from '${unseen.specifier}', whose code leakfix cannot see: it may call ${disposalName}() mid-life (as a reconnect does), and nothing would start the interval again`;
+    return `the class extends ${unseen}, whose code leakfix cannot see: it may call ${disposalName}() mid-life (as a reconnect does), and nothing would start the interval again`;
   }
   return undefined;
 }

@@ -9,6 +9,9 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { classifyFile, isTestPath } from './classify';
 import type { FileContext, FolderFacts, PackageFacts } from './types';
+import type * as t from '@babel/types';
+import { walk } from '../analysis/ast';
+import { parseForDetection } from '../parsers';
 
 type Json = Record<string, unknown>;
 
@@ -109,62 +112,78 @@ function valuesOf(text: string, key: string): string[] {
   return out.filter((v) => v !== '' && !v.includes('${'));
 }
 
-/**
- * The bodies of the `{...}` objects that follow `key:` in a config file's text, braces matched
- * with string literals skipped (`test: { include: [...], coverage: {...} }` → the inside).
- */
-function blocksOf(text: string, key: string): string[] {
-  const blocks: string[] = [];
-  const re = new RegExp(`["']?\\b${key}["']?\\s*:\\s*\\{`, 'g');
-  for (const match of text.matchAll(re)) {
-    const open = (match.index ?? 0) + match[0].length;
-    let depth = 1;
-    let i = open;
-    for (; i < text.length && depth > 0; i++) {
-      const ch = text[i];
-      if (ch === '{') depth++;
-      else if (ch === '}') depth--;
-      else if (ch === '"' || ch === "'" || ch === '`') {
-        const close = text.indexOf(ch, i + 1);
-        i = close === -1 ? text.length : close;
-      }
-    }
-    blocks.push(text.slice(open, i - 1));
-  }
-  return blocks;
+/** The name of an object property's key (`include`, `'include'`), if static. */
+function propertyName(property: t.ObjectProperty): string | undefined {
+  const key = property.key;
+  if (key.type === 'Identifier' && !property.computed) return key.name;
+  return key.type === 'StringLiteral' ? key.value : undefined;
 }
 
-/** The text with the `{...}` values of these keys cut out. */
-function withoutBlocks(text: string, keys: readonly string[]): string {
-  let out = text;
-  for (const key of keys) for (const block of blocksOf(out, key)) out = out.replace(block, '');
-  return out;
+/** String values of an array or string node (`['a', \`b\`]`, `'a'`); template literals without `${}` count. */
+function stringValues(node: t.Node): string[] {
+  if (node.type === 'StringLiteral') return [node.value];
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return [node.quasis[0].value.cooked ?? ''];
+  if (node.type === 'ArrayExpression') return node.elements.flatMap((element) => (element ? stringValues(element) : []));
+  return [];
+}
+
+/**
+ * vitest's test locations: `include` of every `test: {...}` object in the config (projects and
+ * workspace entries included), read from its AST, so `coverage.include` (source files) or a
+ * quote in a comment never counts. `test: testConfig` follows a top-level `const testConfig = {...}`.
+ */
+function vitestIncludes(text: string): string[] {
+  let file: t.File;
+  try {
+    file = parseForDetection(text, 'ts');
+  } catch {
+    return [];
+  }
+  const objects = new Map<string, t.ObjectExpression>();
+  for (const statement of file.program.body) {
+    const declaration = statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement;
+    if (declaration?.type !== 'VariableDeclaration') continue;
+    for (const declarator of declaration.declarations) {
+      if (declarator.id.type === 'Identifier' && declarator.init?.type === 'ObjectExpression') objects.set(declarator.id.name, declarator.init);
+    }
+  }
+  const out: string[] = [];
+  walk(file, (node) => {
+    if (node.type !== 'ObjectProperty' || propertyName(node) !== 'test') return;
+    const value = node.value.type === 'Identifier' ? objects.get(node.value.name) : node.value;
+    if (value?.type !== 'ObjectExpression') return;
+    for (const property of value.properties) {
+      if (property.type === 'ObjectProperty' && propertyName(property) === 'include') out.push(...stringValues(property.value));
+    }
+  });
+  return out.filter((v) => v !== '');
+}
+
+/** Folders that hold the code itself, with its tests beside it: a jest root there is not all tests. */
+const SOURCE_FOLDERS = new Set(['src', 'lib', 'app', 'source', 'server', 'client', 'packages', 'components', 'pages', '.', '']);
+
+function isSourceFolder(root: string): boolean {
+  const folder = root.replace(/^<rootDir>\/?/, '').replace(/^\.\//, '').replace(/\/+$/, '');
+  return SOURCE_FOLDERS.has(folder.split('/').pop() ?? '');
 }
 
 interface TestConfig {
   tool: string;
   files: readonly string[];
   keys: readonly string[];
-  /** Only read inside this block (vitest: `test: {...}`), and the evidence says `scope.key`. */
-  scope?: string;
-  /** Blocks inside the scope whose keys are not test locations (vitest's coverage `include`). */
-  skip?: readonly string[];
+  /** Reads the config's test locations from its AST instead of by key (vitest: `test.include`). */
+  read?: (text: string) => string[];
 }
 
 /**
- * Where test tools say tests are. jest's `roots` is left out on purpose: it names where jest looks
- * for modules and tests (`roots: ['<rootDir>/src']`), not that every file there is a test.
+ * Where test tools say tests are. jest's `roots` names where jest looks for modules and tests: a
+ * root of its own (`<rootDir>/integration`) holds tests and their helpers, but a source folder
+ * (`roots: ['<rootDir>/src']`, tests beside the code) is not all tests.
  */
 const TEST_CONFIGS: readonly TestConfig[] = [
   { tool: 'mocha', files: ['.mocharc.json', '.mocharc.jsonc', '.mocharc.js', '.mocharc.cjs', '.mocharc.yml', '.mocharc.yaml'], keys: ['spec'] },
-  { tool: 'jest', files: ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.json'], keys: ['testMatch'] },
-  {
-    tool: 'vitest',
-    files: ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.workspace.ts'],
-    keys: ['include'],
-    scope: 'test',
-    skip: ['coverage', 'benchmark', 'deps', 'server'],
-  },
+  { tool: 'jest', files: ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.json'], keys: ['testMatch', 'roots'] },
+  { tool: 'vitest', files: ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.workspace.ts'], keys: ['test.include'], read: vitestIncludes },
   { tool: 'playwright', files: ['playwright.config.ts', 'playwright.config.js', 'playwright.config.mjs'], keys: ['testDir', 'testMatch'] },
 ];
 
@@ -189,15 +208,11 @@ function configuredTests(dir: string): TestGlob[] {
     for (const file of config.files) {
       const text = readText(path.join(dir, file));
       if (text === undefined) continue;
-      const scopes = config.scope === undefined ? [text] : blocksOf(text, config.scope);
-      for (const scope of scopes) {
-        const searched = withoutBlocks(scope, config.skip ?? []);
-        for (const key of config.keys) {
-          const label = config.scope === undefined ? key : `${config.scope}.${key}`;
-          for (const value of valuesOf(searched, key)) {
-            const glob = testGlob(dir, value, `${config.tool} config ${file} (${label})`);
-            if (glob) globs.push(glob);
-          }
+      for (const key of config.keys) {
+        for (const value of config.read ? config.read(text) : valuesOf(text, key)) {
+          if (key === 'roots' && isSourceFolder(value)) continue;
+          const glob = testGlob(dir, value, `${config.tool} config ${file} (${key})`);
+          if (glob) globs.push(glob);
         }
       }
     }
@@ -211,10 +226,10 @@ function configuredTests(dir: string): TestGlob[] {
     if (glob) globs.push(glob);
   }
   const jest = manifest?.jest as Json | undefined;
-  for (const key of ['testMatch']) {
+  for (const key of ['testMatch', 'roots']) {
     const values = jest?.[key];
     for (const value of Array.isArray(values) ? values : []) {
-      if (typeof value !== 'string') continue;
+      if (typeof value !== 'string' || (key === 'roots' && isSourceFolder(value))) continue;
       const glob = testGlob(dir, value, `package.json jest.${key}`);
       if (glob) globs.push(glob);
     }
@@ -434,8 +449,9 @@ export class ContextResolver {
     // Read only when a rule asks (a fix that would track a promise), once per package or project.
     const handlerRoot = facts.packageDir ?? facts.rootDir;
     if (facts.package?.dependencies.includes('electron')) {
-      // Electron runs main and renderer with --unhandled-rejections=warn (warn-with-error-code since
-      // Electron 24): an unhandled rejection is logged and never ends the app.
+      // Electron runs main and renderer with --unhandled-rejections=warn (warn-with-error-code
+      // since electron/electron#37464, 2023): an unhandled rejection is logged, never ends the app.
+      // A plain-Node build script of the package is left alone too, which is the safe side.
       facts.processFailureHandler = () => `the package depends on electron, whose processes only warn on an unhandled rejection`;
     } else if (handlerRoot) {
       facts.processFailureHandler = () => {
