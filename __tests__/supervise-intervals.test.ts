@@ -71,10 +71,10 @@ const SNIPPETS: Array<{ title: string; code: string; file?: string; expect: stri
     expect: ['2 interval-dropped-handle refused interval-per-event red'],
   },
   {
-    title: "once: once(), on('listening'), whenReady().then, new Promise, an IIFE, main(cb), db.connect(cb), Array.from and forEach",
-    code: 'emitter.once(\'open\', () => { setInterval(() => 1, 10); });\nserver.on(\'listening\', () => { setInterval(() => 2, 10); });\napp.whenReady().then(() => { setInterval(() => 3, 10); });\nnew Promise(() => { setInterval(() => 4, 10); });\n(() => { setInterval(() => 5, 10); })();\nmain(() => { setInterval(() => 6, 10); });\ndb.connect(() => { setInterval(() => 7, 10); });\nArray.from(xs, () => { setInterval(() => 8, 10); });\nxs.forEach(() => { setInterval(() => 9, 10); });\nmodule.exports = (app) => { setInterval(() => 10, 10); };\n',
+    title: "once: once(), on('listening'), whenReady().then, new Promise, an IIFE, main(cb), db.connect(cb), Array.from, forEach, module.exports = (app) => and $(document).ready",
+    code: 'emitter.once(\'open\', () => { setInterval(() => 1, 10); });\nserver.on(\'listening\', () => { setInterval(() => 2, 10); });\napp.whenReady().then(() => { setInterval(() => 3, 10); });\nnew Promise(() => { setInterval(() => 4, 10); });\n(() => { setInterval(() => 5, 10); })();\nmain(() => { setInterval(() => 6, 10); });\ndb.connect(() => { setInterval(() => 7, 10); });\nArray.from(xs, () => { setInterval(() => 8, 10); });\nxs.forEach(() => { setInterval(() => 9, 10); });\nmodule.exports = (app) => { setInterval(() => 10, 10); };\n$(document).ready(() => { setInterval(() => 11, 10); });\n',
     file: 'src/a.js',
-    expect: ['1 interval-dropped-handle fixable red', '2 interval-dropped-handle fixable red', '3 interval-dropped-handle fixable red', '4 interval-dropped-handle fixable red', '5 interval-dropped-handle fixable red', '6 interval-dropped-handle fixable red', '7 interval-dropped-handle fixable red', '8 interval-dropped-handle fixable red', '9 interval-dropped-handle fixable red', '10 interval-dropped-handle fixable red'],
+    expect: ['1 interval-dropped-handle fixable red', '2 interval-dropped-handle fixable red', '3 interval-dropped-handle fixable red', '4 interval-dropped-handle fixable red', '5 interval-dropped-handle fixable red', '6 interval-dropped-handle fixable red', '7 interval-dropped-handle fixable red', '8 interval-dropped-handle fixable red', '9 interval-dropped-handle fixable red', '10 interval-dropped-handle fixable red', '11 interval-dropped-handle fixable red'],
   },
   {
     title: 'a handle assigned twice in its function is not provably bare',

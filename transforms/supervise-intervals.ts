@@ -642,7 +642,7 @@ function superviseSites(ctx: RuleContext, site: IntervalSite, use: DroppedUse | 
   const perEvent = perEventCallback(ctx.index, ctx.scope, site.call);
   if (perEvent) {
     return [
-      refusal(pattern, site.call, 'red', 'interval-per-event', `the interval starts in a callback of ${perEvent}, once per call: supervise() would add a task per call, each alive until shutdown; clear it where that call's work ends (a 'close' event, a disconnect)`),
+      refusal(pattern, site.call, 'red', 'interval-per-event', `the interval starts in ${perEvent}, which may run once per request, connection or event: supervise() would add a task per run, each alive until shutdown; clear it where that run's work ends (a 'close' event, a disconnect)`),
     ];
   }
   const plan = callbackPlan(ctx.index, ctx.scope, site);

@@ -20,7 +20,7 @@ import { descendants } from './intervals';
  * around it, which then decides).
  */
 const ONCE_METHODS = new Set([
-  'then', 'catch', 'finally', 'once', 'prependOnceListener', 'listen', 'nextTick', 'whenReady', 'register',
+  'then', 'catch', 'finally', 'once', 'prependOnceListener', 'listen', 'nextTick', 'ready', 'whenReady', 'register',
   'connect', 'readFile', 'writeFile', 'stat', 'exec', 'execFile', 'lookup',
   'forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'reduce', 'from',
 ]);
@@ -35,7 +35,10 @@ type Registration = t.CallExpression | t.OptionalCallExpression | t.NewExpressio
 
 /** `app.get('/events', ...)` for the call a callback is passed to. */
 function registrationText(call: Registration): string {
-  const path = call.type === 'NewExpression' ? `new ${calleePath(call) ?? 'X'}` : calleePath(call) ?? 'a call';
+  const callee = unwrapExpression(call.callee);
+  const method = callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression' ? staticKeyName(callee.property, callee.computed) : undefined;
+  const named = calleePath(call) ?? (method ? `….${method}` : 'a call');
+  const path = call.type === 'NewExpression' ? `new ${named}` : named;
   const event = call.arguments[0];
   return event?.type === 'StringLiteral' ? `${path}('${event.value}', ...)` : `${path}(...)`;
 }
