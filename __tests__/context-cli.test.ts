@@ -279,6 +279,32 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     assert.equal(fileOf(out, 'services/api/src/jobs.js').status, 'changed', 'a handler in a test file says nothing about the program');
   });
 
+  test('--stdin and -p treat the file as a run would: its package, its role, --exclude', async () => {
+    const dir = sandbox({
+      'package.json': '{\n  "name": "desktop",\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n',
+      'packages/app/package.json': '{\n  "name": "app",\n  "private": true,\n  "devDependencies": {\n    "electron": "^30.0.0"\n  }\n}\n',
+      'packages/app/src/main.js': FLOATING,
+      'packages/server/package.json': '{\n  "name": "server",\n  "private": true\n}\n',
+      'packages/server/src/jobs.js': FLOATING,
+      'packages/server/vitest.config.ts': "export default { test: { include: ['checks/**/*.js'] } };\n",
+    }, { git: true });
+    const stdin = (file: string, extra: string[] = []) => leakfix(dir, ['transform', '--stdin', '--stdin-filename', file, '--no-add-dependency', ...extra], { ...real, input: FLOATING });
+    const electron = await stdin('packages/app/src/main.js');
+    assert.equal(electron.code, 0, electron.stderr);
+    assert.equal(electron.stdout, FLOATING, 'an Electron package is left alone, as in a run (failures-handled-globally)');
+    const server = await stdin('packages/server/src/jobs.js');
+    assert.match(server.stdout, /track\(save\(\), "start:save"\)/, 'a plain Node package is tracked');
+    const check = await stdin('packages/server/checks/queue.js');
+    assert.equal(check.stdout, FLOATING, 'a test file by the package\'s vitest config');
+    assert.match(check.stderr, /skipped \(test-file\)/);
+    const excluded = await stdin('packages/server/src/jobs.js', ['--exclude', '**/jobs.js']);
+    assert.equal(excluded.stdout, FLOATING);
+    assert.match(excluded.stderr, /packages\/server\/src\/jobs\.js: skipped \(excluded\)/);
+    const printed = await leakfix(dir, ['transform', '-p', 'packages/server/src/jobs.js', '--exclude', 'packages/server/**'], real);
+    assert.equal(printed.stdout, FLOATING);
+    assert.match(printed.stderr, /skipped \(excluded\)/);
+  });
+
   test("an Electron app's promises are not tracked: Electron only warns on an unhandled rejection (insomnia)", async () => {
     const dir = sandbox({
       'package.json': '{\n  "name": "desktop",\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n',

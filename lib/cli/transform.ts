@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isColorSupported } from 'picocolors';
-import { processSource } from '../engine';
 import { UsageError } from '../runner/errors';
 import { gitRootsOf } from '../runner/git';
 import { processFile } from '../runner/process-file';
@@ -103,34 +102,39 @@ export function renderReport(result: RunResult, flags: TransformFlags): string {
   return flags.output !== undefined ? formatTextSummary(result, { verbose: flags.verbose }) : '';
 }
 
-/** `--print FILE` / `--stdin --stdin-filename PATH`: the transformed source on stdout (the original when nothing changes). */
+/**
+ * `--print FILE` / `--stdin --stdin-filename PATH`: the transformed source on stdout (the original
+ * when nothing changes). The file goes through what a run does to it: --include/--exclude and the
+ * config's, the size, binary and generated checks, and its context (package, role, environment),
+ * so an editor piping a file through --stdin gets the rewrite a run would write, or none.
+ */
 async function printTransformed(flags: TransformFlags, options: RunOptions): Promise<number> {
-  const { cwd, rules, settings } = engineSetup(options);
+  const { cwd, rules, settings, nameFilter } = engineSetup(options);
   let name: string;
   let text: string;
-  let output: string | undefined;
-  let failure: string | undefined;
   if (flags.stdin) {
     name = path.relative(cwd, path.resolve(cwd, flags.stdinFilename as string)).split(path.sep).join('/');
     text = fs.readFileSync(0, 'utf8');
-    const outcome = processSource(name, text, { rules, mode: 'transform', parser: settings.parser, ruleOptions: settings.ruleOptions, runtimeImport: settings.runtimeImport, knownTransforms: settings.knownTransforms });
-    output = outcome.output;
-    if (outcome.status === 'error') failure = `${outcome.reason ?? 'error'}: ${outcome.message ?? ''}`;
   } else {
     const file = path.resolve(cwd, (flags.paths as string[])[0]);
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`--print: not a file: ${(flags.paths as string[])[0]}`);
     name = path.relative(cwd, file).split(path.sep).join('/');
     text = fs.readFileSync(file, 'utf8');
-    const result = await processFile(name, rules, settings);
-    output = result.output;
-    if (result.record.status === 'error') failure = `${result.record.reason ?? 'error'}: ${result.record.message ?? ''}`;
-    else if (result.record.status === 'skipped' && !flags.quiet) process.stderr.write(`leakfix: ${name}: skipped (${result.record.reason ?? ''})\n`);
   }
-  emit(output ?? text, undefined, cwd);
-  if (failure) {
-    printError(`${name}: ${failure}`);
+  const leftOut = nameFilter(name);
+  if (leftOut !== undefined) {
+    if (!flags.quiet) process.stderr.write(`leakfix: ${name}: skipped (${leftOut})\n`);
+    emit(text, undefined, cwd);
+    return 0;
+  }
+  const result = await processFile(name, rules, settings, undefined, flags.stdin ? text : undefined);
+  emit(result.output ?? text, undefined, cwd);
+  const { record } = result;
+  if (record.status === 'error') {
+    printError(`${name}: ${record.reason ?? 'error'}: ${record.message ?? ''}`);
     return 2;
   }
+  if (record.status === 'skipped' && !flags.quiet) process.stderr.write(`leakfix: ${name}: skipped (${record.reason ?? ''})\n`);
   return 0;
 }
 

@@ -106,19 +106,17 @@ function ancestorLevels(start: string): IgnoreLevel[] {
   return levels;
 }
 
-export function discoverFiles(options: DiscoveryOptions): Discovery {
+/**
+ * Why a file is left out by its name (a path relative to the cwd, forward slashes), or undefined
+ * when it is kept: its extension, a declaration or minified file, --include, --exclude. What a
+ * file named on the command line (or given by --print or --stdin-filename) goes through.
+ */
+export function nameFilterFor(options: Pick<DiscoveryOptions, 'extensions' | 'include' | 'exclude'>): (relative: string) => string | undefined {
   const extensions = new Set(options.extensions.map((e) => e.replace(/^\./, '').toLowerCase()));
   const globOptions = { dot: true, basename: false };
   const includeMatchers = options.include.map((g) => picomatch(g, { ...globOptions, basename: !g.includes('/') }));
   const excludeMatchers = options.exclude.map((g) => picomatch(g, { ...globOptions, basename: !g.includes('/') }));
-  const found = new Set<string>();
-  const skipped = new Map<string, FileRecord>();
-  const notes: string[] = [];
-
-  const relativeOf = (absolute: string): string => toPosix(path.relative(options.cwd, absolute)) || path.basename(absolute);
-
-  /** Why a file is left out by name, or undefined when it is kept. */
-  const nameFilter = (relative: string): string | undefined => {
+  return (relative) => {
     const base = relative.slice(relative.lastIndexOf('/') + 1);
     const dot = base.lastIndexOf('.');
     if (dot < 0 || !extensions.has(base.slice(dot + 1).toLowerCase())) return 'extension';
@@ -128,6 +126,17 @@ export function discoverFiles(options: DiscoveryOptions): Discovery {
     if (excludeMatchers.some((m) => m(relative))) return 'excluded';
     return undefined;
   };
+}
+
+export function discoverFiles(options: DiscoveryOptions): Discovery {
+  const found = new Set<string>();
+  const skipped = new Map<string, FileRecord>();
+  const notes: string[] = [];
+
+  const relativeOf = (absolute: string): string => toPosix(path.relative(options.cwd, absolute)) || path.basename(absolute);
+
+  /** Why a file is left out by name, or undefined when it is kept. */
+  const nameFilter = nameFilterFor(options);
 
   const skip = (relative: string, reason: string, message?: string): void => {
     const record: FileRecord = { path: relative, status: 'skipped', reason, findings: [], durationMs: 0, parsed: false };

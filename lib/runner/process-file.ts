@@ -105,11 +105,16 @@ export function diffPath(absolute: string, cwd: string, resolver: ContextResolve
   return posix(absolute).replace(/^([a-zA-Z]:)?\/+/, '');
 }
 
+/**
+ * One file, read from disk, or given as `source` (`--stdin`: the text stands for the file at
+ * `relPath`, which need not exist; it gets the same checks, context and formatting).
+ */
 export async function processFile(
   relPath: string,
   rules: readonly LeakRule[],
   settings: ProcessSettings,
   resolver: ContextResolver = new ContextResolver(),
+  source?: string,
 ): Promise<FileResult> {
   const started = performance.now();
   const record = (fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings?: FileRecord['findings'] }): FileRecord => ({
@@ -121,17 +126,21 @@ export async function processFile(
   const absolute = path.resolve(settings.cwd, relPath);
 
   let bytes: Buffer;
-  try {
-    const stat = fs.statSync(absolute);
-    if (!stat.isFile()) return { record: record({ status: 'skipped', reason: 'not-a-file', parsed: false }) };
-    if (stat.size > settings.maxSize) {
-      return { record: record({ status: 'skipped', reason: 'too-large', message: `${stat.size} bytes, over the ${settings.maxSize}-byte limit (--max-size)`, parsed: false }) };
+  if (source !== undefined) {
+    bytes = Buffer.from(source, 'utf8');
+  } else {
+    try {
+      const stat = fs.statSync(absolute);
+      if (!stat.isFile()) return { record: record({ status: 'skipped', reason: 'not-a-file', parsed: false }) };
+      if (stat.size > settings.maxSize) {
+        return { record: record({ status: 'skipped', reason: 'too-large', message: `${stat.size} bytes, over the ${settings.maxSize}-byte limit (--max-size)`, parsed: false }) };
+      }
+      bytes = fs.readFileSync(absolute);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'ENOENT' ? 'not-found' : 'unreadable';
+      return { record: record({ status: 'skipped', reason, message: firstLine(error instanceof Error ? error.message : String(error)), parsed: false }) };
     }
-    bytes = fs.readFileSync(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not-found' : 'unreadable';
-    return { record: record({ status: 'skipped', reason, message: firstLine(error instanceof Error ? error.message : String(error)), parsed: false }) };
   }
   if (bytes.length > settings.maxSize) {
     return { record: record({ status: 'skipped', reason: 'too-large', message: `${bytes.length} bytes, over the ${settings.maxSize}-byte limit (--max-size)`, parsed: false }) };

@@ -12,7 +12,7 @@ import { DEFAULT_RUNTIME_IMPORT, type Mode } from '../engine';
 import { PARSER_NAMES, type ParserName } from '../parsers';
 import { optionSpecs, type LeakRule } from '../rule';
 import { listValue, loadConfig, validateConfigOptions, type LeakfixConfig } from './config';
-import { DEFAULT_EXTENSIONS, discoverFiles } from './discovery';
+import { DEFAULT_EXTENSIONS, discoverFiles, nameFilterFor } from './discovery';
 import { UsageError } from './errors';
 import { changedSince, dirtyFiles, findGitRoot, gitRootsOf } from './git';
 import { runPool, workerScriptAvailable } from './pool';
@@ -279,9 +279,15 @@ function planRun(options: RunOptions): RunPlan {
  * The rules and per-file settings a run with these options would use, for callers that drive the
  * engine file by file (interactive review, `--stdin`).
  */
-export function engineSetup(options: RunOptions): { cwd: string; rules: LeakRule[]; settings: ProcessSettings } {
+export function engineSetup(options: RunOptions): { cwd: string; rules: LeakRule[]; settings: ProcessSettings; nameFilter: (relative: string) => string | undefined } {
   const plan = planRun(options);
-  return { cwd: plan.cwd, rules: plan.selected.map((r) => r.rule), settings: plan.settings };
+  const { config } = plan;
+  const nameFilter = nameFilterFor({
+    extensions: options.extensions ?? config.extensions ?? [...DEFAULT_EXTENSIONS],
+    include: options.include ?? config.include ?? [],
+    exclude: options.exclude ?? config.exclude ?? [],
+  });
+  return { cwd: plan.cwd, rules: plan.selected.map((r) => r.rule), settings: plan.settings, nameFilter };
 }
 
 /** Discovery, then --changed-since, then --shard: the files to process and the ones skipped by name. */
