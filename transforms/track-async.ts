@@ -27,7 +27,8 @@
  * process.exit())`: their rejection is the exit status), `xs.forEach(async ...)`, `xs.map(async ...)`
  * on a receiver not known to be an array, statements with no effect (`Promise.resolve(x)`, `p;`),
  * promises in timer, listener or supervised-task callbacks and in callbacks of such refused
- * promises, conditional/logical/comma expressions, unions, thenables, any-typed values, promises
+ * promises, promises in the try block of an async function whose catch would handle them if they
+ * were awaited (the author meant `await`), conditional/logical/comma expressions, unions, thenables, any-typed values, promises
  * that wait for the drain themselves, `this.`-trackers without an instance. When typed mode is
  * unavailable for a file, it is analysed untyped and the runner prints one notice for the run.
  */
@@ -46,6 +47,7 @@ import {
   cannotReject,
   certainArray,
   chainDecidesExit,
+  catchingTry,
   chainInitializesObject,
   chainReportsTo,
   isReactionCall,
@@ -368,6 +370,11 @@ class TrackAsyncDetector {
     }
     const owner = this.callbackOwnerOf(statement);
     if (owner) return refused('promise-in-timer-callback', statement, 'red', OWNER_REASONS[owner.kind], ownerMessage(name, owner));
+    const guard = catchingTry(this.ctx.index, statement);
+    if (guard) {
+      const at = guard.handler?.loc?.start.line;
+      return refused('floating-promise', statement, 'red', 'awaitable-in-try', `${name}: never awaited, inside a try whose catch${at ? ` (line ${at})` : ''} would handle its rejection if it were: add await (the function then waits for it), or .catch() it here`);
+    }
     const reportsTo = chainReportsTo(this.ctx.index, statement, statement.expression);
     if (reportsTo) {
       return refused(
@@ -817,6 +824,7 @@ export const rule: LeakRule = {
       'initializes-object': 'Started in a constructor, the chain stores its result on the object being built (self.client = client): a rejection leaves the object half-built; unhandled that stops the process at startup, tracked it would run on without it.',
       'decides-exit': 'The chain calls process.exit or sets process.exitCode: its rejection is the script\'s exit status (1), which tracking would turn into a log line and exit 0.',
       'result-via-callback': 'The chain\'s callbacks call a parameter of the enclosing function (callback, resolve, reject, next): a rejection never calls it and the caller waits forever; the fix is .catch(callback), not tracking.',
+      'awaitable-in-try': 'Not awaited inside the try block of an async function whose catch would handle its rejection if it were: the author meant await, which makes the function wait; tracking would hide that the catch never runs.',
       'outer-promise-refused': 'Started inside a callback of a promise statement that is itself refused: the two are fixed together by hand, not half-tracked.',
     },
   },

@@ -856,3 +856,22 @@ export function isDrainCall(node: Node, runtimeExport: (callee: Node) => string 
   const exported = runtimeExport(callee);
   return exported !== undefined && DRAINING_EXPORTS.has(exported);
 }
+
+/**
+ * The `try` whose `catch` would handle `statement`'s rejection if it were awaited: the statement
+ * sits in the try block (not in a nested function, not in the catch or finally) of an async
+ * function. The author's catch never sees a floating promise's rejection; `await` is the fix they
+ * meant, and only they can say the function may wait for it.
+ */
+export function catchingTry(index: AstIndex, statement: Node): t.TryStatement | undefined {
+  let previous: Node = statement;
+  for (const ancestor of index.ancestors(statement)) {
+    if (isFunction(ancestor)) return undefined;
+    if (ancestor.type === 'TryStatement' && ancestor.handler && previous === ancestor.block) {
+      const fn = index.enclosingFunction(ancestor);
+      return fn && isFunction(fn) && fn.async ? ancestor : undefined;
+    }
+    previous = ancestor;
+  }
+  return undefined;
+}
