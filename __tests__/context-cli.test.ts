@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { git, leakfix, readTree, removeSandboxes, sandbox } from './transforms/sandbox';
-import { REPO_ROOT } from './helpers/paths';
+import { CLI, REPO_ROOT } from './helpers/paths';
 
 after(removeSandboxes);
 
@@ -303,6 +303,14 @@ describe('file context in real CLI runs', { concurrency: 2 }, () => {
     const printed = await leakfix(dir, ['transform', '-p', 'packages/server/src/jobs.js', '--exclude', 'packages/server/**'], real);
     assert.equal(printed.stdout, FLOATING);
     assert.match(printed.stderr, /skipped \(excluded\)/);
+    // Bytes that are not UTF-8 (a Latin-1 file) come back as they came, never rewritten.
+    const latin1 = Buffer.concat([Buffer.from(FLOATING), Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };
+    delete env.LEAKFIX_RULE_MODULES;
+    const raw = spawnSync(process.execPath, [CLI, 'transform', '--stdin', '--stdin-filename', 'packages/server/src/jobs.js'], { cwd: dir, input: latin1, env });
+    assert.equal(raw.status, 0, raw.stderr.toString());
+    assert.ok(raw.stdout.equals(latin1), 'the bytes come back unchanged');
+    assert.match(raw.stderr.toString(), /skipped \(not-utf8\)/);
   });
 
   test("an Electron app's promises are not tracked: Electron only warns on an unhandled rejection (insomnia)", async () => {

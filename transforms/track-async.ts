@@ -304,7 +304,7 @@ class TrackAsyncDetector {
 
   /** An array of promises as a statement (`[a(), b()];`, `xs.map(x => load(x));`): fixable as one tracked Promise.all. */
   private promiseArray(statement: t.ExpressionStatement, base: string): void {
-    const refusal = this.refusal(statement, base);
+    const refusal = this.refusal(statement, base, true);
     if (refusal) {
       this.add(statement, { ...refusal, rule: refusal.rule === 'floating-promise' ? 'promise-array' : refusal.rule });
       return;
@@ -363,18 +363,13 @@ class TrackAsyncDetector {
   }
 
   /** Why a floating statement (single promise or array) is left alone, if it is. */
-  private refusal(statement: t.ExpressionStatement, name: string): Site | undefined {
+  private refusal(statement: t.ExpressionStatement, name: string, array = false): Site | undefined {
     const line = statement.loc?.start.line ?? 0;
     if (this.ctx.comments.eslintDisabled(line, LINT_RULE)) {
       return refused('floating-promise', statement, 'yellow', 'lint-opt-out', `${name}: floating promise excused by an eslint-disable comment for ${LINT_RULE}`);
     }
     const owner = this.callbackOwnerOf(statement);
     if (owner) return refused('promise-in-timer-callback', statement, 'red', OWNER_REASONS[owner.kind], ownerMessage(name, owner));
-    const guard = catchingTry(this.ctx.index, statement);
-    if (guard) {
-      const at = guard.handler?.loc?.start.line;
-      return refused('floating-promise', statement, 'red', 'awaitable-in-try', `${name}: never awaited, inside a try whose catch${at ? ` (line ${at})` : ''} would handle its rejection if it were: add await (the function then waits for it), or .catch() it here`);
-    }
     const reportsTo = chainReportsTo(this.ctx.index, statement, statement.expression);
     if (reportsTo) {
       return refused(
@@ -405,6 +400,13 @@ class TrackAsyncDetector {
         'initializes-object',
         `${name}: this chain stores its result on the object being constructed, so a rejection leaves it half-built: unhandled it stops the process at startup, tracked the process would run on without it; handle the failure (retry, or fail the startup) by hand`,
       );
+    }
+    // After the reasons that say more about the chain; before the runtime's, as `await` is the fix
+    // wherever the file runs. Not for an array: `await [a(), b()]` would wait for neither.
+    const guard = array ? undefined : catchingTry(this.ctx.index, statement);
+    if (guard) {
+      const at = guard.handler?.loc?.start.line;
+      return refused('floating-promise', statement, 'red', 'awaitable-in-try', `${name}: never awaited, inside a try whose catch${at ? ` (line ${at})` : ''} would handle its rejection if it were: add await (the function then waits for it), or .catch() it here`);
     }
     if (this.tracker.startsWith('this.') && !thisClass(this.ctx.index, statement)) {
       return refused('floating-promise', statement, 'red', 'tracker-out-of-scope', `${name}: the tracker ${this.tracker} needs a class instance as this, and there is none here`);

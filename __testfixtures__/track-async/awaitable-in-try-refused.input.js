@@ -28,3 +28,21 @@ export function onClick(record) {
     console.error(error);
   }
 }
+
+// `await [a(), b()]` would wait for neither: an array is tracked as one Promise.all.
+export async function onBatch(records) {
+  try {
+    [save(records[0]), save(records[1])];
+  } catch (error) {
+    console.error(error);
+  }
+}
+
+// A chain that ends the process keeps its own, more precise reason.
+export async function main(record) {
+  try {
+    save(record).then(() => process.exit(0));
+  } catch (error) {
+    console.error(error);
+  }
+}

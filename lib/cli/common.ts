@@ -127,8 +127,8 @@ export function guardStdout(): void {
 }
 
 /** Writes a report to --output (a file) or stdout. */
-export function emit(text: string, output: string | undefined, cwd: string): void {
-  if (text === '') return;
+export function emit(text: string | Buffer, output: string | undefined, cwd: string): void {
+  if (text.length === 0) return;
   if (output === undefined) {
     guardStdout();
     process.stdout.write(text);

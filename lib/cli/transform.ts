@@ -111,24 +111,25 @@ export function renderReport(result: RunResult, flags: TransformFlags): string {
 async function printTransformed(flags: TransformFlags, options: RunOptions): Promise<number> {
   const { cwd, rules, settings, nameFilter } = engineSetup(options);
   let name: string;
-  let text: string;
+  // Bytes, not text: what is not rewritten comes back as it came (a file that is not UTF-8 too).
+  let original: Buffer;
   if (flags.stdin) {
     name = path.relative(cwd, path.resolve(cwd, flags.stdinFilename as string)).split(path.sep).join('/');
-    text = fs.readFileSync(0, 'utf8');
+    original = fs.readFileSync(0);
   } else {
     const file = path.resolve(cwd, (flags.paths as string[])[0]);
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`--print: not a file: ${(flags.paths as string[])[0]}`);
     name = path.relative(cwd, file).split(path.sep).join('/');
-    text = fs.readFileSync(file, 'utf8');
+    original = fs.readFileSync(file);
   }
   const leftOut = nameFilter(name);
   if (leftOut !== undefined) {
     if (!flags.quiet) process.stderr.write(`leakfix: ${name}: skipped (${leftOut})\n`);
-    emit(text, undefined, cwd);
+    emit(original, undefined, cwd);
     return 0;
   }
-  const result = await processFile(name, rules, settings, undefined, flags.stdin ? text : undefined);
-  emit(result.output ?? text, undefined, cwd);
+  const result = await processFile(name, rules, settings, undefined, flags.stdin ? original : undefined);
+  emit(result.output ?? original, undefined, cwd);
   const { record } = result;
   if (record.status === 'error') {
     printError(`${name}: ${record.reason ?? 'error'}: ${record.message ?? ''}`);

@@ -106,15 +106,15 @@ export function diffPath(absolute: string, cwd: string, resolver: ContextResolve
 }
 
 /**
- * One file, read from disk, or given as `source` (`--stdin`: the text stands for the file at
- * `relPath`, which need not exist; it gets the same checks, context and formatting).
+ * One file, read from disk, or given as `source` (`--stdin`: the bytes stand for the file at
+ * `relPath`, which need not exist; they get the same checks, context and formatting).
  */
 export async function processFile(
   relPath: string,
   rules: readonly LeakRule[],
   settings: ProcessSettings,
   resolver: ContextResolver = new ContextResolver(),
-  source?: string,
+  source?: Buffer,
 ): Promise<FileResult> {
   const started = performance.now();
   const record = (fields: Omit<FileRecord, 'path' | 'durationMs' | 'findings'> & { findings?: FileRecord['findings'] }): FileRecord => ({
@@ -127,7 +127,7 @@ export async function processFile(
 
   let bytes: Buffer;
   if (source !== undefined) {
-    bytes = Buffer.from(source, 'utf8');
+    bytes = source;
   } else {
     try {
       const stat = fs.statSync(absolute);
