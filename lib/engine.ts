@@ -295,10 +295,6 @@ function detectWithPolicies(rule: LeakRule, ctx: RuleContext, shared: SharedAnal
   return new SitePolicies(shared.index, () => shared.scope).apply(sites);
 }
 
-/**
- * Runs the rules on one file. `context` is where the file runs (lib/context: the runner resolves
- * it with I/O, cached per folder); without it, it is classified from the path and text alone.
- */
 /** Packages a project strips or checks Flow types with. */
 const FLOW_TOOLS = ['flow-bin', '@babel/preset-flow', '@babel/plugin-transform-flow-strip-types', 'babel-preset-flow', 'flow-remove-types'];
 
@@ -321,6 +317,10 @@ function parseAsFlow(body: string): t.File | undefined {
   }
 }
 
+/**
+ * Runs the rules on one file. `context` is where the file runs (lib/context: the runner resolves
+ * it with I/O, cached per folder); without it, it is classified from the path and text alone.
+ */
 export function processSource(filePath: string, source: string, settings: EngineSettings, context: FileContext = classifyFile(filePath, source)): FileOutcome {
   const outcome = processWithContext(filePath, source, settings, context);
   return { ...outcome, context };

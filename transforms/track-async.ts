@@ -28,8 +28,9 @@
  * on a receiver not known to be an array, statements with no effect (`Promise.resolve(x)`, `p;`),
  * promises in timer, listener or supervised-task callbacks and in callbacks of such refused
  * promises, promises in the try block of an async function whose catch would handle them if they
- * were awaited (the author meant `await`), conditional/logical/comma expressions, unions, thenables, any-typed values, promises
- * that wait for the drain themselves, `this.`-trackers without an instance. When typed mode is
+ * were awaited (the author meant `await`), conditional/logical/comma expressions, unions,
+ * thenables, any-typed values, promises that wait for the drain themselves, `this.`-trackers
+ * without an instance. When typed mode is
  * unavailable for a file, it is analysed untyped and the runner prints one notice for the run.
  */
 import type * as t from '@babel/types';

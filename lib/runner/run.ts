@@ -281,13 +281,16 @@ function planRun(options: RunOptions): RunPlan {
  */
 export function engineSetup(options: RunOptions): { cwd: string; rules: LeakRule[]; settings: ProcessSettings; nameFilter: (relative: string) => string | undefined } {
   const plan = planRun(options);
-  const { config } = plan;
-  const nameFilter = nameFilterFor({
+  return { cwd: plan.cwd, rules: plan.selected.map((r) => r.rule), settings: plan.settings, nameFilter: nameFilterFor(nameFilters(options, plan.config)) };
+}
+
+/** The extensions and --include/--exclude globs of a run: the flags, else the config, else the defaults. */
+function nameFilters(options: RunOptions, config: LeakfixConfig): { extensions: string[]; include: string[]; exclude: string[] } {
+  return {
     extensions: options.extensions ?? config.extensions ?? [...DEFAULT_EXTENSIONS],
     include: options.include ?? config.include ?? [],
     exclude: options.exclude ?? config.exclude ?? [],
-  });
-  return { cwd: plan.cwd, rules: plan.selected.map((r) => r.rule), settings: plan.settings, nameFilter };
+  };
 }
 
 /** Discovery, then --changed-since, then --shard: the files to process and the ones skipped by name. */
@@ -295,14 +298,7 @@ function selectFiles(plan: RunPlan, options: RunOptions): { files: string[]; ski
   const { cwd, config } = plan;
   const listed = [...(options.files ?? []), ...(options.filesFrom !== undefined ? readFileList(options.filesFrom, cwd) : [])];
   const paths = options.paths && options.paths.length > 0 ? options.paths : options.filesFrom !== undefined || options.files ? [] : ['.'];
-  const discovery = discoverFiles({
-    cwd,
-    paths,
-    listedFiles: listed,
-    extensions: options.extensions ?? config.extensions ?? [...DEFAULT_EXTENSIONS],
-    include: options.include ?? config.include ?? [],
-    exclude: options.exclude ?? config.exclude ?? [],
-  });
+  const discovery = discoverFiles({ cwd, paths, listedFiles: listed, ...nameFilters(options, config) });
   let keep = (_file: string): boolean => true;
   if (options.changedSince !== undefined) {
     const root = findGitRoot(cwd);

@@ -153,6 +153,9 @@ export interface TrackStack {
   stack?: unknown;
 }
 
+/** What a tracked promise keeps for its creation site: its own stack, or its name's memoised line. */
+export type TrackSite = TrackStack | string;
+
 /**
  * Per name: how many calls so far, and the caller's line of its second call, which later calls
  * share. Only the formatted line is kept: an unformatted stack holds each frame's function and
@@ -180,10 +183,10 @@ function makeRoom(names: Map<string, SiteMemo> | Set<string>): void {
  * Why trackSite() asks for a capture: every call (no memo), the first call of a name (the entry
  * keeps its own stack), its second (whose line becomes the memo), or a check of the memo.
  */
-export const CAPTURE_EVERY = 0;
-export const CAPTURE_FIRST = 1;
-export const CAPTURE_SECOND = 2;
-export const CAPTURE_CHECK = 3;
+const CAPTURE_EVERY = 0;
+const CAPTURE_FIRST = 1;
+const CAPTURE_SECOND = 2;
+const CAPTURE_CHECK = 3;
 type CaptureReason = typeof CAPTURE_EVERY | typeof CAPTURE_FIRST | typeof CAPTURE_SECOND | typeof CAPTURE_CHECK;
 
 /**
@@ -233,7 +236,7 @@ export function trackCaptureStart(): number | undefined {
 }
 
 /** Restores what trackCaptureStart() changed, updates the name's memo; what the entry keeps. */
-export function trackCaptureEnd(started: number | undefined, error: Error, name: unknown, reason: CaptureReason): TrackStack | string {
+export function trackCaptureEnd(started: number | undefined, error: Error, name: unknown, reason: CaptureReason): TrackSite {
   if (started !== undefined) (Error as unknown as V8ErrorConstructor).stackTraceLimit = started;
   if (reason === CAPTURE_EVERY) return error;
   const key = name as string;
@@ -244,21 +247,23 @@ export function trackCaptureEnd(started: number | undefined, error: Error, name:
     return error;
   }
   const site = trackSiteOf(error);
-  // A stack that cannot be read (the app's Error.prepareStackTrace) proves nothing: every call records its own.
-  if (site !== UNKNOWN_LOCATION && reason === CAPTURE_SECOND) {
+  const readable = site !== UNKNOWN_LOCATION;
+  if (readable && reason === CAPTURE_SECOND) {
     memo.site = site;
     memo.calls = 2;
     return site;
   }
-  if (site !== UNKNOWN_LOCATION && site === memo.site) return site;
+  if (readable && site === memo.site) return site;
+  // Another place, or a stack that cannot be read (the app's Error.prepareStackTrace), which proves
+  // nothing: every call of the name records its own from now on.
   memos.delete(key);
   makeRoom(sharedNames);
   sharedNames.add(key);
-  return site === UNKNOWN_LOCATION ? error : site;
+  return readable ? site : error;
 }
 
 /** The creation site of a tracked promise, from what trackSite() or trackCaptureEnd() gave it. */
-export function trackSiteOf(stack: TrackStack | string | undefined): string {
+export function trackSiteOf(stack: TrackSite | undefined): string {
   if (typeof stack === 'string') return stack;
   return stack === undefined ? SITES_OFF : callerOf(framesOf(stack));
 }

@@ -3,7 +3,7 @@
  * which aborts every supervised task at once, waits for them, then drains every TaskGroup, all
  * within one deadline. handleShutdownSignals() wires that to SIGTERM/SIGINT in Node.
  */
-import { trackCaptureEnd, trackCaptureStart, trackSite, type TrackStack } from './creation-site.js';
+import { trackCaptureEnd, trackCaptureStart, trackSite, type TrackSite } from './creation-site.js';
 import { describeError, stackOf } from './describe.js';
 import { after, builtinModule, nodeProcess, now, settlesWithin, timeoutOption } from './host.js';
 import { log } from './logger.js';
@@ -34,7 +34,7 @@ export function track(promise: PromiseLike<unknown>, name?: string): void {
   const group = fastDefault ?? (fastDefault = defaultGroup());
   const site = trackSite(name);
   const stack = typeof site !== 'number' ? site : trackCaptureEnd(trackCaptureStart(), new Error(), name, site);
-  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackStack | string | undefined): void })._add(promise, name, undefined, stack);
+  (group as unknown as { _add(p: unknown, n: unknown, c: undefined, s: TrackSite | undefined): void })._add(promise, name, undefined, stack);
 }
 
 export interface ShutdownOptions {

@@ -10,7 +10,7 @@
  *   const { timedOut, pending } = await group.drain({ timeoutMs: 2000 });
  */
 import { diagnosticsChannels, publish } from './channels.js';
-import { trackCaptureEnd, trackCaptureStart, trackSite, trackSiteOf, type TrackStack } from './creation-site.js';
+import { trackCaptureEnd, trackCaptureStart, trackSite, trackSiteOf, type TrackSite } from './creation-site.js';
 import { describeError, describeName, isAbortOf, stackOf } from './describe.js';
 import { now, settlesWithin, timeoutOption, forwardRejection } from './host.js';
 import { callUserHook, log } from './logger.js';
@@ -74,7 +74,7 @@ class Entry implements TrackedRecord {
   constructor(
     readonly name: string,
     readonly group: string,
-    private readonly _stack: TrackStack | string | undefined,
+    private readonly _stack: TrackSite | undefined,
     readonly controller: InstanceType<typeof AbortController> | undefined,
   ) {
     this.startedAt = now();
@@ -199,7 +199,7 @@ class TaskGroupImpl {
   }
 
   /** The hot path of track() and go(): no hashing, no formatting, two reactions on the promise. */
-  private _add(promise: PromiseLike<unknown>, name: string | undefined, controller: InstanceType<typeof AbortController> | undefined, stack: TrackStack | string | undefined): void {
+  private _add(promise: PromiseLike<unknown>, name: string | undefined, controller: InstanceType<typeof AbortController> | undefined, stack: TrackSite | undefined): void {
     const current = state ?? (state = runtimeState());
     const entry = new Entry(typeof name === 'string' ? name : describeName(name, 'anonymous'), this.name, stack, controller);
     if (current.shutdown !== undefined && controller === undefined) {
